@@ -1,0 +1,2 @@
+using static TorchSharp.torch;
+Console.WriteLine(ones(2, 3).sum().item<float>());
