@@ -1,2 +1,3 @@
-using static TorchSharp.torch;
-Console.WriteLine(ones(2, 3).sum().item<float>());
+using CaptionBoundaries.Host.Cli;
+
+return await CliApp.Build().Parse(args).InvokeAsync();

@@ -1,0 +1,73 @@
+using System.Text.Json;
+using CaptionBoundaries.Application.Tracking;
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace CaptionBoundaries.Application.Features.Experiments;
+
+/// <summary>
+/// Experiments side by side: one row per setting or metric, one column per experiment, with the rows whose
+/// values differ marked, so what changed between runs is visible at a glance.
+/// </summary>
+public sealed record CompareExperimentsQuery(IReadOnlyList<string> Ids) : IQuery<ExperimentComparison>;
+
+public sealed record ComparedExperiment(Guid Id, string Name, IReadOnlyList<EpochCurvePoint> Curve);
+
+public sealed record EpochCurvePoint(int Epoch, double TrainLoss, double ValLoss, double ValMacroF1);
+
+public sealed record ComparisonRow(string Key, IReadOnlyList<string> Values, bool Differs);
+
+public sealed record ExperimentComparison(IReadOnlyList<ComparedExperiment> Experiments, IReadOnlyList<ComparisonRow> Rows);
+
+public sealed class CompareExperimentsValidator : AbstractValidator<CompareExperimentsQuery>
+{
+    public CompareExperimentsValidator()
+    {
+        RuleFor(q => q.Ids).Must(ids => ids.Count >= 2).WithMessage("Give at least two experiment ids to compare.").OverridePropertyName("ids");
+        RuleForEach(q => q.Ids).MinimumLength(4).WithMessage("Experiment id prefixes need at least 4 characters.").OverridePropertyName("ids");
+    }
+}
+
+public sealed class CompareExperimentsHandler(TrackingDbContext db) : IQueryHandler<CompareExperimentsQuery, ExperimentComparison>
+{
+    public async ValueTask<ExperimentComparison> Handle(CompareExperimentsQuery query, CancellationToken cancellationToken)
+    {
+        var experiments = new List<Experiment>();
+        foreach (var id in query.Ids)
+            experiments.Add(await ExperimentLookup.FindAsync(db, id, cancellationToken));
+
+        var columns = experiments.Select(Describe).ToList();
+        var keys = columns.SelectMany(c => c.Keys).Distinct().ToList();
+        var rows = keys.Select(k =>
+        {
+            var values = columns.Select(c => c.TryGetValue(k, out var v) ? v : "").ToList();
+            return new ComparisonRow(k, values, values.Distinct().Count() > 1);
+        }).ToList();
+        var compared = experiments.Select(e => new ComparedExperiment(e.Id, e.Name,
+            e.Epochs.OrderBy(m => m.Epoch).Select(m => new EpochCurvePoint(m.Epoch, m.TrainLoss, m.ValLoss, m.ValMacroF1)).ToList())).ToList();
+        return new ExperimentComparison(compared, rows);
+    }
+
+    private static Dictionary<string, string> Describe(Experiment e)
+    {
+        var d = new Dictionary<string, string>
+        {
+            ["name"] = e.Name,
+            ["status"] = e.Status.ToString(),
+            ["architecture"] = e.ArchitectureName,
+            ["dataset"] = $"{e.DatasetName} ({e.DatasetIdentity[..Math.Min(12, e.DatasetIdentity.Length)]})",
+            ["augmentation"] = e.AugmentationName,
+            ["embedder"] = $"{e.EmbedderName} {e.EmbedderVersion}",
+            ["git_commit"] = e.GitCommit,
+            ["best_val_macro_f1"] = e.BestValMacroF1?.ToString("F4") ?? "",
+            ["best_epoch"] = e.BestEpoch?.ToString() ?? "",
+            ["epochs_recorded"] = e.Epochs.Count.ToString(),
+        };
+        foreach (var (k, v) in JsonSerializer.Deserialize<Dictionary<string, string>>(e.ModelConfigJson) ?? [])
+            d[$"model.{k}"] = v;
+        foreach (var (k, v) in JsonSerializer.Deserialize<Dictionary<string, string>>(e.HyperparametersJson) ?? [])
+            d[$"hp.{k}"] = v;
+        return d;
+    }
+}

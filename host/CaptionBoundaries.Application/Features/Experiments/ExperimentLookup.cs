@@ -1,0 +1,23 @@
+using CaptionBoundaries.Application.Tracking;
+using Microsoft.EntityFrameworkCore;
+
+namespace CaptionBoundaries.Application.Features.Experiments;
+
+/// <summary>Finds an experiment by full id or an unambiguous prefix (as printed by `experiments list`).</summary>
+public static class ExperimentLookup
+{
+    public static async Task<Experiment> FindAsync(TrackingDbContext db, string idOrPrefix, CancellationToken ct)
+    {
+        var prefix = idOrPrefix.Replace("-", "").ToLowerInvariant();
+        // Guids are compared client-side: providers store them differently (text, uuid, uniqueidentifier).
+        var ids = await db.Experiments.AsNoTracking().Select(e => e.Id).ToListAsync(ct);
+        var matches = ids.Where(id => id.ToString("N").StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        if (matches.Count == 0) throw new KeyNotFoundException($"No experiment has id '{idOrPrefix}'.");
+        if (matches.Count > 1) throw new ArgumentException($"Experiment id prefix '{idOrPrefix}' matches {matches.Count} experiments; give more characters.");
+        var id = matches[0];
+        return await db.Experiments.AsNoTracking()
+            .Include(e => e.Epochs)
+            .Include(e => e.Checkpoints)
+            .FirstAsync(e => e.Id == id, ct);
+    }
+}

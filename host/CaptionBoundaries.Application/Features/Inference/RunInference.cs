@@ -1,0 +1,81 @@
+using System.Text.Json;
+using CaptionBoundaries.Application.Datasets;
+using CaptionBoundaries.Application.Infrastructure;
+using CaptionBoundaries.Application.Inference;
+using CaptionBoundaries.Application.Plugins;
+using FluentValidation;
+using Mediator;
+
+namespace CaptionBoundaries.Application.Features.Inference;
+
+/// <summary>Predicts every sample of a dataset folder with a model rebuilt from a checkpoint alone.</summary>
+public sealed record RunInferenceCommand(string DataFolder, string CheckpointPath, string? OutputPath = null, string Device = "cpu", int BatchSize = 32)
+    : ICommand<InferenceResult>;
+
+public sealed record InferenceResult(
+    string CheckpointPath,
+    string CheckpointSha256,
+    string ArchitectureName,
+    string? OutputPath,
+    IReadOnlyList<Prediction> Predictions,
+    double? Accuracy);
+
+public sealed class RunInferenceValidator : AbstractValidator<RunInferenceCommand>
+{
+    public RunInferenceValidator()
+    {
+        RuleFor(c => c.CheckpointPath).NotEmpty().OverridePropertyName("checkpoint");
+        RuleFor(c => c.CheckpointPath).Must(File.Exists)
+            .When(c => !string.IsNullOrWhiteSpace(c.CheckpointPath))
+            .WithMessage(c => $"Checkpoint '{c.CheckpointPath}' does not exist.")
+            .OverridePropertyName("checkpoint");
+        RuleFor(c => c.DataFolder).Must(f => File.Exists(Path.Combine(f, "manifest.json")))
+            .WithMessage(c => $"'{c.DataFolder}' is not a dataset folder (no manifest.json in it).")
+            .OverridePropertyName("data");
+        RuleFor(c => c.BatchSize).InclusiveBetween(1, 4096).OverridePropertyName("batch_size");
+        RuleFor(c => c.Device).Matches(DeviceSelection.Pattern()).WithMessage("Device must be cpu, cuda or cuda:N.").OverridePropertyName("device");
+    }
+}
+
+public sealed class RunInferenceHandler(CheckpointLoader loader, PluginRegistry plugins) : ICommandHandler<RunInferenceCommand, InferenceResult>
+{
+    public async ValueTask<InferenceResult> Handle(RunInferenceCommand command, CancellationToken cancellationToken)
+    {
+        var device = DeviceSelection.Resolve(command.Device);
+        return await Task.Run(() =>
+        {
+            using var loaded = loader.Load(command.CheckpointPath, device);
+            var meta = loaded.Metadata;
+            var embedder = plugins.GetEmbedder(meta.EmbedderName);
+            if (embedder.Version != meta.EmbedderVersion)
+                throw new InvalidOperationException(
+                    $"Checkpoint '{command.CheckpointPath}' was trained with embedder {meta.EmbedderName} {meta.EmbedderVersion}, but {embedder.Version} is installed; its font embeddings would differ.");
+            var dataset = CaptionDataset.Load(command.DataFolder, embedder, new ImageTransform(meta.ImageHeight, meta.ImageWidth));
+            var samples = dataset.Train.Concat(dataset.Validation).ToList();
+            var predictions = Predictor.Predict(loaded, dataset, samples, command.BatchSize, device);
+            var labelled = predictions.Where(p => p.TrueClass is not null).ToList();
+            double? accuracy = labelled.Count == 0 ? null : labelled.Count(p => p.PredictedClass == p.TrueClass) / (double)labelled.Count;
+            if (command.OutputPath is not null) WritePredictions(command.OutputPath, predictions);
+            return new InferenceResult(loaded.CheckpointPath, loaded.Sha256, meta.ArchitectureName, command.OutputPath, predictions, accuracy);
+        }, cancellationToken);
+    }
+
+    /// <summary>JSON Lines: one prediction per line, so large outputs stream into other tools.</summary>
+    private static void WritePredictions(string path, IEnumerable<Prediction> predictions)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (folder is not null) Directory.CreateDirectory(folder);
+        using var writer = new StreamWriter(path);
+        foreach (var p in predictions)
+        {
+            writer.WriteLine(JsonSerializer.Serialize(new
+            {
+                sample_id = p.SampleId,
+                predicted_class = p.PredictedClass,
+                confidence = p.Confidence,
+                true_class = p.TrueClass,
+                probabilities = p.Probabilities,
+            }));
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using CaptionBoundaries.Application.Training;
+using FluentValidation;
+using Mediator;
+
+namespace CaptionBoundaries.Application.Features.Training;
+
+/// <summary>Trains an architecture on a dataset folder and records the run as an experiment.</summary>
+public sealed record TrainModelCommand : ICommand<TrainModelResult>
+{
+    public required string DatasetFolder { get; init; }
+    public required string Name { get; init; }
+    public required string Architecture { get; init; }
+    public IReadOnlyDictionary<string, string> ModelConfig { get; init; } = new Dictionary<string, string>();
+    public double LearningRate { get; init; } = 1e-3;
+    public int BatchSize { get; init; } = 16;
+    public int Epochs { get; init; } = 5;
+    public double WeightDecay { get; init; } = 1e-2;
+    public int Seed { get; init; } = 42;
+    public int ImageHeight { get; init; } = 64;
+    public int ImageWidth { get; init; } = 64;
+    public string Augmentation { get; init; } = "none";
+    public string Embedder { get; init; } = "glyph_profile";
+    public string Device { get; init; } = "cpu";
+
+    /// <summary>A "last" (or "best") checkpoint of an earlier run of the same architecture, config and dataset.</summary>
+    public string? ResumeFrom { get; init; }
+
+    public IProgress<TrainingProgress>? Progress { get; init; }
+
+    /// <summary>Called after each epoch is recorded (live views).</summary>
+    public Action<EpochResult>? OnEpoch { get; init; }
+
+    public TrainingHyperparameters Hyperparameters => new()
+    {
+        LearningRate = LearningRate,
+        BatchSize = BatchSize,
+        Epochs = Epochs,
+        WeightDecay = WeightDecay,
+        Seed = Seed,
+        ImageHeight = ImageHeight,
+        ImageWidth = ImageWidth,
+    };
+}
+
+public sealed record TrainModelResult(
+    Guid ExperimentId,
+    string Status,
+    double? BestValMacroF1,
+    int? BestEpoch,
+    string? BestCheckpoint,
+    string? LastCheckpoint,
+    string? FailureReason);
+
+public sealed class TrainModelValidator : AbstractValidator<TrainModelCommand>
+{
+    public TrainModelValidator()
+    {
+        RuleFor(c => c.Name).NotEmpty().MaximumLength(200).OverridePropertyName("name");
+        RuleFor(c => c.Architecture).NotEmpty().OverridePropertyName("architecture");
+        RuleFor(c => c.DatasetFolder).NotEmpty().OverridePropertyName("dataset");
+        RuleFor(c => c.DatasetFolder)
+            .Must(f => File.Exists(Path.Combine(f, "manifest.json")))
+            .When(c => !string.IsNullOrWhiteSpace(c.DatasetFolder))
+            .WithMessage(c => $"'{c.DatasetFolder}' is not a dataset folder (no manifest.json in it).")
+            .OverridePropertyName("dataset");
+        RuleFor(c => c.LearningRate).GreaterThan(0).LessThanOrEqualTo(10).OverridePropertyName("lr");
+        RuleFor(c => c.BatchSize).InclusiveBetween(1, 4096).OverridePropertyName("batch_size");
+        RuleFor(c => c.Epochs).InclusiveBetween(1, 10_000).OverridePropertyName("epochs");
+        RuleFor(c => c.WeightDecay).InclusiveBetween(0, 1).OverridePropertyName("weight_decay");
+        RuleFor(c => c.ImageHeight).InclusiveBetween(32, 2048).OverridePropertyName("image_height");
+        RuleFor(c => c.ImageWidth).InclusiveBetween(32, 2048).OverridePropertyName("image_width");
+        RuleFor(c => c.Augmentation).NotEmpty().OverridePropertyName("augmentation");
+        RuleFor(c => c.Embedder).NotEmpty().OverridePropertyName("embedder");
+        RuleFor(c => c.Device)
+            .Matches(Infrastructure.DeviceSelection.Pattern())
+            .WithMessage("Device must be cpu, cuda or cuda:N.")
+            .OverridePropertyName("device");
+        RuleFor(c => c.ResumeFrom)
+            .Must(File.Exists!)
+            .When(c => c.ResumeFrom is not null)
+            .WithMessage(c => $"Checkpoint '{c.ResumeFrom}' does not exist.")
+            .OverridePropertyName("resume");
+    }
+}

@@ -1,0 +1,40 @@
+using CaptionBoundaries.Application.Checkpoints;
+using CaptionBoundaries.Application.Plugins;
+using CaptionBoundaries.Contracts;
+using static TorchSharp.torch;
+
+namespace CaptionBoundaries.Application.Inference;
+
+/// <summary>Rebuilds the exact model from a checkpoint file and the plugin registry, with nothing else.</summary>
+public sealed class CheckpointLoader(PluginRegistry plugins)
+{
+    public LoadedModel Load(string path, Device device)
+    {
+        var contents = CheckpointFile.Read(path);
+        var meta = contents.Metadata;
+        if (!meta.Classes.SequenceEqual(TaskSpec.Classes))
+            throw new CorruptCheckpointException(path,
+                $"its class order ({string.Join(", ", meta.Classes)}) is not the task's ({string.Join(", ", TaskSpec.Classes)})");
+        var architecture = plugins.GetArchitecture(meta.ArchitectureName);
+
+        // Weights come from the checkpoint, so a pretrained-weights file used for the original run is not needed.
+        var stored = meta.ModelConfig.ToDictionary(kv => kv.Key, kv => kv.Value);
+        if (stored.ContainsKey(PretrainedWeights.ConfigKey)) stored[PretrainedWeights.ConfigKey] = "";
+        var config = architecture.DefaultConfig.MergeOverrides(stored, meta.ArchitectureName);
+
+        var model = architecture.Create(config);
+        try
+        {
+            ModelStateBytes.Load(model, contents.ModelState);
+        }
+        catch (Exception e)
+        {
+            model.Dispose();
+            throw new CorruptCheckpointException(path,
+                $"its weights do not fit architecture '{meta.ArchitectureName}' as registered now: {e.Message}");
+        }
+        model.to(device);
+        model.eval();
+        return new LoadedModel(path, CheckpointFile.FileSha256(path), meta, model);
+    }
+}

@@ -1,0 +1,45 @@
+using CaptionBoundaries.Application.Infrastructure;
+using CaptionBoundaries.Application.Inference;
+using CaptionBoundaries.Application.Plugins;
+using CaptionBoundaries.Application.Tracking;
+using CaptionBoundaries.Application.Training;
+using CaptionBoundaries.Application.Validation;
+using FluentValidation;
+using Mediator;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CaptionBoundaries.Application;
+
+public static class ServiceRegistration
+{
+    /// <summary>Registers the use cases (Mediator handlers + validators) and the services they use.</summary>
+    public static IServiceCollection AddCaptionBoundaries(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(CaptionBoundariesOptions.Section).Get<CaptionBoundariesOptions>() ?? new CaptionBoundariesOptions();
+        var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        services.AddSingleton(options);
+        services.AddSingleton(database);
+        services.AddTrackingDatabase(database, options.ResolvedDataFolder);
+
+        services.AddSingleton(sp =>
+        {
+            var registry = new PluginRegistry(
+                new PluginRegistryOptions { PluginsFolder = options.ResolvedPluginsFolder },
+                sp.GetRequiredService<ILogger<PluginRegistry>>());
+            registry.LoadAll();
+            return registry;
+        });
+        services.AddSingleton<CheckpointLoader>();
+        services.AddSingleton<Trainer>();
+
+        services.AddMediator((MediatorOptions o) =>
+        {
+            o.ServiceLifetime = ServiceLifetime.Scoped;
+            o.PipelineBehaviors = [typeof(ValidationBehavior<,>)];
+        });
+        services.AddValidatorsFromAssemblyContaining<CaptionBoundariesOptions>(ServiceLifetime.Scoped);
+        return services;
+    }
+}

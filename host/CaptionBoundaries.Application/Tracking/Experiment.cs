@@ -1,0 +1,34 @@
+namespace CaptionBoundaries.Application.Tracking;
+
+/// <summary>One training run and everything needed to reproduce it.</summary>
+public sealed class Experiment
+{
+    public Guid Id { get; set; }
+    public required string Name { get; set; }
+    public required string ArchitectureName { get; set; }
+
+    /// <summary>The effective model config (defaults merged with overrides) as a JSON object of strings.</summary>
+    public required string ModelConfigJson { get; set; }
+
+    /// <summary>lr, batch_size, epochs, weight_decay, seed, image size… as a JSON object.</summary>
+    public required string HyperparametersJson { get; set; }
+
+    public required string AugmentationName { get; set; }
+    public required string EmbedderName { get; set; }
+    public required string EmbedderVersion { get; set; }
+    public required string DatasetIdentity { get; set; }
+    public required string DatasetName { get; set; }
+    public required string DatasetPath { get; set; }
+    public required string GitCommit { get; set; }
+    public required string Device { get; set; }
+    public ExperimentStatus Status { get; set; }
+    public string? FailureReason { get; set; }
+    public DateTime CreatedAtUtc { get; set; }
+    public DateTime? StartedAtUtc { get; set; }
+    public DateTime? FinishedAtUtc { get; set; }
+    public double? BestValMacroF1 { get; set; }
+    public int? BestEpoch { get; set; }
+
+    public List<EpochMetric> Epochs { get; set; } = [];
+    public List<CheckpointRecord> Checkpoints { get; set; } = [];
+}

@@ -1,0 +1,49 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace CaptionBoundaries.Application.Tracking;
+
+/// <summary>
+/// Experiment tracking store. Each database provider has a subclass with its own migrations
+/// (<see cref="SqliteTrackingDbContext"/>, <see cref="PostgresTrackingDbContext"/>, <see cref="SqlServerTrackingDbContext"/>).
+/// </summary>
+public abstract class TrackingDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<Experiment> Experiments => Set<Experiment>();
+    public DbSet<EpochMetric> EpochMetrics => Set<EpochMetric>();
+    public DbSet<CheckpointRecord> Checkpoints => Set<CheckpointRecord>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Experiment>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Name).HasMaxLength(200);
+            e.Property(x => x.ArchitectureName).HasMaxLength(200);
+            e.Property(x => x.AugmentationName).HasMaxLength(200);
+            e.Property(x => x.EmbedderName).HasMaxLength(200);
+            e.Property(x => x.EmbedderVersion).HasMaxLength(100);
+            e.Property(x => x.DatasetIdentity).HasMaxLength(64);
+            e.Property(x => x.DatasetName).HasMaxLength(200);
+            e.Property(x => x.GitCommit).HasMaxLength(64);
+            e.Property(x => x.Device).HasMaxLength(50);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+            e.HasIndex(x => x.ArchitectureName);
+            e.HasIndex(x => x.BestValMacroF1);
+            e.HasIndex(x => x.DatasetIdentity);
+            e.HasMany(x => x.Epochs).WithOne().HasForeignKey(m => m.ExperimentId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(x => x.Checkpoints).WithOne().HasForeignKey(c => c.ExperimentId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<EpochMetric>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => new { x.ExperimentId, x.Epoch }).IsUnique();
+        });
+        modelBuilder.Entity<CheckpointRecord>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Kind).HasMaxLength(20);
+            e.Property(x => x.Sha256).HasMaxLength(64);
+            e.HasIndex(x => new { x.ExperimentId, x.Kind }).IsUnique();
+        });
+    }
+}

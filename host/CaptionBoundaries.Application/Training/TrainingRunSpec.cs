@@ -1,0 +1,27 @@
+using CaptionBoundaries.Application.Datasets;
+using CaptionBoundaries.Contracts;
+using static TorchSharp.torch;
+
+namespace CaptionBoundaries.Application.Training;
+
+/// <summary>Everything one run needs, resolved: plugins looked up, dataset loaded, device chosen.</summary>
+public sealed record TrainingRunSpec(
+    Guid ExperimentId,
+    string ArchitectureName,
+    IModelArchitecture Architecture,
+    ModelConfig ModelConfig,
+    TrainingHyperparameters Hyperparameters,
+    CaptionDataset Dataset,
+    string AugmentationName,
+    IAugmentationStrategy Augmentation,
+    string EmbedderName,
+    string EmbedderVersion,
+    Device Device,
+    string CheckpointFolder,
+    string GitCommit,
+    string? ResumeFrom);
+
+/// <summary>A checkpoint file the trainer wrote, with the hash tracking records.</summary>
+public sealed record WrittenCheckpoint(string Kind, int Epoch, string Path, string Sha256, long SizeBytes, double ValMacroF1);
+
+public sealed record TrainingOutcome(int LastEpoch, double BestValMacroF1, int BestEpoch, string? BestCheckpoint, string? LastCheckpoint);

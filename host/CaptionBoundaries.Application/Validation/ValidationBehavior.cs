@@ -1,0 +1,25 @@
+using FluentValidation;
+using Mediator;
+
+namespace CaptionBoundaries.Application.Validation;
+
+/// <summary>
+/// Runs every FluentValidation validator of a message before its handler, so the CLI, the API and the
+/// console reject bad input the same way. Failures throw <see cref="ValidationException"/> with each field named.
+/// </summary>
+public sealed class ValidationBehavior<TMessage, TResponse>(IEnumerable<IValidator<TMessage>> validators)
+    : IPipelineBehavior<TMessage, TResponse>
+    where TMessage : notnull, IMessage
+{
+    public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
+    {
+        var failures = new List<FluentValidation.Results.ValidationFailure>();
+        foreach (var validator in validators)
+        {
+            var result = await validator.ValidateAsync(message, cancellationToken);
+            failures.AddRange(result.Errors);
+        }
+        if (failures.Count > 0) throw new ValidationException(failures);
+        return await next(message, cancellationToken);
+    }
+}

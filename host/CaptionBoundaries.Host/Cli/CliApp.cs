@@ -1,0 +1,21 @@
+using System.CommandLine;
+using CaptionBoundaries.Host.Cli.Commands;
+
+namespace CaptionBoundaries.Host.Cli;
+
+/// <summary>The caption-boundaries command line. Every command sends a Mediator request, as the API does.</summary>
+public static class CliApp
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("CaptionBoundaries: train, track and run caption boundary models.");
+        foreach (var option in GlobalOptions.All) root.Options.Add(option);
+        root.Subcommands.Add(ListModelsCommand.Create());
+        root.Subcommands.Add(DatasetCommands.Create());
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(InferCommand.Create());
+        root.Subcommands.Add(ExperimentsCommands.Create());
+        root.Subcommands.Add(DemoCommand.Create());
+        return root;
+    }
+}

@@ -1,0 +1,43 @@
+using CaptionBoundaries.Application.Checkpoints;
+using CaptionBoundaries.Application.Plugins;
+using CaptionBoundaries.Contracts;
+using FluentValidation;
+using Spectre.Console;
+
+namespace CaptionBoundaries.Host.Cli;
+
+/// <summary>Turns the errors users cause into one clear line each and a non-zero exit code, never a stack trace.</summary>
+public static class CliErrors
+{
+    public const int Ok = 0;
+    public const int Failed = 1;
+    public const int BadInput = 2;
+
+    public static async Task<int> Run(Func<Task<int>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (ValidationException e)
+        {
+            foreach (var failure in e.Errors)
+                Error($"--{failure.PropertyName.Replace('_', '-')}: {failure.ErrorMessage}");
+            return BadInput;
+        }
+        catch (Exception e) when (e is UnknownPluginException or ModelConfigException or InputShapeException or CorruptCheckpointException
+                                      or FileNotFoundException or DirectoryNotFoundException or KeyNotFoundException
+                                      or ArgumentException or InvalidDataException or InvalidOperationException)
+        {
+            Error(e.Message);
+            return BadInput;
+        }
+        catch (OperationCanceledException)
+        {
+            Error("cancelled");
+            return Failed;
+        }
+    }
+
+    public static void Error(string message) => AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {message}");
+}

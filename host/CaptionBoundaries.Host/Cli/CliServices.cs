@@ -1,0 +1,45 @@
+using System.CommandLine;
+using CaptionBoundaries.Application;
+using CaptionBoundaries.Application.Tracking;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CaptionBoundaries.Host.Cli;
+
+/// <summary>
+/// Builds the same service graph the server uses, configured from appsettings.json, environment variables
+/// (CAPTIONBOUNDARIES_ prefix, e.g. CAPTIONBOUNDARIES_Database__Provider) and the global options, in that order.
+/// </summary>
+public static class CliServices
+{
+    public static async Task<ServiceProvider> BuildAsync(ParseResult parse, CancellationToken ct, bool migrate = true)
+    {
+        var overrides = new Dictionary<string, string?>();
+        void Map(Option<string?> option, string key)
+        {
+            var value = parse.GetValue(option);
+            if (!string.IsNullOrWhiteSpace(value)) overrides[key] = value;
+        }
+        Map(GlobalOptions.DataDir, "CaptionBoundaries:DataFolder");
+        Map(GlobalOptions.Plugins, "CaptionBoundaries:PluginsFolder");
+        Map(GlobalOptions.DbProvider, "Database:Provider");
+        Map(GlobalOptions.DbConnection, "Database:ConnectionString");
+
+        var configuration = new ConfigurationBuilder()
+            .SetBasePath(AppContext.BaseDirectory)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables("CAPTIONBOUNDARIES_")
+            .AddInMemoryCollection(overrides)
+            .Build();
+
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLogging(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning)
+            .AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Error));
+        services.AddCaptionBoundaries(configuration);
+        var provider = services.BuildServiceProvider();
+        if (migrate) await TrackingDatabase.MigrateAsync(provider, ct);
+        return provider;
+    }
+}

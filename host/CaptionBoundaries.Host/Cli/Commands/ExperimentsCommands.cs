@@ -1,0 +1,88 @@
+using System.CommandLine;
+using CaptionBoundaries.Application.Features.Experiments;
+using Mediator;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
+
+namespace CaptionBoundaries.Host.Cli.Commands;
+
+public static class ExperimentsCommands
+{
+    public static Command Create()
+    {
+        var experiments = new Command("experiments", "Query tracked experiments.");
+        experiments.Subcommands.Add(List());
+        experiments.Subcommands.Add(Compare());
+        return experiments;
+    }
+
+    private static Command List()
+    {
+        var architecture = new Option<string?>("--architecture", "-a") { Description = "Only this architecture" };
+        var status = new Option<string?>("--status") { Description = "Only this status (Running, Completed, Failed, Cancelled)" };
+        var dataset = new Option<string?>("--dataset") { Description = "Only this dataset (name or identity prefix)" };
+        var sort = new Option<string>("--sort") { Description = "best_f1 or created", DefaultValueFactory = _ => "best_f1" };
+        var limit = new Option<int>("--limit") { Description = "At most this many rows", DefaultValueFactory = _ => 50 };
+        var command = new Command("list", "List experiments, best validation macro-F1 first.") { architecture, status, dataset, sort, limit };
+        command.SetAction((parse, ct) => CliErrors.Run(async () =>
+        {
+            await using var services = await CliServices.BuildAsync(parse, ct);
+            await using var scope = services.CreateAsyncScope();
+            var rows = await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new ListExperimentsQuery(
+                parse.GetValue(architecture), parse.GetValue(status), parse.GetValue(dataset), parse.GetValue(sort)!, parse.GetValue(limit)), ct);
+            var table = new Table().AddColumns("Id", "Name", "Architecture", "Status", "Dataset", "Best val F1", "Best epoch", "Epochs", "Created (UTC)");
+            foreach (var e in rows)
+            {
+                table.AddRow(e.Id.ToString("N")[..8], Markup.Escape(e.Name), Markup.Escape(e.ArchitectureName), StatusMarkup(e.Status),
+                    Markup.Escape($"{e.DatasetName} {e.DatasetIdentity[..Math.Min(8, e.DatasetIdentity.Length)]}"),
+                    e.BestValMacroF1?.ToString("F4") ?? "-", e.BestEpoch?.ToString() ?? "-", e.EpochsRecorded.ToString(),
+                    e.CreatedAtUtc.ToString("yyyy-MM-dd HH:mm:ss"));
+            }
+            AnsiConsole.Write(table);
+            foreach (var failed in rows.Where(r => r.FailureReason is not null))
+                AnsiConsole.MarkupLineInterpolated($"[grey]{failed.Id.ToString("N")[..8]}: {failed.FailureReason}[/]");
+            return CliErrors.Ok;
+        }));
+        return command;
+    }
+
+    private static Command Compare()
+    {
+        var ids = new Argument<string[]>("ids") { Description = "Two or more experiment ids (or unambiguous prefixes)", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("compare", "Compare experiments side by side; differing settings are highlighted.") { ids };
+        command.SetAction((parse, ct) => CliErrors.Run(async () =>
+        {
+            await using var services = await CliServices.BuildAsync(parse, ct);
+            await using var scope = services.CreateAsyncScope();
+            var comparison = await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new CompareExperimentsQuery(parse.GetValue(ids)!), ct);
+            var table = new Table().AddColumn("Setting");
+            foreach (var e in comparison.Experiments) table.AddColumn(e.Id.ToString("N")[..8]);
+            foreach (var row in comparison.Rows)
+            {
+                var cells = row.Values.Select(v => row.Differs ? $"[yellow]{Markup.Escape(v)}[/]" : Markup.Escape(v));
+                table.AddRow([row.Differs ? $"[yellow]{Markup.Escape(row.Key)}[/]" : Markup.Escape(row.Key), .. cells]);
+            }
+            AnsiConsole.Write(table);
+
+            var chart = new BarChart().Label("Validation macro-F1 per epoch").WithMaxValue(1.0);
+            var colours = new[] { Color.Green, Color.Blue, Color.Yellow, Color.Aqua, Color.Fuchsia, Color.Orange1 };
+            for (var i = 0; i < comparison.Experiments.Count; i++)
+            {
+                var e = comparison.Experiments[i];
+                foreach (var point in e.Curve)
+                    chart.AddItem($"{e.Id.ToString("N")[..8]} ep{point.Epoch}", Math.Round(point.ValMacroF1, 3), colours[i % colours.Length]);
+            }
+            AnsiConsole.Write(chart);
+            return CliErrors.Ok;
+        }));
+        return command;
+    }
+
+    private static string StatusMarkup(string status) => status switch
+    {
+        "Completed" => "[green]Completed[/]",
+        "Failed" => "[red]Failed[/]",
+        "Cancelled" => "[yellow]Cancelled[/]",
+        _ => Markup.Escape(status),
+    };
+}

@@ -1,0 +1,54 @@
+using System.CommandLine;
+using CaptionBoundaries.Application.Features.Models;
+using Mediator;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
+
+namespace CaptionBoundaries.Host.Cli.Commands;
+
+public static class ListModelsCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("list-models", "List registered architectures (with parameter counts), embedders, augmentations and plugin load errors.");
+        command.SetAction((parse, ct) => CliErrors.Run(async () =>
+        {
+            await using var services = await CliServices.BuildAsync(parse, ct, migrate: false);
+            await using var scope = services.CreateAsyncScope();
+            var catalog = await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new ListModelsQuery(), ct);
+            Print(catalog);
+            return catalog.Errors.Count == 0 ? CliErrors.Ok : CliErrors.Failed;
+        }));
+        return command;
+    }
+
+    public static void Print(ModelCatalog catalog)
+    {
+        var architectures = new Table().Title("Architectures")
+            .AddColumns("Name", "Total params", "Trainable", "Trainable %", "Default config", "Plugin");
+        foreach (var a in catalog.Architectures)
+        {
+            architectures.AddRow(
+                Markup.Escape(a.Name),
+                a.TotalParameters.ToString("N0"),
+                a.TrainableParameters.ToString("N0"),
+                (100.0 * a.TrainableParameters / Math.Max(1, a.TotalParameters)).ToString("F1"),
+                Markup.Escape(string.Join(" ", a.DefaultConfig.Select(kv => $"{kv.Key}={kv.Value}"))),
+                Markup.Escape($"{Path.GetFileName(a.PluginFile)} {a.PluginVersion}"));
+        }
+        AnsiConsole.Write(architectures);
+
+        var embedders = new Table().Title("Embedders").AddColumns("Name", "Version", "Output dim", "Plugin");
+        foreach (var e in catalog.Embedders)
+            embedders.AddRow(Markup.Escape(e.Name), Markup.Escape(e.Version), e.OutputDimension.ToString(), Markup.Escape(Path.GetFileName(e.PluginFile)));
+        AnsiConsole.Write(embedders);
+
+        var augmentations = new Table().Title("Augmentations").AddColumns("Name", "Description", "Plugin");
+        foreach (var a in catalog.Augmentations)
+            augmentations.AddRow(Markup.Escape(a.Name), Markup.Escape(a.Description), Markup.Escape(Path.GetFileName(a.PluginFile)));
+        AnsiConsole.Write(augmentations);
+
+        foreach (var error in catalog.Errors)
+            CliErrors.Error($"plugin {error.File}: {error.Message}");
+    }
+}

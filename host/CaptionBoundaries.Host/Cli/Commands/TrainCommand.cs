@@ -1,0 +1,123 @@
+using System.CommandLine;
+using CaptionBoundaries.Application.Features.Training;
+using CaptionBoundaries.Application.Training;
+using CaptionBoundaries.Contracts;
+using Mediator;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
+
+namespace CaptionBoundaries.Host.Cli.Commands;
+
+public static class TrainCommand
+{
+    public static Command Create()
+    {
+        var dataset = new Argument<string>("dataset") { Description = "Dataset folder (with manifest.json)" };
+        var name = new Option<string>("--name") { Description = "Experiment name", Required = true };
+        var architecture = new Option<string>("--architecture", "-a") { Description = "Registered architecture name (see list-models)", Required = true };
+        var modelConfig = new Option<string[]>("--model-config", "-m")
+        {
+            Description = "Model config overrides as key=value (repeatable), e.g. -m lora_rank=8 -m pretrained=/weights/resnet50.bin",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var lr = new Option<double>("--lr") { Description = "Learning rate (AdamW)", DefaultValueFactory = _ => 1e-3 };
+        var batchSize = new Option<int>("--batch-size") { Description = "Batch size", DefaultValueFactory = _ => 16 };
+        var epochs = new Option<int>("--epochs") { Description = "Epochs", DefaultValueFactory = _ => 5 };
+        var weightDecay = new Option<double>("--weight-decay") { Description = "AdamW weight decay", DefaultValueFactory = _ => 1e-2 };
+        var seed = new Option<int>("--seed") { Description = "Random seed (weights, shuffling, augmentation)", DefaultValueFactory = _ => 42 };
+        var imageSize = new Option<int>("--image-size") { Description = "Model input side in pixels (images are resized to it)", DefaultValueFactory = _ => 64 };
+        var augmentation = new Option<string>("--augmentation") { Description = "Augmentation strategy", DefaultValueFactory = _ => "none" };
+        var embedder = new Option<string>("--embedder") { Description = "Font embedder", DefaultValueFactory = _ => "glyph_profile" };
+        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
+        var resume = new Option<string?>("--resume") { Description = "Continue from this checkpoint (same architecture, config and dataset)" };
+
+        var command = new Command("train", "Train an architecture on a dataset; the run is recorded as an experiment with per-epoch metrics and checkpoints.")
+        {
+            dataset, name, architecture, modelConfig, lr, batchSize, epochs, weightDecay, seed, imageSize, augmentation, embedder, device, resume,
+        };
+        command.SetAction((parse, ct) => CliErrors.Run(async () =>
+        {
+            var overrides = ParseModelConfig(parse.GetValue(modelConfig) ?? []);
+            await using var services = await CliServices.BuildAsync(parse, ct);
+            await using var scope = services.CreateAsyncScope();
+            var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
+            var totalEpochs = parse.GetValue(epochs);
+            TrainModelResult? result = null;
+            await AnsiConsole.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+                .StartAsync(async ctx =>
+                {
+                    var overall = ctx.AddTask("training", maxValue: totalEpochs);
+                    ProgressTask? epochTask = null;
+                    var progress = new SynchronousProgress<TrainingProgress>(p =>
+                    {
+                        if (epochTask is null || epochTask.Description != $"epoch {p.Epoch}/{p.Epochs}")
+                            epochTask = ctx.AddTask($"epoch {p.Epoch}/{p.Epochs}", maxValue: p.StepsPerEpoch);
+                        epochTask.Value = p.Step;
+                        overall.Description = $"training (loss {p.RunningLoss:F4})";
+                    });
+                    result = await mediator.Send(new TrainModelCommand
+                    {
+                        DatasetFolder = parse.GetValue(dataset)!,
+                        Name = parse.GetValue(name)!,
+                        Architecture = parse.GetValue(architecture)!,
+                        ModelConfig = overrides,
+                        LearningRate = parse.GetValue(lr),
+                        BatchSize = parse.GetValue(batchSize),
+                        Epochs = totalEpochs,
+                        WeightDecay = parse.GetValue(weightDecay),
+                        Seed = parse.GetValue(seed),
+                        ImageHeight = parse.GetValue(imageSize),
+                        ImageWidth = parse.GetValue(imageSize),
+                        Augmentation = parse.GetValue(augmentation)!,
+                        Embedder = parse.GetValue(embedder)!,
+                        Device = parse.GetValue(device)!,
+                        ResumeFrom = parse.GetValue(resume),
+                        Progress = progress,
+                        OnEpoch = e =>
+                        {
+                            overall.Value = e.Epoch;
+                            AnsiConsole.MarkupLineInterpolated(
+                                $"epoch {e.Epoch}: train loss {e.TrainLoss:F4}  val loss {e.ValLoss:F4}  val acc {e.Validation.Accuracy:F3}  val macro-F1 {e.Validation.MacroF1:F3}{(e.IsBest ? " [green](best)[/]" : "")}");
+                        },
+                    }, ct);
+                });
+            return Report(result!);
+        }));
+        return command;
+    }
+
+    private static int Report(TrainModelResult result)
+    {
+        if (result.Status != "Completed")
+        {
+            CliErrors.Error($"experiment {result.ExperimentId:N} {result.Status.ToLowerInvariant()}: {result.FailureReason}");
+            return CliErrors.Failed;
+        }
+        AnsiConsole.MarkupLineInterpolated($"[green]experiment[/] {result.ExperimentId:N} completed: best val macro-F1 {result.BestValMacroF1:F4} at epoch {result.BestEpoch}");
+        AnsiConsole.MarkupLineInterpolated($"best checkpoint: {result.BestCheckpoint}");
+        AnsiConsole.MarkupLineInterpolated($"last checkpoint: {result.LastCheckpoint}");
+        return CliErrors.Ok;
+    }
+
+    /// <summary>key=value pairs; a malformed pair names itself rather than being dropped.</summary>
+    public static IReadOnlyDictionary<string, string> ParseModelConfig(IEnumerable<string> pairs)
+    {
+        var result = new Dictionary<string, string>();
+        foreach (var pair in pairs)
+        {
+            var eq = pair.IndexOf('=');
+            if (eq <= 0)
+                throw new ModelConfigException(pair, $"--model-config '{pair}' is not key=value");
+            result[pair[..eq].Trim()] = pair[(eq + 1)..].Trim();
+        }
+        return result;
+    }
+}
+
+/// <summary>IProgress that reports on the caller's thread, so progress bars update in step order.</summary>
+public sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}

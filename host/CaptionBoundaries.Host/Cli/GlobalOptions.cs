@@ -1,0 +1,33 @@
+using System.CommandLine;
+
+namespace CaptionBoundaries.Host.Cli;
+
+/// <summary>Options every command accepts; each overrides the matching configuration key.</summary>
+public static class GlobalOptions
+{
+    public static readonly Option<string?> DataDir = new("--data-dir")
+    {
+        Description = "Data folder: SQLite database, datasets, checkpoints (config CaptionBoundaries:DataFolder, default ./data)",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> Plugins = new("--plugins")
+    {
+        Description = "Plugins folder, one subfolder per plugin (config CaptionBoundaries:PluginsFolder, default <app>/plugins)",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> DbProvider = new("--db-provider")
+    {
+        Description = "Tracking database: sqlite (default), postgres or sqlserver (config Database:Provider)",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> DbConnection = new("--db-connection")
+    {
+        Description = "Connection string for the tracking database (config Database:ConnectionString)",
+        Recursive = true,
+    };
+
+    public static IEnumerable<Option> All => [DataDir, Plugins, DbProvider, DbConnection];
+}
