@@ -17,7 +17,7 @@ public static class DemoCommand
         {
             var dataDir = Path.GetFullPath(parse.GetValue(GlobalOptions.DataDir) ?? "data");
             var dataset = Path.Combine(dataDir, "datasets", "demo");
-            var passThrough = GlobalArguments(parse);
+            List<string> passThrough = ["--data-dir", dataDir, .. GlobalArguments(parse)];
             var root = CliApp.Build();
             if (!File.Exists(Path.Combine(dataset, "manifest.json")))
             {
@@ -39,7 +39,7 @@ public static class DemoCommand
     private static List<string> GlobalArguments(ParseResult parse)
     {
         var args = new List<string>();
-        foreach (var option in GlobalOptions.All.OfType<Option<string?>>())
+        foreach (var option in GlobalOptions.All.OfType<Option<string?>>().Where(o => o != GlobalOptions.DataDir))
         {
             var value = parse.GetValue(option);
             if (!string.IsNullOrWhiteSpace(value)) args.AddRange([option.Name, value]);

@@ -12,7 +12,7 @@ public static class InferCommand
     {
         var data = new Argument<string>("data") { Description = "Dataset folder (manifest.json) whose samples to predict" };
         var checkpoint = new Option<string>("--checkpoint", "-c") { Description = "Checkpoint file; the model is rebuilt from it alone", Required = true };
-        var output = new Option<string?>("--out", "-o") { Description = "Write predictions as JSON Lines here (default: <data>/predictions.jsonl)" };
+        var output = new Option<string?>("--out", "-o") { Description = "Write predictions as JSON Lines here (default: ./predictions.jsonl)" };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
         var batchSize = new Option<int>("--batch-size") { Description = "Batch size", DefaultValueFactory = _ => 32 };
         var command = new Command("infer", "Predict the class and confidence of every sample with a checkpoint.")
@@ -24,7 +24,7 @@ public static class InferCommand
             await using var services = await CliServices.BuildAsync(parse, ct, migrate: false);
             await using var scope = services.CreateAsyncScope();
             var folder = parse.GetValue(data)!;
-            var outPath = parse.GetValue(output) ?? Path.Combine(folder, "predictions.jsonl");
+            var outPath = parse.GetValue(output) ?? "predictions.jsonl";
             var result = await scope.ServiceProvider.GetRequiredService<IMediator>().Send(
                 new RunInferenceCommand(folder, parse.GetValue(checkpoint)!, outPath, parse.GetValue(device)!, parse.GetValue(batchSize)), ct);
 
