@@ -199,7 +199,7 @@ public sealed class CaptionDataset
     // Takes ownership of a CPU tensor: returns it as is for the CPU, else a moved copy (disposing the CPU one).
     private static Tensor OnDevice(Tensor cpu, Device device)
     {
-        if (device.type == DeviceType.CPU) return cpu;
+        if (device.type == TorchSharp.DeviceType.CPU) return cpu;
         var moved = cpu.to(device);
         cpu.Dispose();
         return moved;
