@@ -1,0 +1,52 @@
+using StbImageSharp;
+using StbImageWriteSharp;
+
+namespace CaptionBoundaries.Application.Datasets;
+
+/// <summary>An 8-bit RGB image in row-major interleaved (H, W, 3) order: the layout PNG codecs use.</summary>
+public sealed class RgbImage
+{
+    public RgbImage(int width, int height, byte[]? pixels = null)
+    {
+        if (width < 1 || height < 1) throw new ArgumentOutOfRangeException(nameof(width), $"Image size {width}x{height} must be at least 1x1.");
+        Width = width;
+        Height = height;
+        Pixels = pixels ?? new byte[width * height * 3];
+        if (Pixels.Length != width * height * 3) throw new ArgumentException("Pixel buffer does not match the image size.", nameof(pixels));
+    }
+
+    public int Width { get; }
+    public int Height { get; }
+    public byte[] Pixels { get; }
+
+    public static RgbImage Decode(byte[] encoded)
+    {
+        // StbImageSharp keeps a process-wide flag for vertical flipping; pin it so another caller cannot flip ours.
+        StbImage.stbi_set_flip_vertically_on_load(0);
+        var result = ImageResult.FromMemory(encoded, StbImageSharp.ColorComponents.RedGreenBlue);
+        return new RgbImage(result.Width, result.Height, result.Data);
+    }
+
+    public static RgbImage Load(string path) => Decode(File.ReadAllBytes(path));
+
+    /// <summary>Encodes as PNG; the encoder has no timestamps or randomness, so equal pixels give equal bytes.</summary>
+    public byte[] EncodePng()
+    {
+        using var stream = new MemoryStream();
+        new ImageWriter().WritePng(Pixels, Width, Height, StbImageWriteSharp.ColorComponents.RedGreenBlue, stream);
+        return stream.ToArray();
+    }
+
+    public void SavePng(string path) => File.WriteAllBytes(path, EncodePng());
+
+    /// <summary>Planar (3, H, W) floats in [0, 1], the tensor layout.</summary>
+    public float[] ToPlanarFloats()
+    {
+        var plane = Width * Height;
+        var result = new float[3 * plane];
+        for (var i = 0; i < plane; i++)
+            for (var c = 0; c < 3; c++)
+                result[c * plane + i] = Pixels[i * 3 + c] / 255f;
+        return result;
+    }
+}
