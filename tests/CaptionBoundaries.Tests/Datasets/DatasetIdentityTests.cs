@@ -1,3 +1,4 @@
+using CaptionBoundaries.Tests.Support;
 using CaptionBoundaries.Application.Datasets;
 
 namespace CaptionBoundaries.Tests.Datasets;

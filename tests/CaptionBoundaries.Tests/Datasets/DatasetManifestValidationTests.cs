@@ -1,3 +1,4 @@
+using CaptionBoundaries.Tests.Support;
 using CaptionBoundaries.Application.Datasets;
 using CaptionBoundaries.Contracts;
 

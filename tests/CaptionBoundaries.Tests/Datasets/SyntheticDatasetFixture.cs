@@ -1,3 +1,4 @@
+using CaptionBoundaries.Tests.Support;
 using CaptionBoundaries.Application.Datasets;
 
 namespace CaptionBoundaries.Tests.Datasets;
@@ -9,7 +10,7 @@ public sealed class SyntheticDatasetFixture : IDisposable
 
     public SyntheticDatasetFixture()
     {
-        Folder = _temp.Sub("dataset");
+        Folder = _temp.Combine("dataset");
         Manifest = SyntheticDatasetGenerator.Generate(new SyntheticDatasetOptions { OutputFolder = Folder, SamplesPerClass = 4, Seed = 7 });
     }
 
@@ -20,7 +21,7 @@ public sealed class SyntheticDatasetFixture : IDisposable
     /// <summary>Copies the dataset to a fresh folder that a test may modify.</summary>
     public string CopyTo(TempFolder temp)
     {
-        var target = temp.Sub("copy");
+        var target = temp.Combine("copy");
         foreach (var file in Directory.GetFiles(Folder, "*", SearchOption.AllDirectories))
         {
             var destination = Path.Combine(target, Path.GetRelativePath(Folder, file));

@@ -1,3 +1,4 @@
+using CaptionBoundaries.Tests.Support;
 using CaptionBoundaries.Application.Datasets;
 using CaptionBoundaries.Contracts;
 
@@ -9,11 +10,11 @@ public class SyntheticDatasetGeneratorTests(SyntheticDatasetFixture fixture) : I
     public void SameSeedGivesSameIdentityAndOtherSeedDoesNot()
     {
         using var temp = new TempFolder();
-        SyntheticDatasetGenerator.Generate(new SyntheticDatasetOptions { OutputFolder = temp.Sub("a"), SamplesPerClass = 4, Seed = 7 });
-        SyntheticDatasetGenerator.Generate(new SyntheticDatasetOptions { OutputFolder = temp.Sub("b"), SamplesPerClass = 2, Seed = 8 });
+        SyntheticDatasetGenerator.Generate(new SyntheticDatasetOptions { OutputFolder = temp.Combine("a"), SamplesPerClass = 4, Seed = 7 });
+        SyntheticDatasetGenerator.Generate(new SyntheticDatasetOptions { OutputFolder = temp.Combine("b"), SamplesPerClass = 2, Seed = 8 });
 
-        Assert.Equal(DatasetIdentity.Compute(fixture.Folder), DatasetIdentity.Compute(temp.Sub("a")));
-        Assert.NotEqual(DatasetIdentity.Compute(fixture.Folder), DatasetIdentity.Compute(temp.Sub("b")));
+        Assert.Equal(DatasetIdentity.Compute(fixture.Folder), DatasetIdentity.Compute(temp.Combine("a")));
+        Assert.NotEqual(DatasetIdentity.Compute(fixture.Folder), DatasetIdentity.Compute(temp.Combine("b")));
         Assert.Equal(64, DatasetIdentity.Compute(fixture.Folder).Length);
     }
 
