@@ -38,13 +38,14 @@ public sealed class LoRAConv2d : nn.Module<Tensor, Tensor>
         dilation = conv.dilation;
         groups = conv.groups;
 
-        var w = conv.weight;
-        weight = nn.Parameter(w.detach().clone(), requires_grad: false);
+        // Copies rather than shares, so this module alone owns (and disposes) its tensors.
+        weight = nn.Parameter(conv.weight.detach().clone(), requires_grad: false);
         bias = conv.bias is { } b ? nn.Parameter(b.detach().clone(), requires_grad: false) : null;
         conv.Dispose();
 
-        var outChannels = w.shape[0];
-        var fanIn = w.shape[1] * w.shape[2] * w.shape[3];
+        var shape = weight.shape;
+        var outChannels = shape[0];
+        var fanIn = shape[1] * shape[2] * shape[3];
         lora_A = nn.Parameter(empty(rank, fanIn));
         lora_B = nn.Parameter(zeros(outChannels, rank));
         using (no_grad())

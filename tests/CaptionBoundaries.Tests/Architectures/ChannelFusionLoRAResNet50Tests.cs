@@ -1,12 +1,13 @@
 using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Plugins.Architectures;
 using TorchSharp.Modules;
+using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace CaptionBoundaries.Tests.Architectures;
 
 [Collection(ArchitectureCollection.Name)]
-public class ChannelFusionLoRAResNet50Tests
+public class ChannelFusionLoRAResNet50Tests(ITestOutputHelper output)
 {
     private const long ReferenceTotal = 27_000_000;
     private const long ReferenceTrainable = 3_900_000;
@@ -22,6 +23,7 @@ public class ChannelFusionLoRAResNet50Tests
     {
         using var model = Create();
         var count = model.CountParameters();
+        output.WriteLine($"total {count.Total:N0}, trainable {count.Trainable:N0} ({count.TrainableFraction:P2})");
         ArchitectureTestData.AssertWithinPercent(ReferenceTotal, count.Total, 10);
         ArchitectureTestData.AssertWithinPercent(ReferenceTrainable, count.Trainable, 10);
         Assert.InRange(count.TrainableFraction, 0.10, 0.18);

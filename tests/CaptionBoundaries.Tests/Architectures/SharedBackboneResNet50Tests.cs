@@ -1,10 +1,11 @@
 using CaptionBoundaries.Plugins.Architectures;
+using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace CaptionBoundaries.Tests.Architectures;
 
 [Collection(ArchitectureCollection.Name)]
-public class SharedBackboneResNet50Tests
+public class SharedBackboneResNet50Tests(ITestOutputHelper output)
 {
     private const long ReferenceParameters = 30_771_653;
 
@@ -16,6 +17,7 @@ public class SharedBackboneResNet50Tests
         using var model = architecture.Create(config);
 
         var count = model.CountParameters();
+        output.WriteLine($"total {count.Total:N0}, trainable {count.Trainable:N0} ({count.TrainableFraction:P2})");
         ArchitectureTestData.AssertWithinPercent(ReferenceParameters, count.Total, 10);
         Assert.Equal(count.Total, count.Trainable);
         Assert.Equal(count, architecture.CountParameters(config));
