@@ -23,11 +23,12 @@ public sealed class ChannelFusion : nn.Module<Tensor, Tensor>
         {
             conv.weight.zero_();
             conv.bias!.zero_();
+            using var share = tensor(1f / ImageCount);
             for (var c = 0; c < Channels; c++)
             {
                 for (var image = 0; image < ImageCount; image++)
                 {
-                    conv.weight[c, image * Channels + c, 0, 0] = tensor(1f / ImageCount);
+                    conv.weight[c, image * Channels + c, 0, 0] = share;
                 }
             }
         }

@@ -12,8 +12,9 @@ public sealed class ChannelFusionLoRAResNet50 : IModelArchitecture
     public const int DefaultRank = 16;
     public const double DefaultAlpha = 16;
 
-    // A rank above the smallest conv's fan-in (3x7x7 = 147 in the stem) stops being low-rank anyway.
-    private const int MaxRank = 147;
+    // No conv of the backbone has a weight update of rank above 1024 (layer4's 1024 -> 2048 projection),
+    // so a larger rank only costs memory; the bound also catches typos like 16000.
+    public const int MaxRank = 1024;
 
     public string Name => ArchitectureName;
 

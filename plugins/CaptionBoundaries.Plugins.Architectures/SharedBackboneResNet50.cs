@@ -36,6 +36,7 @@ public sealed class SharedBackboneResNet50 : IModelArchitecture
     /// <summary>Exact, from the layer shapes.</summary>
     public ParameterCount CountParameters(ModelConfig config)
     {
+        // Counts do not depend on the values, but a config Create would refuse is refused here too.
         CommonConfig.ReadDropout(config);
         var total = ResNet50Backbone.ParameterCount + FusionHead.ParameterCount(3 * ResNet50Backbone.FeatureDimension);
         return new ParameterCount(total, total);

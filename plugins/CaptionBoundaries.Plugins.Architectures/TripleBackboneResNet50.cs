@@ -37,6 +37,7 @@ public sealed class TripleBackboneResNet50 : IModelArchitecture
     /// <summary>Exact, from the layer shapes: building 77M parameters just to count them would take seconds.</summary>
     public ParameterCount CountParameters(ModelConfig config)
     {
+        // Counts do not depend on the values, but a config Create would refuse is refused here too.
         CommonConfig.ReadDropout(config);
         var total = 3 * ResNet50Backbone.ParameterCount + FusionHead.ParameterCount(3 * ResNet50Backbone.FeatureDimension);
         return new ParameterCount(total, total);

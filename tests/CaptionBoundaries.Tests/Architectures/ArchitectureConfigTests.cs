@@ -68,6 +68,7 @@ public class ArchitectureConfigTests : IDisposable
     [Theory]
     [InlineData("lora_rank", "abc")]
     [InlineData("lora_rank", "0")]
+    [InlineData("lora_rank", "2000")]
     [InlineData("lora_alpha", "0")]
     [InlineData("lora_alpha", "-1")]
     [InlineData("lora_alpha", "x")]

@@ -1,3 +1,4 @@
+using TorchSharp;
 using CaptionBoundaries.Plugins.Architectures;
 using static TorchSharp.torch;
 
@@ -45,5 +46,19 @@ public class LoRAConv2dTests
         Assert.Equal(0f, parameters["lora_B"].abs().sum().item<float>());
         Assert.True(parameters["lora_A"].abs().sum().item<float>() > 0);
         Assert.Equal(1.0, lora.Scale);
+    }
+
+    [Fact]
+    public void FollowsTheModuleWhenItMovesToAnotherDtype()
+    {
+        // Moving a model (e.g. .to(device)) replaces registered parameters; the forward must use the moved ones.
+        using var lora = new LoRAConv2d(nn.Conv2d(4, 4, 3, padding: 1, bias: false), rank: 2, alpha: 2);
+        lora.to(ScalarType.Float64);
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var y = lora.forward(randn(1, 4, 6, 6, dtype: ScalarType.Float64));
+        Assert.Equal(ScalarType.Float64, y.dtype);
+        Assert.All(lora.parameters(), p => Assert.Equal(ScalarType.Float64, p.dtype));
+        Assert.Equal(2, lora.parameters().Count(p => p.requires_grad));
     }
 }
