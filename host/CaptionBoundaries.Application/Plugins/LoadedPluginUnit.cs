@@ -4,7 +4,7 @@ namespace CaptionBoundaries.Application.Plugins;
 internal sealed class LoadedPluginUnit(PluginUnitOnDisk disk, List<LoadedPluginAssembly> assemblies, List<PluginLoadError> errors)
     : IDisposable
 {
-    public string Key => disk.Key;
+    public string Key => Disk.Key;
 
     public PluginUnitOnDisk Disk { get; set; } = disk;
 

@@ -209,10 +209,7 @@ public sealed class PluginRegistry : IDisposable
             {
                 loader.Reloaded += (_, _) => OnHotReloaded(unit, assembly);
             }
-            foreach (var found in assembly.Found)
-            {
-                _logger.LogInformation("Plugin {File}: found {Kind} '{Name}' ({Type}).", file, found.Kind.Singular(), found.Name, found.TypeName);
-            }
+            LogFound(assembly);
         }
         return unit;
     }
@@ -227,6 +224,7 @@ public sealed class PluginRegistry : IDisposable
                 if (_disposed || !_units.TryGetValue(unit.Key, out var current) || !ReferenceEquals(current, unit)) return;
                 _logger.LogInformation("Plugin {File} changed on disk; re-registering it.", assembly.File);
                 assembly.Scan();
+                LogFound(assembly);
                 // Re-stamp so the folder rescan that follows the same file events does not reload it a second time.
                 unit.Disk = new PluginUnitOnDisk(unit.Key, unit.Disk.Name, unit.Disk.Assemblies);
                 unit.LoadedFingerprint = unit.Disk.Fingerprint;
@@ -238,6 +236,14 @@ public sealed class PluginRegistry : IDisposable
         {
             // This runs on the loader's timer thread, where an exception would vanish unobserved.
             _logger.LogError(e, "Re-registering plugin {File} after a hot reload failed.", assembly.File);
+        }
+    }
+
+    private void LogFound(LoadedPluginAssembly assembly)
+    {
+        foreach (var found in assembly.Found)
+        {
+            _logger.LogInformation("Plugin {File}: found {Kind} '{Name}' ({Type}).", assembly.File, found.Kind.Singular(), found.Name, found.TypeName);
         }
     }
 

@@ -39,12 +39,15 @@ public class PluginDiscoveryTests
         using var folder = new TempPluginFolder();
         folder.AddTestPlugin(TempPluginFolder.TinyCnn);
         var broken = folder.AddBrokenDll();
+        var log = new ListLogger<PluginRegistry>();
 
-        using var registry = Load(folder);
+        using var registry = new PluginRegistry(new PluginRegistryOptions { PluginsFolder = folder.Path, WatchForChanges = false }, log);
+        registry.LoadAll();
 
         var error = Assert.Single(registry.Errors);
         Assert.Equal(broken, error.File);
         Assert.Contains(broken, error.Message);
+        Assert.Contains(log.Lines, l => l.StartsWith("Error:") && l.Contains(broken));
         Assert.True(registry.TryGetArchitecture(Tiny, out _));
     }
 
@@ -61,6 +64,23 @@ public class PluginDiscoveryTests
         Assert.Contains(dll, error.Message);
         Assert.Contains("no implementations", error.Message);
         Assert.Empty(registry.Architectures);
+    }
+
+    [Fact]
+    public void ThrowingConstructorAndInvalidNameAreReportedWithoutHidingGoodTypes()
+    {
+        using var folder = new TempPluginFolder();
+        var dll = folder.AddTestPlugin(TempPluginFolder.Faulty);
+
+        using var registry = Load(folder);
+
+        Assert.Equal(2, registry.Errors.Count);
+        Assert.All(registry.Errors, e => Assert.Equal(dll, e.File));
+        Assert.All(registry.Errors, e => Assert.Contains(dll, e.Message));
+        Assert.Contains(registry.Errors, e => e.Message.Contains("ThrowingArchitecture") && e.Message.Contains("boom"));
+        Assert.Contains(registry.Errors, e => e.Message.Contains("BadNameArchitecture") && e.Message.Contains("'Bad-Name'"));
+        Assert.Empty(registry.Architectures);
+        Assert.Equal("identity_test_augmentation", Assert.Single(registry.Augmentations).Name);
     }
 
     [Fact]

@@ -8,6 +8,7 @@ internal sealed class TempPluginFolder : IDisposable
 {
     public const string TinyCnn = "CaptionBoundaries.TestPlugin.TinyCnn";
     public const string Empty = "CaptionBoundaries.TestPlugin.Empty";
+    public const string Faulty = "CaptionBoundaries.TestPlugin.Faulty";
 
     public TempPluginFolder()
     {
