@@ -1,3 +1,4 @@
+using TorchSharp;
 using CaptionBoundaries.Application.Checkpoints;
 using CaptionBoundaries.Application.Plugins;
 using CaptionBoundaries.Contracts;

@@ -1,3 +1,4 @@
+using TorchSharp;
 using System.Text.RegularExpressions;
 using static TorchSharp.torch;
 

@@ -37,7 +37,7 @@ public class DatasetIdentityTests(SyntheticDatasetFixture fixture) : IClassFixtu
     [Fact]
     public void LoadedDatasetReportsTheSameIdentity()
     {
-        var dataset = CaptionDataset.Load(fixture.Folder, new Plugins.Embedders.GlyphProfileFontEmbedder(), new ImageTransform(64, 64));
+        var dataset = CaptionDataset.Load(fixture.Folder, new global::CaptionBoundaries.Plugins.Embedders.GlyphProfileFontEmbedder(), new ImageTransform(64, 64));
         Assert.Equal(DatasetIdentity.Compute(fixture.Folder), dataset.Identity);
     }
 }

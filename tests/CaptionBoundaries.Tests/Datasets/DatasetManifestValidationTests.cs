@@ -82,7 +82,7 @@ public class DatasetManifestValidationTests(SyntheticDatasetFixture fixture) : I
 
         // The loader runs the same checks.
         Assert.Throws<DatasetFormatException>(() =>
-            CaptionDataset.Load(copy, new Plugins.Embedders.GlyphProfileFontEmbedder(), ImageTransform.Default));
+            CaptionDataset.Load(copy, new global::CaptionBoundaries.Plugins.Embedders.GlyphProfileFontEmbedder(), ImageTransform.Default));
         return e;
     }
 }
