@@ -32,6 +32,7 @@ public static class ServiceRegistration
             return registry;
         });
         services.AddSingleton<CheckpointLoader>();
+        services.AddSingleton<Features.Models.ParameterCountCache>();
         services.AddSingleton<Trainer>();
 
         services.AddMediator((MediatorOptions o) =>

@@ -11,7 +11,7 @@ public static class DemoCommand
     public static Command Create()
     {
         var architecture = new Option<string>("--architecture", "-a") { Description = "Architecture to train", DefaultValueFactory = _ => "channel_fusion_lora_resnet50" };
-        var epochs = new Option<int>("--epochs") { Description = "Epochs", DefaultValueFactory = _ => 3 };
+        var epochs = new Option<int>("--epochs") { Description = "Epochs", DefaultValueFactory = _ => 6 };
         var command = new Command("demo", "Synthesize a demo dataset, train on it, infer with the best checkpoint and list experiments.") { architecture, epochs };
         command.SetAction(async (parse, ct) =>
         {
@@ -25,11 +25,12 @@ public static class DemoCommand
                 if (code != 0) return code;
             }
             var trained = await root.Parse([.. passThrough, "train", dataset, "--name", "demo", "-a", parse.GetValue(architecture)!,
-                "--epochs", parse.GetValue(epochs).ToString(), "--batch-size", "16", "--lr", "0.001", "--image-size", "64"]).InvokeAsync(cancellationToken: ct);
+                "--epochs", parse.GetValue(epochs).ToString(), "--batch-size", "16", "--lr", "0.003", "--image-size", "64"]).InvokeAsync(cancellationToken: ct);
             if (trained != 0) return trained;
             var best = Directory.EnumerateFiles(Path.Combine(dataDir, "experiments"), "best.pt", SearchOption.AllDirectories)
                 .OrderByDescending(File.GetLastWriteTimeUtc).First();
-            var inferred = await root.Parse([.. passThrough, "infer", dataset, "--checkpoint", best]).InvokeAsync(cancellationToken: ct);
+            var predictions = Path.Combine(dataDir, "predictions", "demo.jsonl");
+            var inferred = await root.Parse([.. passThrough, "infer", dataset, "--checkpoint", best, "--out", predictions]).InvokeAsync(cancellationToken: ct);
             if (inferred != 0) return inferred;
             return await root.Parse([.. passThrough, "experiments", "list"]).InvokeAsync(cancellationToken: ct);
         });

@@ -30,13 +30,21 @@ public static class ExperimentsCommands
             await using var scope = services.CreateAsyncScope();
             var rows = await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new ListExperimentsQuery(
                 parse.GetValue(architecture), parse.GetValue(status), parse.GetValue(dataset), parse.GetValue(sort)!, parse.GetValue(limit)), ct);
-            var table = new Table().AddColumns("Id", "Name", "Architecture", "Status", "Dataset", "Best val F1", "Best epoch", "Epochs", "Created (UTC)");
+            var table = new Table()
+                .AddColumn(new TableColumn("Id").NoWrap())
+                .AddColumn("Name")
+                .AddColumn(new TableColumn("Architecture").NoWrap())
+                .AddColumn(new TableColumn("Status").NoWrap())
+                .AddColumn("Dataset")
+                .AddColumn(new TableColumn("Best F1").RightAligned().NoWrap())
+                .AddColumn(new TableColumn("Epochs").RightAligned().NoWrap())
+                .AddColumn(new TableColumn("Created (UTC)").NoWrap());
             foreach (var e in rows)
             {
                 table.AddRow(e.Id.ToString("N")[..8], Markup.Escape(e.Name), Markup.Escape(e.ArchitectureName), StatusMarkup(e.Status),
                     Markup.Escape($"{e.DatasetName} {e.DatasetIdentity[..Math.Min(8, e.DatasetIdentity.Length)]}"),
-                    e.BestValMacroF1?.ToString("F4") ?? "-", e.BestEpoch?.ToString() ?? "-", e.EpochsRecorded.ToString(),
-                    e.CreatedAtUtc.ToString("yyyy-MM-dd HH:mm:ss"));
+                    e.BestValMacroF1 is { } f1 ? $"{f1:F4} @{e.BestEpoch}" : "-", e.EpochsRecorded.ToString(),
+                    e.CreatedAtUtc.ToString("MM-dd HH:mm"));
             }
             AnsiConsole.Write(table);
             foreach (var failed in rows.Where(r => r.FailureReason is not null))

@@ -25,16 +25,17 @@ public static class ListModelsCommand
     public static void Print(ModelCatalog catalog)
     {
         var architectures = new Table().Title("Architectures")
-            .AddColumns("Name", "Total params", "Trainable", "Trainable %", "Default config", "Plugin");
+            .AddColumn(new TableColumn("Name").NoWrap())
+            .AddColumn(new TableColumn("Total params").RightAligned().NoWrap())
+            .AddColumn(new TableColumn("Trainable").RightAligned().NoWrap())
+            .AddColumn(new TableColumn("Trainable %").RightAligned().NoWrap());
         foreach (var a in catalog.Architectures)
         {
             architectures.AddRow(
                 Markup.Escape(a.Name),
                 a.TotalParameters.ToString("N0"),
                 a.TrainableParameters.ToString("N0"),
-                (100.0 * a.TrainableParameters / Math.Max(1, a.TotalParameters)).ToString("F1"),
-                Markup.Escape(string.Join(" ", a.DefaultConfig.Select(kv => $"{kv.Key}={kv.Value}"))),
-                Markup.Escape($"{Path.GetFileName(a.PluginFile)} {a.PluginVersion}"));
+                (100.0 * a.TrainableParameters / Math.Max(1, a.TotalParameters)).ToString("F1"));
         }
         AnsiConsole.Write(architectures);
 
@@ -48,7 +49,17 @@ public static class ListModelsCommand
             augmentations.AddRow(Markup.Escape(a.Name), Markup.Escape(a.Description), Markup.Escape(Path.GetFileName(a.PluginFile)));
         AnsiConsole.Write(augmentations);
 
+        foreach (var a in catalog.Architectures)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[bold]{a.Name}[/]: {a.Description}");
+            AnsiConsole.MarkupLineInterpolated($"  default config: {string.Join(" ", a.DefaultConfig.Select(kv => $"{kv.Key}={kv.Value}"))}");
+            AnsiConsole.MarkupLineInterpolated($"  plugin: {a.PluginFile} {ShortVersion(a.PluginVersion)}");
+        }
+
         foreach (var error in catalog.Errors)
             CliErrors.Error($"plugin {error.File}: {error.Message}");
     }
+
+    /// <summary>Drops the "+commit" build metadata that makes informational versions unreadably long.</summary>
+    private static string ShortVersion(string version) => version.Split('+')[0];
 }
