@@ -1,0 +1,20 @@
+namespace CaptionBoundaries.Grains;
+
+/// <summary>What to train: the serializable twin of the Application's TrainModelCommand.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ExperimentSpec
+{
+    [Id(0)] public required string Name { get; init; }
+    [Id(1)] public required string DatasetFolder { get; init; }
+    [Id(2)] public required string Architecture { get; init; }
+    [Id(3)] public Dictionary<string, string> ModelConfig { get; init; } = [];
+    [Id(4)] public double LearningRate { get; init; } = 1e-3;
+    [Id(5)] public int BatchSize { get; init; } = 16;
+    [Id(6)] public int Epochs { get; init; } = 5;
+    [Id(7)] public double WeightDecay { get; init; } = 1e-2;
+    [Id(8)] public int Seed { get; init; } = 42;
+    [Id(9)] public int ImageSize { get; init; } = 64;
+    [Id(10)] public string Augmentation { get; init; } = "none";
+    [Id(11)] public string Embedder { get; init; } = "glyph_profile";
+    [Id(12)] public string? ResumeFrom { get; init; }
+}

@@ -1,0 +1,25 @@
+namespace CaptionBoundaries.Grains;
+
+/// <summary>One experiment (key: its id). Holds the lifecycle; the training itself runs on a leased worker slot.</summary>
+public interface IExperimentGrain : IGrainWithGuidKey
+{
+    /// <summary>Records the spec and queues the experiment with the scheduler.</summary>
+    Task<ExperimentInfo> Submit(ExperimentSpec spec);
+
+    Task<ExperimentInfo> GetInfo();
+
+    /// <summary>Cancels a queued or running experiment; a finished one is left as it is.</summary>
+    Task<ExperimentInfo> Cancel();
+
+    Task Subscribe(IExperimentObserver observer);
+
+    Task Unsubscribe(IExperimentObserver observer);
+}
+
+/// <summary>Live updates for the console and the CLI: every epoch as it is logged, every phase change.</summary>
+public interface IExperimentObserver : IGrainObserver
+{
+    void OnEpoch(EpochMetrics metrics);
+
+    void OnChanged(ExperimentInfo info);
+}

@@ -1,0 +1,44 @@
+namespace CaptionBoundaries.Grains;
+
+[GenerateSerializer, Immutable]
+public sealed record ModelVersionInfo(
+    [property: Id(0)] int Version,
+    [property: Id(1)] string CheckpointPath,
+    [property: Id(2)] string Sha256,
+    [property: Id(3)] string ArchitectureName,
+    [property: Id(4)] Guid? ExperimentId,
+    [property: Id(5)] double? ValMacroF1,
+    [property: Id(6)] DateTime RegisteredAtUtc);
+
+[GenerateSerializer, Immutable]
+public sealed record ModelInfo(
+    [property: Id(0)] string Name,
+    [property: Id(1)] IReadOnlyList<ModelVersionInfo> Versions,
+    [property: Id(2)] int? ActiveVersion,
+    [property: Id(3)] IReadOnlyDictionary<string, int> Aliases,
+    [property: Id(4)] IReadOnlyList<int> ActiveHistory);
+
+/// <summary>The outcome of a switch or rollback: refused switches keep the old version serving and say why.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SwitchResult(
+    [property: Id(0)] bool Switched,
+    [property: Id(1)] int? ActiveVersion,
+    [property: Id(2)] int? PreviousVersion,
+    [property: Id(3)] string? Reason);
+
+/// <summary>A served model (key: its name): registered versions, the active one, aliases.</summary>
+public interface IModelGrain : IGrainWithStringKey
+{
+    Task<ModelVersionInfo> RegisterVersion(string checkpointPath);
+
+    Task<ModelInfo> GetInfo();
+
+    /// <summary>Validates the version (architecture registered, checksum, input/output contract) before serving it.</summary>
+    Task<SwitchResult> Switch(int version, string reason);
+
+    /// <summary>Back to the version that was active before the current one.</summary>
+    Task<SwitchResult> Rollback(string reason);
+
+    /// <summary>Points an alias (production, staging) at a version; moving production switches what is served.</summary>
+    Task<SwitchResult> SetAlias(string alias, int version, string reason);
+}
