@@ -1,3 +1,6 @@
 using CaptionBoundaries.Host.Cli;
 
 return await CliApp.Build().Parse(args).InvokeAsync();
+
+/// <summary>Visible to the API tests, whose WebApplicationFactory locates the host assembly through it.</summary>
+public partial class Program;

@@ -15,6 +15,28 @@ public static class CliServices
 {
     public static async Task<ServiceProvider> BuildAsync(ParseResult parse, CancellationToken ct, bool migrate = true)
     {
+        var configuration = new ConfigurationBuilder()
+            .SetBasePath(AppContext.BaseDirectory)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables(EnvironmentPrefix)
+            .AddInMemoryCollection(Overrides(parse))
+            .Build();
+
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLogging(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning)
+            .AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Error));
+        services.AddCaptionBoundaries(configuration);
+        var provider = services.BuildServiceProvider();
+        if (migrate) await TrackingDatabase.MigrateAsync(provider, ct);
+        return provider;
+    }
+
+    public const string EnvironmentPrefix = "CAPTIONBOUNDARIES_";
+
+    /// <summary>The configuration keys the global options set, where given.</summary>
+    public static Dictionary<string, string?> Overrides(ParseResult parse)
+    {
         var overrides = new Dictionary<string, string?>();
         void Map(Option<string?> option, string key)
         {
@@ -26,20 +48,6 @@ public static class CliServices
         Map(GlobalOptions.DbProvider, "Database:Provider");
         Map(GlobalOptions.DbConnection, "Database:ConnectionString");
 
-        var configuration = new ConfigurationBuilder()
-            .SetBasePath(AppContext.BaseDirectory)
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddEnvironmentVariables("CAPTIONBOUNDARIES_")
-            .AddInMemoryCollection(overrides)
-            .Build();
-
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(configuration);
-        services.AddLogging(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning)
-            .AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Error));
-        services.AddCaptionBoundaries(configuration);
-        var provider = services.BuildServiceProvider();
-        if (migrate) await TrackingDatabase.MigrateAsync(provider, ct);
-        return provider;
+        return overrides;
     }
 }

@@ -27,31 +27,8 @@ public sealed class CheckpointFileTests : IDisposable
         _temp.Dispose();
     }
 
-    private static CheckpointMetadata Metadata(string architecture, IReadOnlyDictionary<string, string> config) => new()
-    {
-        ArchitectureName = architecture,
-        ModelConfig = config,
-        Hyperparameters = new Dictionary<string, string> { ["lr"] = "0.001" },
-        ImageHeight = 32,
-        ImageWidth = 32,
-        Classes = TaskSpec.Classes,
-        EmbedderName = "glyph_profile",
-        EmbedderVersion = "1.0.0",
-        AugmentationName = "none",
-        DatasetIdentity = new string('a', 64),
-        DatasetName = "unit",
-        ExperimentId = Guid.NewGuid(),
-        GitCommit = "abc",
-        Kind = "best",
-        Epoch = 1,
-        ValMacroF1 = 0.5,
-        ValAccuracy = 0.5,
-        ValLoss = 1,
-        BestValMacroF1 = 0.5,
-        BestEpoch = 1,
-        TotalParameters = 1,
-        TrainableParameters = 1,
-    };
+    private static CheckpointMetadata Metadata(string architecture, IReadOnlyDictionary<string, string> config) =>
+        CheckpointFactory.Metadata(architecture, config);
 
     private static CaptionInputs RandomInputs(int batch = 3)
     {

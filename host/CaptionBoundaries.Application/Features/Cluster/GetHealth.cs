@@ -1,0 +1,47 @@
+using CaptionBoundaries.Application.Plugins;
+using CaptionBoundaries.Application.Tracking;
+using CaptionBoundaries.Grains;
+using Mediator;
+
+namespace CaptionBoundaries.Application.Features.Cluster;
+
+/// <summary>Liveness plus what is being served: database reachable, plugins loaded, slots, active model versions.</summary>
+public sealed record GetHealthQuery : IQuery<HealthReport>;
+
+public sealed record ServedModelHealth(string Model, int? ActiveVersion, string? ArchitectureName, string? Sha256);
+
+public sealed record HealthReport(
+    string Status,
+    bool DatabaseReachable,
+    int Architectures,
+    int PluginErrors,
+    int Slots,
+    int BusySlots,
+    int Queued,
+    IReadOnlyList<ServedModelHealth> Models);
+
+public sealed class GetHealthHandler(IGrainFactory grains, TrackingDbContext db, PluginRegistry plugins) : IQueryHandler<GetHealthQuery, HealthReport>
+{
+    public async ValueTask<HealthReport> Handle(GetHealthQuery query, CancellationToken ct)
+    {
+        var database = await db.Database.CanConnectAsync(ct);
+        var snapshot = await grains.GetGrain<ISchedulerGrain>(0).GetSnapshot();
+        var names = await grains.GetGrain<IModelCatalogGrain>(0).List();
+        var models = new List<ServedModelHealth>();
+        foreach (var name in names)
+        {
+            var info = await grains.GetGrain<IModelGrain>(name).GetInfo();
+            var active = info.Versions.FirstOrDefault(v => v.Version == info.ActiveVersion);
+            models.Add(new ServedModelHealth(name, info.ActiveVersion, active?.ArchitectureName, active?.Sha256));
+        }
+        return new HealthReport(
+            database && plugins.Errors.Count == 0 ? "Healthy" : "Degraded",
+            database,
+            plugins.Architectures.Count,
+            plugins.Errors.Count,
+            snapshot.Slots.Count,
+            snapshot.Slots.Count(s => s.ExperimentId is not null),
+            snapshot.Queue.Count,
+            models);
+    }
+}

@@ -1,0 +1,50 @@
+using CaptionBoundaries.Grains;
+using CaptionBoundaries.Application.Features.Training;
+using FluentValidation;
+using FluentValidation.Results;
+using Mediator;
+
+namespace CaptionBoundaries.Application.Features.Experiments;
+
+/// <summary>Queues an experiment with the scheduler; it runs when a worker slot is free.</summary>
+public sealed record StartExperimentCommand(ExperimentSpec Spec) : ICommand<ExperimentInfo>;
+
+public sealed record CancelExperimentCommand(Guid ExperimentId) : ICommand<ExperimentInfo>;
+
+public sealed record GetExperimentQuery(Guid ExperimentId) : IQuery<ExperimentInfo>;
+
+/// <summary>The same rules as an in-process training run, so the API and the CLI refuse the same input.</summary>
+public sealed class StartExperimentValidator : AbstractValidator<StartExperimentCommand>
+{
+    private readonly TrainModelValidator _training = new();
+
+    public override ValidationResult Validate(ValidationContext<StartExperimentCommand> context) =>
+        context.InstanceToValidate.Spec is null
+            ? new ValidationResult([new ValidationFailure("spec", "The experiment spec is required.")])
+            : _training.Validate(context.InstanceToValidate.Spec.ToTrainCommand());
+
+    public override Task<ValidationResult> ValidateAsync(ValidationContext<StartExperimentCommand> context, CancellationToken cancellation = default) =>
+        Task.FromResult(Validate(context));
+}
+
+public sealed class ExperimentLifecycleHandlers(IGrainFactory grains, Plugins.PluginRegistry plugins) :
+    ICommandHandler<StartExperimentCommand, ExperimentInfo>,
+    ICommandHandler<CancelExperimentCommand, ExperimentInfo>,
+    IQueryHandler<GetExperimentQuery, ExperimentInfo>
+{
+    public async ValueTask<ExperimentInfo> Handle(StartExperimentCommand command, CancellationToken ct)
+    {
+        // Refuse unknown plugins and config keys before anything is queued.
+        var architecture = plugins.GetArchitecture(command.Spec.Architecture);
+        architecture.DefaultConfig.MergeOverrides(command.Spec.ModelConfig, command.Spec.Architecture);
+        plugins.GetAugmentation(command.Spec.Augmentation);
+        plugins.GetEmbedder(command.Spec.Embedder);
+        return await grains.GetGrain<IExperimentGrain>(Guid.NewGuid()).Submit(command.Spec);
+    }
+
+    public async ValueTask<ExperimentInfo> Handle(CancelExperimentCommand command, CancellationToken ct) =>
+        await grains.GetGrain<IExperimentGrain>(command.ExperimentId).Cancel();
+
+    public async ValueTask<ExperimentInfo> Handle(GetExperimentQuery query, CancellationToken ct) =>
+        await grains.GetGrain<IExperimentGrain>(query.ExperimentId).GetInfo();
+}

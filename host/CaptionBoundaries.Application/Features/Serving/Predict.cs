@@ -1,0 +1,40 @@
+using CaptionBoundaries.Application.Features.Models;
+using CaptionBoundaries.Contracts;
+using CaptionBoundaries.Grains;
+using FluentValidation;
+using Mediator;
+
+namespace CaptionBoundaries.Application.Features.Serving;
+
+/// <summary>Classifies one sample with the model's active version; the answer names that version.</summary>
+public sealed record PredictCommand(
+    string Model,
+    string Frame1Path,
+    string Frame2Path,
+    string OcrVizPath,
+    float[] SpatialFeatures,
+    float[]? CaptionBox = null) : ICommand<PredictionOutput>;
+
+public sealed class PredictValidator : AbstractValidator<PredictCommand>
+{
+    public PredictValidator()
+    {
+        RuleFor(c => c.Model).MustBeModelName().OverridePropertyName("model");
+        RuleFor(c => c.Frame1Path).Must(File.Exists).WithMessage(c => $"Image '{c.Frame1Path}' does not exist.").OverridePropertyName("frame1");
+        RuleFor(c => c.Frame2Path).Must(File.Exists).WithMessage(c => $"Image '{c.Frame2Path}' does not exist.").OverridePropertyName("frame2");
+        RuleFor(c => c.OcrVizPath).Must(File.Exists).WithMessage(c => $"Image '{c.OcrVizPath}' does not exist.").OverridePropertyName("ocr_viz");
+        RuleFor(c => c.SpatialFeatures).NotNull()
+            .Must(f => f is { Length: TaskSpec.SpatialFeatureCount })
+            .WithMessage(c => $"spatial_features must have exactly {TaskSpec.SpatialFeatureCount} values, got {c.SpatialFeatures?.Length ?? 0}.")
+            .OverridePropertyName("spatial_features");
+        RuleFor(c => c.CaptionBox).Must(b => b is null || b.Length == 4)
+            .WithMessage("caption_box must be [x0, y0, x1, y1] (normalised) or absent.").OverridePropertyName("caption_box");
+    }
+}
+
+public sealed class PredictHandler(IGrainFactory grains) : ICommandHandler<PredictCommand, PredictionOutput>
+{
+    public async ValueTask<PredictionOutput> Handle(PredictCommand command, CancellationToken ct) =>
+        await grains.GetGrain<IPredictorGrain>(command.Model).Predict(new PredictionInput(
+            command.Frame1Path, command.Frame2Path, command.OcrVizPath, command.SpatialFeatures, command.CaptionBox));
+}

@@ -1,0 +1,41 @@
+using CaptionBoundaries.Application.Checkpoints;
+using CaptionBoundaries.Application.Datasets;
+using CaptionBoundaries.Application.Plugins;
+using CaptionBoundaries.Contracts;
+using FluentValidation;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CaptionBoundaries.Host.Api;
+
+/// <summary>
+/// Maps the errors users cause to ProblemDetails: validation failures become 400 with each field named, unknown
+/// things 404, other refused input 400. Anything else is a 500 (logged by the framework).
+/// </summary>
+public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
+    {
+        ProblemDetails? problem = exception switch
+        {
+            ValidationException v => new ValidationProblemDetails(
+                v.Errors.GroupBy(e => e.PropertyName).ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).ToArray()))
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "The request is invalid.",
+            },
+            KeyNotFoundException => Problem(StatusCodes.Status404NotFound, "Not found.", exception.Message),
+            UnknownPluginException => Problem(StatusCodes.Status400BadRequest, "Unknown plugin.", exception.Message),
+            ModelConfigException m => Problem(StatusCodes.Status400BadRequest, $"Invalid model config '{m.Key}'.", exception.Message),
+            InputShapeException s => Problem(StatusCodes.Status400BadRequest, $"Invalid input '{s.InputName}'.", exception.Message),
+            CorruptCheckpointException or DatasetFormatException or FileNotFoundException or ArgumentException
+                => Problem(StatusCodes.Status400BadRequest, "The request cannot be processed.", exception.Message),
+            _ => null,
+        };
+        if (problem is null) return false;
+        http.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static ProblemDetails Problem(int status, string title, string detail) => new() { Status = status, Title = title, Detail = detail };
+}

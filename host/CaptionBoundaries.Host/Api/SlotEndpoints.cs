@@ -1,0 +1,13 @@
+using CaptionBoundaries.Application.Features.Cluster;
+using Mediator;
+
+namespace CaptionBoundaries.Host.Api;
+
+public static class SlotEndpoints
+{
+    public static void MapSlotEndpoints(this IEndpointRouteBuilder api)
+    {
+        api.MapGet("/slots", async (IMediator m, CancellationToken ct) => await m.Send(new GetSlotsQuery(), ct))
+            .WithTags("Cluster").WithSummary("Worker slots (busy or free, and which run) and the queue.");
+    }
+}

@@ -1,0 +1,55 @@
+using System.CommandLine;
+using CaptionBoundaries.Application.Features.Datasets;
+using CaptionBoundaries.Application.Infrastructure;
+using CaptionBoundaries.Application.Tracking;
+using CaptionBoundaries.Host.Server;
+using Mediator;
+
+namespace CaptionBoundaries.Host.Cli.Commands;
+
+/// <summary>Runs the server: co-hosted Orleans silo, REST API (OpenAPI at /openapi/v1.json), a demo dataset ready to train on.</summary>
+public static class ServeCommand
+{
+    public static Command Create()
+    {
+        var urls = new Option<string>("--urls") { Description = "Addresses to listen on", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+        var slots = new Option<int?>("--slots") { Description = "Worker slots on this node (config Cluster:Slots, default 1)" };
+        var device = new Option<string?>("--device") { Description = "Device of this node's slots: cpu or cuda (config Cluster:Device)" };
+        var siloPort = new Option<int?>("--silo-port") { Description = "Orleans silo-to-silo port (config Cluster:SiloPort, default 11111)" };
+        var gatewayPort = new Option<int?>("--gateway-port") { Description = "Orleans client gateway port (config Cluster:GatewayPort, default 30000)" };
+        var command = new Command("serve", "Run the server: Orleans silo, worker slots, REST API.") { urls, slots, device, siloPort, gatewayPort };
+        command.SetAction((parse, ct) => CliErrors.Run(async () =>
+        {
+            var overrides = CliServices.Overrides(parse);
+            if (parse.GetValue(slots) is { } s) overrides["Cluster:Slots"] = s.ToString();
+            if (parse.GetValue(device) is { } d) overrides["Cluster:Device"] = d;
+            if (parse.GetValue(siloPort) is { } sp) overrides["Cluster:SiloPort"] = sp.ToString();
+            if (parse.GetValue(gatewayPort) is { } gp) overrides["Cluster:GatewayPort"] = gp.ToString();
+
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+            builder.Configuration.AddEnvironmentVariables(CliServices.EnvironmentPrefix).AddInMemoryCollection(overrides);
+            builder.WebHost.UseUrls(parse.GetValue(urls)!);
+            ServerComposition.AddServerServices(builder.Services, builder.Configuration);
+            builder.UseOrleans(silo => ServerComposition.ConfigureSilo(silo, builder.Configuration));
+            await using var app = builder.Build();
+
+            // The schema must exist before the silo starts: grain state lives in the tracking database.
+            await TrackingDatabase.MigrateAsync(app.Services, ct);
+            await EnsureDemoDataset(app.Services, ct);
+            ServerComposition.UseServerPipeline(app);
+            await app.RunAsync(ct);
+            return CliErrors.Ok;
+        }));
+        return command;
+    }
+
+    /// <summary>A fresh server has something to train on: the demo dataset, made once in the data folder.</summary>
+    private static async Task EnsureDemoDataset(IServiceProvider services, CancellationToken ct)
+    {
+        var options = services.GetRequiredService<CaptionBoundariesOptions>();
+        var folder = Path.Combine(options.ResolvedDataFolder, "datasets", "demo");
+        if (File.Exists(Path.Combine(folder, "manifest.json"))) return;
+        await using var scope = services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new SynthesizeDatasetCommand(folder, SamplesPerClass: 40, Seed: 7), ct);
+    }
+}

@@ -1,0 +1,65 @@
+using System.Text.Json;
+using CaptionBoundaries.Application;
+using CaptionBoundaries.Grains;
+using CaptionBoundaries.Host.Api;
+using Orleans.Configuration;
+
+namespace CaptionBoundaries.Host.Server;
+
+/// <summary>
+/// The pieces of the server (services, co-hosted silo, HTTP pipeline), shared by `serve` and the API tests so
+/// both run the same composition.
+/// </summary>
+public static class ServerComposition
+{
+    public static void AddServerServices(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddCaptionBoundaries(configuration);
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        services.AddOpenApi();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+    }
+
+    public static void ConfigureSilo(ISiloBuilder silo, IConfiguration configuration)
+    {
+        var cluster = configuration.GetSection(ClusterHostingOptions.Section).Get<ClusterHostingOptions>() ?? new ClusterHostingOptions();
+        switch (cluster.Clustering.Trim().ToLowerInvariant())
+        {
+            case "localhost":
+                silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: "caption-boundaries", clusterId: cluster.ClusterId);
+                break;
+            case "adonet":
+                if (string.IsNullOrWhiteSpace(cluster.AdoNetConnectionString))
+                    throw new InvalidOperationException("Configuration key 'Cluster:AdoNetConnectionString' is required when 'Cluster:Clustering' is 'adonet'.");
+                silo.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = cluster.AdoNetInvariant;
+                    o.ConnectionString = cluster.AdoNetConnectionString;
+                });
+                silo.ConfigureEndpoints(cluster.SiloPort, cluster.GatewayPort);
+                silo.Configure<ClusterOptions>(o =>
+                {
+                    o.ClusterId = cluster.ClusterId;
+                    o.ServiceId = "caption-boundaries";
+                });
+                break;
+            default:
+                throw new InvalidOperationException(
+                    $"Configuration key 'Cluster:Clustering' is '{cluster.Clustering}'; expected 'localhost' or 'adonet'.");
+        }
+        silo.UseCaptionBoundaries();
+    }
+
+    public static void UseServerPipeline(IApplicationBuilder app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRouting();
+        app.UseEndpoints(endpoints =>
+        {
+            endpoints.MapOpenApi();
+            endpoints.MapCaptionBoundariesApi();
+        });
+    }
+}
