@@ -31,7 +31,7 @@ public sealed class ModelServingFixture : IAsyncLifetime
     public IGrainFactory Grains => Cluster.GrainFactory;
 
     public LoadedModelCache Cache =>
-        ((InProcessSiloHandle)Cluster.Primary).SiloHost.Services.GetRequiredService<LoadedModelCache>();
+        ((InProcessSiloHandle)Cluster.Primary!).SiloHost.Services.GetRequiredService<LoadedModelCache>();
 
     public async Task InitializeAsync()
     {
