@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace CaptionBoundaries.Grains;
 
 [GenerateSerializer, Immutable]
@@ -16,7 +18,9 @@ public sealed record ModelInfo(
     [property: Id(1)] IReadOnlyList<ModelVersionInfo> Versions,
     [property: Id(2)] int? ActiveVersion,
     [property: Id(3)] IReadOnlyDictionary<string, int> Aliases,
-    [property: Id(4)] IReadOnlyList<int> ActiveHistory);
+    [property: Id(4)] IReadOnlyList<int> ActiveHistory,
+    [property: Id(5)] IReadOnlyList<ModelActivation>? Activations = null,
+    [property: Id(6)] IReadOnlyList<AliasChange>? AliasHistory = null);
 
 /// <summary>The outcome of a switch or rollback: refused switches keep the old version serving and say why.</summary>
 [GenerateSerializer, Immutable]
@@ -32,6 +36,13 @@ public interface IModelGrain : IGrainWithStringKey
     Task<ModelVersionInfo> RegisterVersion(string checkpointPath);
 
     Task<ModelInfo> GetInfo();
+
+    /// <summary>
+    /// What predictors serve; null when no version is active. Interleaves with a running switch, which
+    /// keeps answering the old version until the switch has been validated and recorded.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<ActiveModelVersion?> GetActiveVersion();
 
     /// <summary>Validates the version (architecture registered, checksum, input/output contract) before serving it.</summary>
     Task<SwitchResult> Switch(int version, string reason);

@@ -1,0 +1,26 @@
+namespace CaptionBoundaries.Grains.Models;
+
+/// <summary>
+/// Persisted state of a model grain. Concrete collections so any storage serializer (Orleans or JSON) can
+/// rebuild it; the grain never mutates a stored instance, it writes a new record with `with`.
+/// </summary>
+[GenerateSerializer]
+public sealed record ModelState
+{
+    [Id(0)] public List<ModelVersionInfo> Versions { get; init; } = [];
+
+    [Id(1)] public int? ActiveVersion { get; init; }
+
+    [Id(2)] public List<ModelActivation> Activations { get; init; } = [];
+
+    /// <summary>Versions served before the current one, most recent last: a switch pushes, a rollback pops.</summary>
+    [Id(3)] public List<int> RollbackStack { get; init; } = [];
+
+    [Id(4)] public Dictionary<string, int> Aliases { get; init; } = [];
+
+    [Id(5)] public List<AliasChange> AliasHistory { get; init; } = [];
+
+    [Id(6)] public int NextVersion { get; init; } = 1;
+
+    public ModelVersionInfo? Find(int version) => Versions.FirstOrDefault(v => v.Version == version);
+}

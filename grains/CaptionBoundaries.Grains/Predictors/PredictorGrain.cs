@@ -1,0 +1,25 @@
+using CaptionBoundaries.Grains.Serving;
+using Orleans.Concurrency;
+
+namespace CaptionBoundaries.Grains.Predictors;
+
+/// <summary>
+/// Answers predictions for one model (key: its name). Stateless and reentrant so one activation can have many
+/// requests waiting in the batch queue at once; the loaded weights live in the silo-wide <see cref="LoadedModelCache"/>,
+/// not in the activation, so extra workers cost no memory.
+/// </summary>
+[StatelessWorker]
+[Reentrant]
+public sealed class PredictorGrain(LoadedModelCache cache, IGrainFactory grains) : Grain, IPredictorGrain
+{
+    public async Task<PredictionOutput> Predict(PredictionInput input)
+    {
+        var model = this.GetPrimaryKeyString();
+        // Asked on every request rather than cached: once a switch has returned, no request may still be
+        // resolved to the old version. The call is an in-memory read that interleaves with a running switch.
+        var active = await grains.GetGrain<IModelGrain>(model).GetActiveVersion()
+            ?? throw new InvalidOperationException(
+                $"Model '{model}' has no active version: register a checkpoint and switch to it (or set the production alias) first.");
+        return await cache.PredictAsync(active, input);
+    }
+}

@@ -1,0 +1,197 @@
+using CaptionBoundaries.Application.Datasets;
+using CaptionBoundaries.Application.Inference;
+using CaptionBoundaries.Application.Plugins;
+using CaptionBoundaries.Contracts;
+using Microsoft.Extensions.Logging;
+
+namespace CaptionBoundaries.Grains.Serving;
+
+/// <summary>
+/// The checkpoints this process serves, each loaded once (keyed by file SHA-256) and shared by every predictor
+/// activation. Requests hold a lease on the version they were resolved to, so a version that stops being active
+/// stays loaded until its last in-flight request has its answer, and is disposed then.
+/// </summary>
+public sealed class LoadedModelCache : IAsyncDisposable
+{
+    private readonly CheckpointLoader _loader;
+    private readonly PluginRegistry _plugins;
+    private readonly ServingOptions _options;
+    private readonly ILogger<LoadedModelCache> _logger;
+    private readonly ServingCounters _counters = new();
+    private readonly object _gate = new();
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, (string Sha256, long Activation)> _activeByModel = new(StringComparer.Ordinal);
+    private readonly List<Task> _disposals = [];
+    private bool _disposed;
+
+    public LoadedModelCache(CheckpointLoader loader, PluginRegistry plugins, ServingOptions options, ILogger<LoadedModelCache> logger)
+    {
+        options.Validate();
+        _loader = loader;
+        _plugins = plugins;
+        _options = options;
+        _logger = logger;
+    }
+
+    public ServingStatistics Statistics
+    {
+        get
+        {
+            lock (_gate) return _counters.Snapshot(_entries.Count);
+        }
+    }
+
+    /// <summary>
+    /// Answers one sample with the given version (the one active when the request arrived), batched with
+    /// concurrent requests for the same version. Bad input throws <see cref="ArgumentException"/> naming the field.
+    /// </summary>
+    public async Task<PredictionOutput> PredictAsync(ActiveModelVersion active, PredictionInput input)
+    {
+        ArgumentNullException.ThrowIfNull(active);
+        if (input is null) throw new ArgumentException($"Model '{active.Model}': the prediction input is missing.", nameof(input));
+        var entry = Acquire(active);
+        try
+        {
+            var loaded = await entry.Served.LoadedAsync;
+            var inputs = await Task.Run(() => BuildInputs(active, loaded, input));
+            var probabilities = await entry.Served.ForwardAsync(inputs);
+            var best = Array.IndexOf(probabilities, probabilities.Max());
+            return new PredictionOutput(active.Model, active.Version.Version, TaskSpec.Classes[best], probabilities[best],
+                TaskSpec.Classes.Select((c, k) => (c, k)).ToDictionary(x => x.c, x => (double)probabilities[x.k]));
+        }
+        finally
+        {
+            Release(entry);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        List<Entry> all;
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            all = [.. _entries.Values];
+            _entries.Clear();
+        }
+        foreach (var e in all) await e.Served.DisposeAsync();
+        Task[] pending;
+        lock (_gate) pending = [.. _disposals];
+        await Task.WhenAll(pending);
+    }
+
+    private CaptionInputs BuildInputs(ActiveModelVersion active, LoadedModel loaded, PredictionInput input)
+    {
+        var meta = loaded.Metadata;
+        if (!_plugins.TryGetEmbedder(meta.EmbedderName, out var embedder))
+            throw new InvalidOperationException(
+                $"Model '{active.Model}' version {active.Version.Version} needs embedder '{meta.EmbedderName}', which is not registered.");
+        try
+        {
+            return CaptionDataset.LoadSingle(input.Frame1Path, input.Frame2Path, input.OcrVizPath, input.SpatialFeatures,
+                embedder, new ImageTransform(meta.ImageHeight, meta.ImageWidth), input.CaptionBox);
+        }
+        catch (Exception e) when (e is DatasetFormatException or IOException or InvalidDataException or InvalidOperationException or ArgumentException)
+        {
+            var detail = e is DatasetFormatException { Field: { } field } ? $"field '{field}': {StripSamplePrefix(e.Message)}" : e.Message;
+            throw new ArgumentException($"Prediction input for model '{active.Model}' is not usable: {detail}", nameof(input));
+        }
+    }
+
+    private static string StripSamplePrefix(string message)
+    {
+        // LoadSingle names its one sample "single" like a dataset row; for a request only the field matters.
+        var at = message.IndexOf(": ", StringComparison.Ordinal);
+        return at >= 0 ? message[(at + 2)..] : message;
+    }
+
+    private Entry Acquire(ActiveModelVersion active)
+    {
+        var sha = active.Version.Sha256;
+        Entry? retired = null;
+        Entry entry;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            // Only a newer activation moves the model's active version: answers from the model grain may
+            // arrive out of order, and a stale one must not retire the version that replaced it.
+            if (!_activeByModel.TryGetValue(active.Model, out var current) || active.Activation > current.Activation)
+            {
+                if (current.Sha256 is not null && !string.Equals(current.Sha256, sha, StringComparison.OrdinalIgnoreCase)
+                    && _entries.TryGetValue(current.Sha256, out var old))
+                {
+                    old.ActiveFor.Remove(active.Model);
+                    if (old.Leases == 0 && old.ActiveFor.Count == 0) retired = RemoveLocked(old);
+                }
+                _activeByModel[active.Model] = (sha, active.Activation);
+            }
+            if (!_entries.TryGetValue(sha, out entry!))
+            {
+                entry = new Entry(new ServedModel(active.Version, _loader, _options, _counters));
+                _entries[sha] = entry;
+            }
+            if (string.Equals(_activeByModel[active.Model].Sha256, sha, StringComparison.OrdinalIgnoreCase))
+                entry.ActiveFor.Add(active.Model);
+            entry.Leases++;
+        }
+        if (retired is not null) Retire(retired);
+        return entry;
+    }
+
+    private void Release(Entry entry)
+    {
+        Entry? retired = null;
+        lock (_gate)
+        {
+            entry.Leases--;
+            // A failed load is dropped too, so the next request retries instead of repeating the old error forever.
+            if (entry.Leases == 0 && (entry.ActiveFor.Count == 0 || entry.Served.LoadFailed) && !_disposed)
+                retired = RemoveLocked(entry);
+        }
+        if (retired is not null) Retire(retired);
+    }
+
+    private Entry? RemoveLocked(Entry entry)
+    {
+        if (!_entries.TryGetValue(entry.Served.Version.Sha256, out var stored) || !ReferenceEquals(stored, entry)) return null;
+        _entries.Remove(entry.Served.Version.Sha256);
+        return entry;
+    }
+
+    private void Retire(Entry entry)
+    {
+        var task = DisposeServed(entry.Served);
+        lock (_gate)
+        {
+            _disposals.RemoveAll(t => t.IsCompleted);
+            _disposals.Add(task);
+        }
+    }
+
+    private async Task DisposeServed(ServedModel served)
+    {
+        try
+        {
+            var wasLoaded = served.IsLoaded;
+            await served.DisposeAsync();
+            if (wasLoaded) _counters.Disposed();
+            _logger.LogInformation("Unloaded version {Version} ({Path}): no longer active and no request in flight.",
+                served.Version.Version, served.Version.CheckpointPath);
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "Unloading version {Version} ({Path}) failed.", served.Version.Version, served.Version.CheckpointPath);
+        }
+    }
+
+    private sealed class Entry(ServedModel served)
+    {
+        public ServedModel Served { get; } = served;
+
+        public int Leases { get; set; }
+
+        /// <summary>Models (names) whose active version this is; empty means it only serves in-flight requests.</summary>
+        public HashSet<string> ActiveFor { get; } = new(StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,19 @@
+using CaptionBoundaries.Application;
+using CaptionBoundaries.Grains;
+using Orleans.TestingHost;
+
+namespace CaptionBoundaries.Tests.Grains.Models;
+
+/// <summary>
+/// Silo set-up for the model-serving tests: the Application's services (paths come from the host configuration
+/// the fixture sets), the serving services, and memory storage under the name the grains persist to.
+/// </summary>
+public sealed class ModelServingSilo : ISiloConfigurator
+{
+    public void Configure(ISiloBuilder silo)
+    {
+        silo.AddMemoryGrainStorage(GrainStorageNames.Default);
+        silo.Services.AddCaptionBoundaries(silo.Configuration);
+        silo.Services.AddModelServing();
+    }
+}
