@@ -114,14 +114,17 @@ public sealed class ExperimentRunner(
 
     /// <summary>
     /// Ends an experiment that never reaches <see cref="RunAsync"/>'s own ending: cancelled while queued, or lost with
-    /// the host that ran it. A row that already has an ending keeps it.
+    /// the host that ran it (which may have left "Cancelled" from its shutdown, or nothing). A Completed row keeps its
+    /// ending: the run did finish. Returns the status and reason the row ends with.
     /// </summary>
-    public async Task FinishAsync(Guid experimentId, ExperimentStatus status, string reason, CancellationToken cancellationToken = default)
+    public async Task<(ExperimentStatus Status, string? Reason)> FinishAsync(
+        Guid experimentId, ExperimentStatus status, string reason, CancellationToken cancellationToken = default)
     {
         var experiment = await db.Experiments.SingleOrDefaultAsync(e => e.Id == experimentId, cancellationToken);
-        if (experiment is null || experiment.Status is ExperimentStatus.Completed or ExperimentStatus.Failed or ExperimentStatus.Cancelled)
-            return;
-        await Finish(experiment, status, reason);
+        if (experiment is null) return (status, reason);
+        if (experiment.Status != ExperimentStatus.Completed)
+            await Finish(experiment, status, reason);
+        return (experiment.Status, experiment.FailureReason);
     }
 
     private void RecordEpoch(Experiment experiment, EpochResult epoch, IReadOnlyList<WrittenCheckpoint> written)
