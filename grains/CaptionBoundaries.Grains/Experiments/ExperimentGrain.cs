@@ -1,4 +1,6 @@
+using CaptionBoundaries.Application.Datasets;
 using CaptionBoundaries.Application.Features.Training;
+using CaptionBoundaries.Application.Plugins;
 using CaptionBoundaries.Application.Infrastructure;
 using CaptionBoundaries.Application.Tracking;
 using CaptionBoundaries.Application.Training;
@@ -72,15 +74,25 @@ public sealed class ExperimentGrain(
         }
     }
 
+    /// <summary>
+    /// Bad input (invalid hyperparameters, unknown plugin, bad config key, not a dataset) is refused with an
+    /// <see cref="ArgumentException"/> naming the problem; nothing is stored or queued. Submitting twice is a no-op.
+    /// </summary>
     public async Task<ExperimentInfo> Submit(ExperimentSpec spec)
     {
         if (S.Spec is not null) return Info();
 
         var command = spec.ToCommand("cpu");
-        await using (var scope = scopes.CreateAsyncScope())
+        try
         {
+            await using var scope = scopes.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<IValidator<TrainModelCommand>>().ValidateAndThrowAsync(command);
             await scope.ServiceProvider.GetRequiredService<ExperimentRunner>().QueueAsync(Id, command, CancellationToken.None);
+        }
+        catch (Exception e) when (e is ValidationException or UnknownPluginException or ArgumentException or DatasetFormatException)
+        {
+            // The Application's exception types have no Orleans codec; the caller gets the message, which names the field.
+            throw new ArgumentException(e.Message);
         }
         state.State = new ExperimentGrainState { Spec = spec, Phase = ExperimentPhase.Queued, QueuedAtUtc = DateTime.UtcNow };
         await state.WriteStateAsync();
