@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace CaptionBoundaries.Grains;
 
 /// <summary>One experiment (key: its id). Holds the lifecycle; the training itself runs on a leased worker slot.</summary>
@@ -6,6 +8,8 @@ public interface IExperimentGrain : IGrainWithGuidKey
     /// <summary>Records the spec and queues the experiment with the scheduler.</summary>
     Task<ExperimentInfo> Submit(ExperimentSpec spec);
 
+    // Interleaves so the scheduler can read an experiment that is itself waiting on the scheduler.
+    [AlwaysInterleave]
     Task<ExperimentInfo> GetInfo();
 
     /// <summary>Cancels a queued or running experiment; a finished one is left as it is.</summary>

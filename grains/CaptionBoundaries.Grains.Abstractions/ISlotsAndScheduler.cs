@@ -16,6 +16,12 @@ public sealed record SchedulerSnapshot(
 public interface IWorkerSlotGrain : IGrainWithStringKey
 {
     Task<SlotInfo> GetInfo();
+
+    /// <summary>Records the lease (called by the scheduler only: it decides which experiment gets which slot).</summary>
+    Task Lease(Guid experimentId);
+
+    /// <summary>Frees the slot if it is still leased to this experiment.</summary>
+    Task Release(Guid experimentId);
 }
 
 /// <summary>The queue of experiments waiting for a slot (a single grain, key 0).</summary>
@@ -27,4 +33,13 @@ public interface ISchedulerGrain : IGrainWithIntegerKey
     Task<bool> Dequeue(Guid experimentId);
 
     Task<SchedulerSnapshot> GetSnapshot();
+
+    /// <summary>
+    /// Called by each silo at start-up with its slots; also reconciles leases left over from an earlier run of the
+    /// cluster and starts whatever is queued.
+    /// </summary>
+    Task RegisterSlots(IReadOnlyList<string> slots);
+
+    /// <summary>The experiment's run ended (or will never run): release its slot and start the next queued one.</summary>
+    Task RunEnded(Guid experimentId);
 }

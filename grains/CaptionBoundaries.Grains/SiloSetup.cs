@@ -1,6 +1,27 @@
+using CaptionBoundaries.Grains.Scheduling;
+using CaptionBoundaries.Grains.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime.Hosting;
+
 namespace CaptionBoundaries.Grains;
 
 public static class SiloSetup
 {
-    public static ISiloBuilder UseCaptionBoundaries(this ISiloBuilder silo) => silo; // placeholder until the grains-core branch lands
+    /// <summary>
+    /// Adds what the grains need on top of the Application services (which the host registers with AddCaptionBoundaries):
+    /// the EF Core grain storage under <see cref="GrainStorageNames.Default"/>, this silo's worker slots from the
+    /// "Cluster" configuration section, and a start-up task that registers those slots with the scheduler (which then
+    /// settles runs cut off by a previous shutdown and starts what is queued).
+    /// </summary>
+    public static ISiloBuilder UseCaptionBoundaries(this ISiloBuilder silo)
+    {
+        silo.Services.AddSingleton(sp => WorkerSlots.From(sp.GetRequiredService<IConfiguration>()));
+        silo.Services.AddModelServing();
+        silo.Services.AddGrainStorage(GrainStorageNames.Default,
+            (sp, name) => new EfCoreGrainStorage(name, sp.GetRequiredService<IServiceScopeFactory>()));
+        silo.AddStartupTask((sp, _) =>
+            sp.GetRequiredService<IGrainFactory>().GetGrain<ISchedulerGrain>(0).RegisterSlots(sp.GetRequiredService<WorkerSlots>().Keys));
+        return silo;
+    }
 }

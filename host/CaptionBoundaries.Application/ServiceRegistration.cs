@@ -34,6 +34,7 @@ public static class ServiceRegistration
         services.AddSingleton<CheckpointLoader>();
         services.AddSingleton<Features.Models.ParameterCountCache>();
         services.AddSingleton<Trainer>();
+        services.AddScoped<Features.Training.ExperimentRunner>();
 
         services.AddMediator((MediatorOptions o) =>
         {

@@ -11,6 +11,7 @@ public abstract class TrackingDbContext(DbContextOptions options) : DbContext(op
     public DbSet<Experiment> Experiments => Set<Experiment>();
     public DbSet<EpochMetric> EpochMetrics => Set<EpochMetric>();
     public DbSet<CheckpointRecord> Checkpoints => Set<CheckpointRecord>();
+    public DbSet<GrainStateRecord> GrainStates => Set<GrainStateRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -44,6 +45,14 @@ public abstract class TrackingDbContext(DbContextOptions options) : DbContext(op
             e.Property(x => x.Kind).HasMaxLength(20);
             e.Property(x => x.Sha256).HasMaxLength(64);
             e.HasIndex(x => new { x.ExperimentId, x.Kind }).IsUnique();
+        });
+        modelBuilder.Entity<GrainStateRecord>(e =>
+        {
+            // Lengths keep the composite key under SQL Server's 900-byte index limit.
+            e.HasKey(x => new { x.GrainType, x.GrainId });
+            e.Property(x => x.GrainType).HasMaxLength(100);
+            e.Property(x => x.GrainId).HasMaxLength(300);
+            e.Property(x => x.ETag).HasMaxLength(64);
         });
     }
 }

@@ -212,6 +212,33 @@ namespace CaptionBoundaries.Application.Tracking.Migrations.Postgres
                     b.ToTable("Experiments");
                 });
 
+            modelBuilder.Entity("CaptionBoundaries.Application.Tracking.GrainStateRecord", b =>
+                {
+                    b.Property<string>("GrainType")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("GrainId")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("ETag")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("StateJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("UpdatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("GrainType", "GrainId");
+
+                    b.ToTable("GrainStates");
+                });
+
             modelBuilder.Entity("CaptionBoundaries.Application.Tracking.CheckpointRecord", b =>
                 {
                     b.HasOne("CaptionBoundaries.Application.Tracking.Experiment", null)

@@ -212,6 +212,33 @@ namespace CaptionBoundaries.Application.Tracking.Migrations.SqlServer
                     b.ToTable("Experiments");
                 });
 
+            modelBuilder.Entity("CaptionBoundaries.Application.Tracking.GrainStateRecord", b =>
+                {
+                    b.Property<string>("GrainType")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("GrainId")
+                        .HasMaxLength(300)
+                        .HasColumnType("nvarchar(300)");
+
+                    b.Property<string>("ETag")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("StateJson")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<DateTime>("UpdatedAtUtc")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("GrainType", "GrainId");
+
+                    b.ToTable("GrainStates");
+                });
+
             modelBuilder.Entity("CaptionBoundaries.Application.Tracking.CheckpointRecord", b =>
                 {
                     b.HasOne("CaptionBoundaries.Application.Tracking.Experiment", null)

@@ -203,6 +203,33 @@ namespace CaptionBoundaries.Application.Tracking.Migrations.Sqlite
                     b.ToTable("Experiments");
                 });
 
+            modelBuilder.Entity("CaptionBoundaries.Application.Tracking.GrainStateRecord", b =>
+                {
+                    b.Property<string>("GrainType")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("GrainId")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ETag")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StateJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("GrainType", "GrainId");
+
+                    b.ToTable("GrainStates");
+                });
+
             modelBuilder.Entity("CaptionBoundaries.Application.Tracking.CheckpointRecord", b =>
                 {
                     b.HasOne("CaptionBoundaries.Application.Tracking.Experiment", null)

@@ -1,0 +1,29 @@
+using Orleans.Concurrency;
+
+namespace CaptionBoundaries.Grains;
+
+/// <summary>
+/// The experiment grain's side facing the scheduler and its own training thread. Not for clients:
+/// the training runs off the grain scheduler and reports back through these calls, so state changes stay single-threaded.
+/// </summary>
+public interface IExperimentRunGrain : IGrainWithGuidKey
+{
+    /// <summary>
+    /// Starts training on a leased slot; false when the experiment is no longer queued (cancelled meanwhile).
+    /// Interleaves because the scheduler calls it while the experiment may be awaiting the scheduler (submit, cancel).
+    /// </summary>
+    [AlwaysInterleave]
+    Task<bool> Start(string slot, string device);
+
+    Task ReportEpoch(Guid runId, EpochMetrics metrics, string? bestCheckpoint);
+
+    Task ReportEnded(Guid runId, RunOutcome outcome);
+}
+
+/// <summary>How a run ended, as its training thread saw it.</summary>
+[GenerateSerializer, Immutable]
+public sealed record RunOutcome(
+    [property: Id(0)] ExperimentPhase Phase,
+    [property: Id(1)] double? BestValMacroF1,
+    [property: Id(2)] string? BestCheckpoint,
+    [property: Id(3)] string? FailureReason);

@@ -1,0 +1,18 @@
+namespace CaptionBoundaries.Grains.Experiments;
+
+public sealed record ExperimentGrainState
+{
+    /// <summary>Null until submitted.</summary>
+    public ExperimentSpec? Spec { get; set; }
+
+    public ExperimentPhase Phase { get; set; }
+    public string? Slot { get; set; }
+    public string? Device { get; set; }
+    public int EpochsDone { get; set; }
+    public double? BestValMacroF1 { get; set; }
+    public string? BestCheckpoint { get; set; }
+    public string? FailureReason { get; set; }
+    public DateTime QueuedAtUtc { get; set; }
+    public DateTime? StartedAtUtc { get; set; }
+    public DateTime? FinishedAtUtc { get; set; }
+}

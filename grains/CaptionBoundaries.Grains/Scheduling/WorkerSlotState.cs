@@ -1,0 +1,7 @@
+namespace CaptionBoundaries.Grains.Scheduling;
+
+public sealed record WorkerSlotState
+{
+    public Guid? ExperimentId { get; set; }
+    public DateTime? LeasedAtUtc { get; set; }
+}

@@ -1,0 +1,183 @@
+using System.Text.Json;
+using CaptionBoundaries.Application.Datasets;
+using CaptionBoundaries.Application.Infrastructure;
+using CaptionBoundaries.Application.Plugins;
+using CaptionBoundaries.Application.Tracking;
+using CaptionBoundaries.Application.Training;
+using Microsoft.EntityFrameworkCore;
+
+namespace CaptionBoundaries.Application.Features.Training;
+
+/// <summary>
+/// Records and runs one experiment, in two steps so a scheduler can hold it between them:
+/// <see cref="QueueAsync"/> refuses bad input before anything is stored, then writes the row as Queued;
+/// <see cref="RunAsync"/> marks it Running, trains, and writes Completed, Failed (with the reason) or Cancelled.
+/// The CLI handler calls both back to back; the experiment grain calls them at submit and when a slot is leased.
+/// Live callbacks ride on the command (<see cref="TrainModelCommand.OnEpoch"/>, <see cref="TrainModelCommand.Progress"/>).
+/// Scoped: it owns the request's tracking context.
+/// </summary>
+public sealed class ExperimentRunner(
+    PluginRegistry plugins,
+    TrackingDbContext db,
+    Trainer trainer,
+    CaptionBoundariesOptions options)
+{
+    public const int MaxReasonLength = 4000;
+
+    /// <summary>
+    /// Resolves plugins, config and device (throwing <see cref="UnknownPluginException"/>, <see cref="ModelConfigException"/>
+    /// or <see cref="ArgumentException"/> with nothing stored) and records the experiment as Queued under the given id.
+    /// </summary>
+    public async Task QueueAsync(Guid experimentId, TrainModelCommand command, CancellationToken cancellationToken)
+    {
+        var architecture = plugins.GetArchitecture(command.Architecture);
+        var config = architecture.DefaultConfig.MergeOverrides(command.ModelConfig, command.Architecture);
+        plugins.GetAugmentation(command.Augmentation);
+        var embedder = plugins.GetEmbedder(command.Embedder);
+        DeviceSelection.Resolve(command.Device);
+        var datasetIdentity = DatasetIdentity.Compute(command.DatasetFolder);
+        var datasetPath = Path.GetFullPath(command.DatasetFolder);
+
+        db.Experiments.Add(new Experiment
+        {
+            Id = experimentId,
+            Name = command.Name,
+            ArchitectureName = command.Architecture,
+            ModelConfigJson = JsonSerializer.Serialize(config.Values),
+            HyperparametersJson = JsonSerializer.Serialize(command.Hyperparameters.ToDictionary()),
+            AugmentationName = command.Augmentation,
+            EmbedderName = command.Embedder,
+            EmbedderVersion = embedder.Version,
+            DatasetIdentity = datasetIdentity,
+            DatasetName = Path.GetFileName(datasetPath.TrimEnd(Path.DirectorySeparatorChar)),
+            DatasetPath = datasetPath,
+            GitCommit = GitInfo.CurrentCommit,
+            Device = command.Device,
+            Status = ExperimentStatus.Queued,
+            CreatedAtUtc = DateTime.UtcNow,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Trains a queued experiment on <see cref="TrainModelCommand.Device"/>. Never throws for the run's own failure:
+    /// the outcome (also written to the row) says Completed, Failed or Cancelled.
+    /// </summary>
+    public async Task<TrainModelResult> RunAsync(Guid experimentId, TrainModelCommand command, CancellationToken cancellationToken)
+    {
+        var experiment = await db.Experiments.SingleAsync(e => e.Id == experimentId, CancellationToken.None);
+        experiment.Status = ExperimentStatus.Running;
+        experiment.Device = command.Device;
+        experiment.StartedAtUtc = DateTime.UtcNow;
+        await db.SaveChangesAsync(CancellationToken.None);
+
+        try
+        {
+            var outcome = await Task.Run(() =>
+            {
+                // Resolved again: the plugins may have been reloaded while the experiment waited in the queue.
+                var architecture = plugins.GetArchitecture(command.Architecture);
+                var config = architecture.DefaultConfig.MergeOverrides(command.ModelConfig, command.Architecture);
+                var augmentation = plugins.GetAugmentation(command.Augmentation);
+                var embedder = plugins.GetEmbedder(command.Embedder);
+                var device = DeviceSelection.Resolve(command.Device);
+                var dataset = CaptionDataset.Load(command.DatasetFolder, embedder,
+                    new ImageTransform(command.ImageHeight, command.ImageWidth));
+                experiment.DatasetName = dataset.Name;
+                var spec = new TrainingRunSpec(
+                    experiment.Id, command.Architecture, architecture, config, command.Hyperparameters, dataset,
+                    command.Augmentation, augmentation, command.Embedder, embedder.Version, device,
+                    options.ExperimentFolder(experiment.Id), experiment.GitCommit, command.ResumeFrom);
+                return trainer.Run(spec, (epoch, written) =>
+                {
+                    RecordEpoch(experiment, epoch, written);
+                    command.OnEpoch?.Invoke(epoch);
+                }, command.Progress, cancellationToken);
+            }, CancellationToken.None);
+
+            experiment.Status = ExperimentStatus.Completed;
+            experiment.FinishedAtUtc = DateTime.UtcNow;
+            await db.SaveChangesAsync(CancellationToken.None);
+            return Result(experiment, outcome.BestCheckpoint, outcome.LastCheckpoint);
+        }
+        catch (OperationCanceledException)
+        {
+            await Finish(experiment, ExperimentStatus.Cancelled, "cancelled by the user");
+            return Result(experiment, null, null);
+        }
+        catch (Exception e)
+        {
+            await Finish(experiment, ExperimentStatus.Failed, $"{e.GetType().Name}: {e.Message}");
+            return Result(experiment, null, null);
+        }
+    }
+
+    /// <summary>
+    /// Ends an experiment that never reaches <see cref="RunAsync"/>'s own ending: cancelled while queued, or lost with
+    /// the host that ran it (which may have left "Cancelled" from its shutdown, or nothing). A Completed row keeps its
+    /// ending: the run did finish. Returns the status and reason the row ends with.
+    /// </summary>
+    public async Task<(ExperimentStatus Status, string? Reason)> FinishAsync(
+        Guid experimentId, ExperimentStatus status, string reason, CancellationToken cancellationToken = default)
+    {
+        var experiment = await db.Experiments.SingleOrDefaultAsync(e => e.Id == experimentId, cancellationToken);
+        if (experiment is null) return (status, reason);
+        if (experiment.Status != ExperimentStatus.Completed)
+            await Finish(experiment, status, reason);
+        return (experiment.Status, experiment.FailureReason);
+    }
+
+    private void RecordEpoch(Experiment experiment, EpochResult epoch, IReadOnlyList<WrittenCheckpoint> written)
+    {
+        var m = epoch.Validation;
+        db.EpochMetrics.Add(new EpochMetric
+        {
+            ExperimentId = experiment.Id,
+            Epoch = epoch.Epoch,
+            TrainLoss = epoch.TrainLoss,
+            ValLoss = epoch.ValLoss,
+            ValAccuracy = m.Accuracy,
+            ValMacroF1 = m.MacroF1,
+            PerClassF1Json = JsonSerializer.Serialize(m.PerClassF1ByName()),
+            ConfusionMatrixJson = JsonSerializer.Serialize(m.ConfusionMatrix),
+            DurationSeconds = epoch.DurationSeconds,
+            RecordedAtUtc = DateTime.UtcNow,
+        });
+        if (epoch.IsBest)
+        {
+            experiment.BestValMacroF1 = m.MacroF1;
+            experiment.BestEpoch = epoch.Epoch;
+        }
+        foreach (var checkpoint in written)
+        {
+            var row = db.Checkpoints.Local.FirstOrDefault(c => c.ExperimentId == experiment.Id && c.Kind == checkpoint.Kind)
+                      ?? db.Checkpoints.FirstOrDefault(c => c.ExperimentId == experiment.Id && c.Kind == checkpoint.Kind);
+            if (row is null)
+            {
+                row = new CheckpointRecord { ExperimentId = experiment.Id, Kind = checkpoint.Kind, Path = checkpoint.Path, Sha256 = checkpoint.Sha256 };
+                db.Checkpoints.Add(row);
+            }
+            row.Epoch = checkpoint.Epoch;
+            row.Path = checkpoint.Path;
+            row.Sha256 = checkpoint.Sha256;
+            row.SizeBytes = checkpoint.SizeBytes;
+            row.ValMacroF1 = checkpoint.ValMacroF1;
+            row.CreatedAtUtc = DateTime.UtcNow;
+        }
+        db.SaveChanges();
+    }
+
+    private async Task Finish(Experiment experiment, ExperimentStatus status, string reason)
+    {
+        // A failure inside SaveChanges (e.g. a constraint) must not hide the run's own failure reason.
+        foreach (var entry in db.ChangeTracker.Entries().Where(e => e.Entity is not Experiment && e.State == EntityState.Added).ToList())
+            entry.State = EntityState.Detached;
+        experiment.Status = status;
+        experiment.FailureReason = reason.Length > MaxReasonLength ? reason[..MaxReasonLength] : reason;
+        experiment.FinishedAtUtc = DateTime.UtcNow;
+        await db.SaveChangesAsync(CancellationToken.None);
+    }
+
+    private static TrainModelResult Result(Experiment e, string? best, string? last) =>
+        new(e.Id, e.Status.ToString(), e.BestValMacroF1, e.BestEpoch, best, last, e.FailureReason);
+}

@@ -1,0 +1,28 @@
+using System.Collections.Concurrent;
+using CaptionBoundaries.Grains;
+
+namespace CaptionBoundaries.Tests.Grains;
+
+/// <summary>Keeps every notification in arrival order, each epoch with the last phase seen before it.</summary>
+public sealed class RecordingObserver : IExperimentObserver
+{
+    private readonly object _gate = new();
+    private ExperimentPhase? _lastPhase;
+
+    public ConcurrentQueue<ExperimentPhase> Phases { get; } = new();
+    public ConcurrentQueue<(EpochMetrics Metrics, ExperimentPhase? PhaseBefore)> Epochs { get; } = new();
+
+    public void OnEpoch(EpochMetrics metrics)
+    {
+        lock (_gate) Epochs.Enqueue((metrics, _lastPhase));
+    }
+
+    public void OnChanged(ExperimentInfo info)
+    {
+        lock (_gate)
+        {
+            if (_lastPhase != info.Phase) Phases.Enqueue(info.Phase);
+            _lastPhase = info.Phase;
+        }
+    }
+}
