@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using CaptionBoundaries.Application;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Host.Api;
@@ -18,7 +19,11 @@ public static class ServerComposition
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddOpenApi();
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+        });
     }
 
     public static void ConfigureSilo(ISiloBuilder silo, IConfiguration configuration)

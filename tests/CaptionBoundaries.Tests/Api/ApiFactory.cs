@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace CaptionBoundaries.Tests.Api;
 
@@ -39,6 +40,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         };
         return Microsoft.Extensions.Hosting.Host.CreateDefaultBuilder()
             .ConfigureAppConfiguration(c => c.AddInMemoryCollection(settings))
+            .ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning))
             .UseOrleans((context, silo) => ServerComposition.ConfigureSilo(silo, context.Configuration))
             .ConfigureWebHostDefaults(web => web
                 .ConfigureServices((context, services) => ServerComposition.AddServerServices(services, context.Configuration))
