@@ -20,7 +20,8 @@ public sealed record ModelInfo(
     [property: Id(3)] IReadOnlyDictionary<string, int> Aliases,
     [property: Id(4)] IReadOnlyList<int> ActiveHistory,
     [property: Id(5)] IReadOnlyList<ModelActivation>? Activations = null,
-    [property: Id(6)] IReadOnlyList<AliasChange>? AliasHistory = null);
+    [property: Id(6)] IReadOnlyList<AliasChange>? AliasHistory = null,
+    [property: Id(7)] IReadOnlyList<int>? ArchivedVersions = null);
 
 /// <summary>The outcome of a switch or rollback: refused switches keep the old version serving and say why.</summary>
 [GenerateSerializer, Immutable]
@@ -28,12 +29,17 @@ public sealed record SwitchResult(
     [property: Id(0)] bool Switched,
     [property: Id(1)] int? ActiveVersion,
     [property: Id(2)] int? PreviousVersion,
-    [property: Id(3)] string? Reason);
+    [property: Id(3)] string? Reason,
+    [property: Id(4)] bool Refused = false);
 
 /// <summary>A served model (key: its name): registered versions, the active one, aliases.</summary>
 public interface IModelGrain : IGrainWithStringKey
 {
-    Task<ModelVersionInfo> RegisterVersion(string checkpointPath);
+    /// <summary>
+    /// Copies the checkpoint into the registry's content-addressed store and records it as the next version.
+    /// <paramref name="source"/> is "experiment" or "upload"; <paramref name="actor"/> is who asked.
+    /// </summary>
+    Task<ModelVersionInfo> RegisterVersion(string checkpointPath, string source = "upload", string actor = "unknown");
 
     Task<ModelInfo> GetInfo();
 
@@ -45,11 +51,24 @@ public interface IModelGrain : IGrainWithStringKey
     Task<ActiveModelVersion?> GetActiveVersion();
 
     /// <summary>Validates the version (architecture registered, checksum, input/output contract) before serving it.</summary>
-    Task<SwitchResult> Switch(int version, string reason);
+    Task<SwitchResult> Switch(int version, string reason, string actor = "unknown");
 
     /// <summary>Back to the version that was active before the current one.</summary>
-    Task<SwitchResult> Rollback(string reason);
+    Task<SwitchResult> Rollback(string reason, string actor = "unknown");
 
     /// <summary>Points an alias (production, staging) at a version; moving production switches what is served.</summary>
-    Task<SwitchResult> SetAlias(string alias, int version, string reason);
+    Task<SwitchResult> SetAlias(string alias, int version, string reason, string actor = "unknown");
+
+    /// <summary>Like SetAlias, but refuses to move an alias that already points at another version unless <paramref name="move"/>.</summary>
+    Task<SwitchResult> AssignAlias(string alias, int version, string reason, string actor, bool move);
+
+    /// <summary>Serves what <paramref name="fromAlias"/> (staging) points at and moves <paramref name="toAlias"/> (production) there.</summary>
+    Task<SwitchResult> Promote(string fromAlias, string toAlias, string reason, string actor = "unknown");
+
+    /// <summary>Retires a version: it can no longer be served or aliased. The active or an aliased version is refused.</summary>
+    Task<SwitchResult> Archive(int version, string reason, string actor = "unknown");
+
+    Task Subscribe(IModelObserver observer);
+
+    Task Unsubscribe(IModelObserver observer);
 }

@@ -1,6 +1,7 @@
 using CaptionBoundaries.Application.Infrastructure;
 using CaptionBoundaries.Application.Inference;
 using CaptionBoundaries.Application.Plugins;
+using CaptionBoundaries.Application.Registry;
 using CaptionBoundaries.Application.Tracking;
 using CaptionBoundaries.Application.Training;
 using CaptionBoundaries.Application.Validation;
@@ -32,6 +33,11 @@ public static class ServiceRegistration
             return registry;
         });
         services.AddSingleton<CheckpointLoader>();
+        services.AddSingleton(configuration.GetSection(RegistryOptions.Section).Get<RegistryOptions>() ?? new RegistryOptions());
+        services.AddSingleton<CheckpointStore>();
+        services.AddSingleton<ModelRegistryStore>();
+        services.AddSingleton<WebhookPublisher>();
+        services.AddHostedService(sp => sp.GetRequiredService<WebhookPublisher>());
         services.AddSingleton<Features.Models.ParameterCountCache>();
         services.AddSingleton<Trainer>();
         services.AddScoped<Features.Training.ExperimentRunner>();

@@ -1,5 +1,7 @@
-using CaptionBoundaries.Application.Checkpoints;
+using System.Text.Json;
+using CaptionBoundaries.Application.Registry;
 using Microsoft.Extensions.Logging;
+using Orleans.Utilities;
 
 namespace CaptionBoundaries.Grains.Models;
 
@@ -10,24 +12,31 @@ namespace CaptionBoundaries.Grains.Models;
 public sealed class ModelGrain(
     [PersistentState("model", GrainStorageNames.Default)] IPersistentState<ModelState> state,
     ModelVersionValidator validator,
+    CheckpointStore checkpoints,
+    ModelRegistryStore registry,
+    WebhookPublisher webhooks,
     ILogger<ModelGrain> logger) : Grain, IModelGrain
 {
     public const string ProductionAlias = "production";
+    public const string StagingAlias = "staging";
+
+    private readonly ObserverManager<IModelObserver> _observers = new(TimeSpan.FromMinutes(5), logger);
 
     private string Name => this.GetPrimaryKeyString();
 
-    public async Task<ModelVersionInfo> RegisterVersion(string checkpointPath)
+    public async Task<ModelVersionInfo> RegisterVersion(string checkpointPath, string source = "upload", string actor = "unknown")
     {
         if (string.IsNullOrWhiteSpace(checkpointPath))
             throw new ArgumentException($"Model '{Name}': a checkpoint path is required to register a version.", nameof(checkpointPath));
         var path = Path.GetFullPath(checkpointPath);
 
-        // Reading validates the checkpoint's own hash, so a damaged file never becomes a version.
-        var (meta, sha) = await Task.Run(() =>
+        // Reading validates the checkpoint's own hash, so a damaged file never becomes a version; the copy in the
+        // content-addressed store keeps the version immutable whatever happens to the original file.
+        var (stored, sha, meta) = await Task.Run(() =>
         {
             try
             {
-                return (CheckpointFile.Read(path).Metadata, CheckpointFile.FileSha256(path));
+                return checkpoints.Import(path);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -36,9 +45,34 @@ public sealed class ModelGrain(
         });
 
         var current = state.State;
-        var version = new ModelVersionInfo(current.NextVersion, path, sha, meta.ArchitectureName, meta.ExperimentId,
+        var version = new ModelVersionInfo(current.NextVersion, stored, sha, meta.ArchitectureName, meta.ExperimentId,
             meta.ValMacroF1, DateTime.UtcNow);
+        var notice = new ModelChangeNotice(Name, ModelChangeNotice.Register, version.Version, null, null, actor, $"registered from {path}", version.RegisteredAtUtc);
+        await registry.RecordVersion(new RegisteredModelVersion
+        {
+            ModelName = Name,
+            Version = version.Version,
+            ModelType = meta.ArchitectureName,
+            Source = source,
+            ExperimentId = source == "experiment" ? meta.ExperimentId : null,
+            CheckpointPath = stored,
+            CheckpointSha256 = sha,
+            InferenceConfigJson = JsonSerializer.Serialize(new
+            {
+                architecture = meta.ArchitectureName,
+                model_config = meta.ModelConfig,
+                image_height = meta.ImageHeight,
+                image_width = meta.ImageWidth,
+                classes = meta.Classes,
+                embedder = meta.EmbedderName,
+                embedder_version = meta.EmbedderVersion,
+            }),
+            ValMacroF1 = meta.ValMacroF1,
+            CreatedBy = actor,
+            CreatedAtUtc = version.RegisteredAtUtc,
+        }, notice);
         await Save(current with { Versions = [.. current.Versions, version], NextVersion = current.NextVersion + 1 });
+        Notify([notice]);
         logger.LogInformation("Model {Model}: registered version {Version} from {Path} (sha256 {Sha}).", Name, version.Version, path, sha);
         return version;
     }
@@ -47,7 +81,7 @@ public sealed class ModelGrain(
     {
         var s = state.State;
         return Task.FromResult(new ModelInfo(Name, s.Versions, s.ActiveVersion, new Dictionary<string, int>(s.Aliases),
-            s.Activations.Select(a => a.Version).ToList(), s.Activations, s.AliasHistory));
+            s.Activations.Select(a => a.Version).ToList(), s.Activations, s.AliasHistory, s.Archived));
     }
 
     public Task<ActiveModelVersion?> GetActiveVersion()
@@ -58,39 +92,93 @@ public sealed class ModelGrain(
         return Task.FromResult(active is null ? null : new ActiveModelVersion(Name, active, s.Activations.Count));
     }
 
-    public Task<SwitchResult> Switch(int version, string reason) =>
-        Activate(version, reason, ModelActivation.SwitchKind);
+    public Task<SwitchResult> Switch(int version, string reason, string actor = "unknown") =>
+        Activate(version, reason, ModelActivation.SwitchKind, actor);
 
-    public async Task<SwitchResult> Rollback(string reason)
+    public async Task<SwitchResult> Rollback(string reason, string actor = "unknown")
     {
         var s = state.State;
         if (s.RollbackStack.Count == 0)
             return Refused(s, $"model '{Name}' has no previously active version to roll back to");
-        return await Activate(s.RollbackStack[^1], reason, ModelActivation.RollbackKind);
+        return await Activate(s.RollbackStack[^1], reason, ModelActivation.RollbackKind, actor);
     }
 
-    public async Task<SwitchResult> SetAlias(string alias, int version, string reason)
+    public Task<SwitchResult> SetAlias(string alias, int version, string reason, string actor = "unknown") =>
+        AssignAlias(alias, version, reason, actor, move: true);
+
+    public async Task<SwitchResult> AssignAlias(string alias, int version, string reason, string actor, bool move)
     {
         alias = alias?.Trim().ToLowerInvariant() ?? "";
         if (alias.Length == 0)
             throw new ArgumentException($"Model '{Name}': an alias name is required (e.g. production, staging).", nameof(alias));
-        if (alias == ProductionAlias)
-            return await Activate(version, reason, ModelActivation.AliasKind);
-
         var s = state.State;
+        if (!move && s.Aliases.TryGetValue(alias, out var taken) && taken != version)
+            throw new ArgumentException($"Alias '{alias}' of model '{Name}' is taken by version {taken}; move it explicitly to point it at version {version}.", nameof(alias));
+        if (alias == ProductionAlias)
+            return await Activate(version, reason, ModelActivation.AliasKind, actor);
+
         if (s.Find(version) is null)
             return Refused(s, $"version {version} of model '{Name}' is not registered; registered: {Registered(s)}");
-        await Save(WithAlias(s, alias, version, reason));
+        if (s.Archived.Contains(version))
+            return Refused(s, $"version {version} of model '{Name}' is archived and cannot be aliased");
+        var (next, moved) = WithAlias(s, alias, version, reason, actor);
+        await Save(next);
+        await RecordAndNotify(moved);
         return new SwitchResult(false, s.ActiveVersion, s.ActiveVersion, $"alias '{alias}' now points at version {version}; it does not change what is served");
     }
 
-    private async Task<SwitchResult> Activate(int version, string reason, string kind)
+    public async Task<SwitchResult> Promote(string fromAlias, string toAlias, string reason, string actor = "unknown")
+    {
+        fromAlias = string.IsNullOrWhiteSpace(fromAlias) ? StagingAlias : fromAlias.Trim().ToLowerInvariant();
+        toAlias = string.IsNullOrWhiteSpace(toAlias) ? ProductionAlias : toAlias.Trim().ToLowerInvariant();
+        var s = state.State;
+        if (!s.Aliases.TryGetValue(fromAlias, out var version))
+            return Refused(s, $"model '{Name}' has no '{fromAlias}' alias to promote");
+        reason = string.IsNullOrWhiteSpace(reason) ? $"promoted {fromAlias} to {toAlias}" : reason;
+        return toAlias == ProductionAlias
+            ? await Activate(version, reason, ModelChangeNotice.Promote, actor)
+            : await AssignAlias(toAlias, version, reason, actor, move: true);
+    }
+
+    public async Task<SwitchResult> Archive(int version, string reason, string actor = "unknown")
+    {
+        var s = state.State;
+        if (s.Find(version) is null)
+            return Refused(s, $"version {version} of model '{Name}' is not registered; registered: {Registered(s)}");
+        if (s.ActiveVersion == version)
+            return Refused(s, $"version {version} of model '{Name}' is being served; switch to another version before archiving it");
+        var aliases = s.Aliases.Where(a => a.Value == version).Select(a => a.Key).ToList();
+        if (aliases.Count > 0)
+            return Refused(s, $"version {version} of model '{Name}' is pointed at by alias {string.Join(", ", aliases)}; move the alias first");
+        if (s.Archived.Contains(version))
+            return new SwitchResult(false, s.ActiveVersion, s.ActiveVersion, $"version {version} is already archived");
+        reason = string.IsNullOrWhiteSpace(reason) ? "(no reason given)" : reason.Trim();
+        await Save(s with { Archived = [.. s.Archived, version] });
+        await RecordAndNotify([new ModelChangeNotice(Name, ModelChangeNotice.Archive, version, null, null, actor, reason, DateTime.UtcNow)]);
+        return new SwitchResult(false, s.ActiveVersion, s.ActiveVersion, $"version {version} is archived");
+    }
+
+    public Task Subscribe(IModelObserver observer)
+    {
+        _observers.Subscribe(observer, observer);
+        return Task.CompletedTask;
+    }
+
+    public Task Unsubscribe(IModelObserver observer)
+    {
+        _observers.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
+
+    private async Task<SwitchResult> Activate(int version, string reason, string kind, string actor)
     {
         reason = string.IsNullOrWhiteSpace(reason) ? "(no reason given)" : reason.Trim();
         var s = state.State;
         var target = s.Find(version);
         if (target is null)
             return Refused(s, $"version {version} of model '{Name}' is not registered; registered: {Registered(s)}");
+        if (s.Archived.Contains(version))
+            return Refused(s, $"version {version} of model '{Name}' is archived and cannot be served");
 
         // Validation builds a model and runs it: keep that CPU work off the silo's scheduler threads.
         var problem = await Task.Run(() => validator.FindProblem(target));
@@ -115,24 +203,44 @@ public sealed class ModelGrain(
             Activations = [.. s.Activations, new ModelActivation(version, previous, kind, reason, DateTime.UtcNow)],
         };
         // Production names what is served, whichever way the switch was asked for.
-        await Save(WithAlias(next, ProductionAlias, version, reason));
+        var (withProduction, moved) = WithAlias(next, ProductionAlias, version, reason, actor);
+        await Save(withProduction);
+        await RecordAndNotify([new ModelChangeNotice(Name, kind, version, previous, null, actor, reason, DateTime.UtcNow), .. moved]);
         logger.LogInformation("Model {Model}: {Kind} from version {Previous} to {Version}: {Reason}", Name, kind, previous, version, reason);
         return new SwitchResult(true, version, previous, reason);
     }
 
-    private static ModelState WithAlias(ModelState s, string alias, int version, string reason)
+    private (ModelState State, List<ModelChangeNotice> Moved) WithAlias(ModelState s, string alias, int version, string reason, string actor)
     {
         var before = s.Aliases.TryGetValue(alias, out var b) ? b : (int?)null;
-        if (before == version) return s;
-        return s with
+        if (before == version) return (s, []);
+        var at = DateTime.UtcNow;
+        var next = s with
         {
             Aliases = new Dictionary<string, int>(s.Aliases) { [alias] = version },
-            AliasHistory = [.. s.AliasHistory, new AliasChange(alias, version, before, reason, DateTime.UtcNow)],
+            AliasHistory = [.. s.AliasHistory, new AliasChange(alias, version, before, reason, at)],
         };
+        return (next, [new ModelChangeNotice(Name, ModelChangeNotice.AliasMoved, version, before, alias, actor, reason, at)]);
+    }
+
+    /// <summary>The registry history and every subscriber (console observers, webhooks) hear of each change.</summary>
+    private async Task RecordAndNotify(IReadOnlyList<ModelChangeNotice> changes)
+    {
+        await registry.RecordChanges(changes);
+        Notify(changes);
+    }
+
+    private void Notify(IReadOnlyList<ModelChangeNotice> changes)
+    {
+        foreach (var change in changes)
+        {
+            _observers.Notify(o => o.OnChanged(change));
+            webhooks.Publish(change);
+        }
     }
 
     private static SwitchResult Refused(ModelState s, string reason) =>
-        new(false, s.ActiveVersion, s.ActiveVersion, reason);
+        new(false, s.ActiveVersion, s.ActiveVersion, reason, Refused: true);
 
     private static string Registered(ModelState s) =>
         s.Versions.Count == 0 ? "(none)" : string.Join(", ", s.Versions.Select(v => v.Version));

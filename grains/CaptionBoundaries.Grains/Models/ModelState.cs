@@ -22,5 +22,8 @@ public sealed record ModelState
 
     [Id(6)] public int NextVersion { get; init; } = 1;
 
+    /// <summary>Retired versions: never served or aliased again.</summary>
+    [Id(7)] public List<int> Archived { get; init; } = [];
+
     public ModelVersionInfo? Find(int version) => Versions.FirstOrDefault(v => v.Version == version);
 }

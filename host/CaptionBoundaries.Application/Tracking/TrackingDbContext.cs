@@ -6,7 +6,7 @@ namespace CaptionBoundaries.Application.Tracking;
 /// Experiment tracking store. Each database provider has a subclass with its own migrations
 /// (<see cref="SqliteTrackingDbContext"/>, <see cref="PostgresTrackingDbContext"/>, <see cref="SqlServerTrackingDbContext"/>).
 /// </summary>
-public abstract class TrackingDbContext(DbContextOptions options) : DbContext(options)
+public abstract partial class TrackingDbContext(DbContextOptions options) : DbContext(options)
 {
     public DbSet<Experiment> Experiments => Set<Experiment>();
     public DbSet<EpochMetric> EpochMetrics => Set<EpochMetric>();
@@ -15,6 +15,7 @@ public abstract class TrackingDbContext(DbContextOptions options) : DbContext(op
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        OnModelCreatingRegistry(modelBuilder);
         modelBuilder.Entity<Experiment>(e =>
         {
             e.HasKey(x => x.Id);

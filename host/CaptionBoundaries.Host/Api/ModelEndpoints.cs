@@ -7,13 +7,22 @@ namespace CaptionBoundaries.Host.Api;
 
 public static class ModelEndpoints
 {
-    public sealed record RegisterVersionRequest(string CheckpointPath);
+    /// <summary>Either a checkpoint file, or an experiment (id or prefix) whose best/last checkpoint to register.</summary>
+    public sealed record RegisterVersionRequest(string? CheckpointPath, string? ExperimentId, string? Kind);
 
     public sealed record SwitchRequest(int Version, string? Reason);
 
     public sealed record RollbackRequest(string? Reason);
 
-    public sealed record AliasRequest(int Version, string? Reason);
+    public sealed record AliasRequest(int Version, string? Reason, bool? Move);
+
+    public sealed record PromoteRequest(string? From, string? To, string? Reason);
+
+    public sealed record ArchiveRequest(string? Reason);
+
+    /// <summary>Who is asking, for the change history: the X-User header until accounts exist.</summary>
+    private static string Actor(HttpContext http) =>
+        http.Request.Headers.TryGetValue("X-User", out var user) && !string.IsNullOrWhiteSpace(user) ? user.ToString() : "anonymous";
 
     public sealed record PredictRequest(string Frame1, string Frame2, string OcrViz, float[] SpatialFeatures, float[]? CaptionBox);
 
@@ -26,23 +35,36 @@ public static class ModelEndpoints
 
         models.MapGet("/{model}", async (string model, IMediator m, CancellationToken ct) => await m.Send(new GetServedModelQuery(model), ct));
 
-        models.MapPost("/{model}/versions", async (string model, RegisterVersionRequest body, IMediator m, CancellationToken ct) =>
+        models.MapPost("/{model}/versions", async (string model, RegisterVersionRequest body, HttpContext http, IMediator m, CancellationToken ct) =>
         {
-            var version = await m.Send(new RegisterModelVersionCommand(model, body.CheckpointPath ?? ""), ct);
+            var version = body.ExperimentId is { } experiment
+                ? await m.Send(new RegisterFromExperimentCommand(model, experiment, body.Kind ?? "best") { Actor = Actor(http) }, ct)
+                : await m.Send(new RegisterModelVersionCommand(model, body.CheckpointPath ?? "") { Actor = Actor(http) }, ct);
             return Results.Created($"/api/models/{model}", version);
-        }).WithSummary("Register a checkpoint as the model's next version (its SHA-256 is recorded).");
+        }).WithSummary("Register a checkpoint file, or an experiment's best checkpoint, as the model's next version (copied into the registry store, SHA-256 recorded).");
 
-        models.MapPost("/{model}/switch", async (string model, SwitchRequest body, IMediator m, CancellationToken ct) =>
-            SwitchOutcome(await m.Send(new SwitchModelVersionCommand(model, body.Version, body.Reason ?? ""), ct)))
+        models.MapGet("/{model}/registry", async (string model, IMediator m, CancellationToken ct) => await m.Send(new GetModelRegistryQuery(model), ct))
+            .WithSummary("Registry records: versions (source, hash, inference config, archived) and the change history (who, what, when, why).");
+
+        models.MapPost("/{model}/switch", async (string model, SwitchRequest body, HttpContext http, IMediator m, CancellationToken ct) =>
+            SwitchOutcome(await m.Send(new SwitchModelVersionCommand(model, body.Version, body.Reason ?? "") { Actor = Actor(http) }, ct)))
             .WithSummary("Serve another version, live. An incompatible version is refused (409) and the old one keeps serving.");
 
-        models.MapPost("/{model}/rollback", async (string model, RollbackRequest? body, IMediator m, CancellationToken ct) =>
-            SwitchOutcome(await m.Send(new RollbackModelCommand(model, body?.Reason ?? ""), ct)))
+        models.MapPost("/{model}/rollback", async (string model, RollbackRequest? body, HttpContext http, IMediator m, CancellationToken ct) =>
+            SwitchOutcome(await m.Send(new RollbackModelCommand(model, body?.Reason ?? "") { Actor = Actor(http) }, ct)))
             .WithSummary("Serve the previously active version again.");
 
-        models.MapPut("/{model}/aliases/{alias}", async (string model, string alias, AliasRequest body, IMediator m, CancellationToken ct) =>
-            SwitchOutcome(await m.Send(new SetModelAliasCommand(model, alias, body.Version, body.Reason ?? ""), ct)))
-            .WithSummary("Point an alias (production, staging, …) at a version; moving production switches what is served.");
+        models.MapPut("/{model}/aliases/{alias}", async (string model, string alias, AliasRequest body, HttpContext http, IMediator m, CancellationToken ct) =>
+            SwitchOutcome(await m.Send(new SetModelAliasCommand(model, alias, body.Version, body.Reason ?? "", body.Move ?? false) { Actor = Actor(http) }, ct)))
+            .WithSummary("Point an alias (production, staging, any name) at a version; an alias on another version needs \"move\": true. Moving production switches what is served.");
+
+        models.MapPost("/{model}/promote", async (string model, PromoteRequest? body, HttpContext http, IMediator m, CancellationToken ct) =>
+            SwitchOutcome(await m.Send(new PromoteModelCommand(model, body?.From ?? "staging", body?.To ?? "production", body?.Reason ?? "") { Actor = Actor(http) }, ct)))
+            .WithSummary("Promote what staging points at to production (validated switch).");
+
+        models.MapPost("/{model}/versions/{version:int}/archive", async (string model, int version, ArchiveRequest? body, HttpContext http, IMediator m, CancellationToken ct) =>
+            SwitchOutcome(await m.Send(new ArchiveModelVersionCommand(model, version, body?.Reason ?? "") { Actor = Actor(http) }, ct)))
+            .WithSummary("Archive a version that is neither served nor aliased; it can no longer be served.");
 
         models.MapPost("/{model}/predict", async (string model, PredictRequest body, IMediator m, CancellationToken ct) =>
             await m.Send(new PredictCommand(model, body.Frame1 ?? "", body.Frame2 ?? "", body.OcrViz ?? "", body.SpatialFeatures ?? [], body.CaptionBox), ct))
@@ -50,9 +72,9 @@ public static class ModelEndpoints
     }
 
     private static IResult SwitchOutcome(SwitchResult result) =>
-        result.Switched
+        !result.Refused
             ? Results.Ok(result)
-            : Results.Problem(title: "The switch was refused; the previous version keeps serving.", detail: result.Reason,
+            : Results.Problem(title: "Refused; what was served before keeps serving.", detail: result.Reason,
                 statusCode: StatusCodes.Status409Conflict,
                 extensions: new Dictionary<string, object?> { ["active_version"] = result.ActiveVersion });
 }

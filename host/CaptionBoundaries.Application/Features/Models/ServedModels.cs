@@ -10,13 +10,27 @@ public sealed record ListServedModelsQuery : IQuery<IReadOnlyList<ModelInfo>>;
 
 public sealed record GetServedModelQuery(string Model) : IQuery<ModelInfo>;
 
-public sealed record RegisterModelVersionCommand(string Model, string CheckpointPath) : ICommand<ModelVersionInfo>;
+/// <summary>Who asks, recorded in the change history ("anonymous" until accounts exist).</summary>
+public abstract record RegistryRequest
+{
+    public string Actor { get; init; } = "anonymous";
+}
 
-public sealed record SwitchModelVersionCommand(string Model, int Version, string Reason = "") : ICommand<SwitchResult>;
+public sealed record RegisterModelVersionCommand(string Model, string CheckpointPath) : RegistryRequest, ICommand<ModelVersionInfo>;
 
-public sealed record RollbackModelCommand(string Model, string Reason = "") : ICommand<SwitchResult>;
+/// <summary>Registers the best (or last) checkpoint of a tracked experiment: one command from run to version.</summary>
+public sealed record RegisterFromExperimentCommand(string Model, string ExperimentId, string Kind = "best") : RegistryRequest, ICommand<ModelVersionInfo>;
 
-public sealed record SetModelAliasCommand(string Model, string Alias, int Version, string Reason = "") : ICommand<SwitchResult>;
+public sealed record SwitchModelVersionCommand(string Model, int Version, string Reason = "") : RegistryRequest, ICommand<SwitchResult>;
+
+public sealed record RollbackModelCommand(string Model, string Reason = "") : RegistryRequest, ICommand<SwitchResult>;
+
+/// <summary>Points an alias at a version; an alias already on another version is refused unless <paramref name="Move"/>.</summary>
+public sealed record SetModelAliasCommand(string Model, string Alias, int Version, string Reason = "", bool Move = true) : RegistryRequest, ICommand<SwitchResult>;
+
+public sealed record PromoteModelCommand(string Model, string From = "staging", string To = "production", string Reason = "") : RegistryRequest, ICommand<SwitchResult>;
+
+public sealed record ArchiveModelVersionCommand(string Model, int Version, string Reason = "") : RegistryRequest, ICommand<SwitchResult>;
 
 /// <summary>Model names are URL path segments and grain keys: keep them simple.</summary>
 public static class ModelNameRules
@@ -72,13 +86,46 @@ public sealed class SetModelAliasValidator : AbstractValidator<SetModelAliasComm
     }
 }
 
-public sealed class ServedModelHandlers(IGrainFactory grains) :
+public sealed class RegisterFromExperimentValidator : AbstractValidator<RegisterFromExperimentCommand>
+{
+    public RegisterFromExperimentValidator()
+    {
+        RuleFor(c => c.Model).MustBeModelName().OverridePropertyName("model");
+        RuleFor(c => c.ExperimentId).NotEmpty().MinimumLength(4).OverridePropertyName("experiment");
+        RuleFor(c => c.Kind).Must(k => k is "best" or "last").WithMessage("Checkpoint kind must be 'best' or 'last'.").OverridePropertyName("kind");
+    }
+}
+
+public sealed class PromoteModelValidator : AbstractValidator<PromoteModelCommand>
+{
+    public PromoteModelValidator()
+    {
+        RuleFor(c => c.Model).MustBeModelName().OverridePropertyName("model");
+        RuleFor(c => c.From).NotEmpty().Matches("^[a-z][a-z0-9_-]{0,49}$").OverridePropertyName("from");
+        RuleFor(c => c.To).NotEmpty().Matches("^[a-z][a-z0-9_-]{0,49}$").OverridePropertyName("to");
+        RuleFor(c => c.To).NotEqual(c => c.From).WithMessage("'from' and 'to' must be different aliases.").OverridePropertyName("to");
+    }
+}
+
+public sealed class ArchiveModelVersionValidator : AbstractValidator<ArchiveModelVersionCommand>
+{
+    public ArchiveModelVersionValidator()
+    {
+        RuleFor(c => c.Model).MustBeModelName().OverridePropertyName("model");
+        RuleFor(c => c.Version).GreaterThan(0).OverridePropertyName("version");
+    }
+}
+
+public sealed class ServedModelHandlers(IGrainFactory grains, Tracking.TrackingDbContext db) :
     IQueryHandler<ListServedModelsQuery, IReadOnlyList<ModelInfo>>,
     IQueryHandler<GetServedModelQuery, ModelInfo>,
     ICommandHandler<RegisterModelVersionCommand, ModelVersionInfo>,
     ICommandHandler<SwitchModelVersionCommand, SwitchResult>,
     ICommandHandler<RollbackModelCommand, SwitchResult>,
-    ICommandHandler<SetModelAliasCommand, SwitchResult>
+    ICommandHandler<SetModelAliasCommand, SwitchResult>,
+    ICommandHandler<PromoteModelCommand, SwitchResult>,
+    ICommandHandler<ArchiveModelVersionCommand, SwitchResult>,
+    ICommandHandler<RegisterFromExperimentCommand, ModelVersionInfo>
 {
     public async ValueTask<IReadOnlyList<ModelInfo>> Handle(ListServedModelsQuery query, CancellationToken ct)
     {
@@ -96,19 +143,37 @@ public sealed class ServedModelHandlers(IGrainFactory grains) :
 
     public async ValueTask<ModelVersionInfo> Handle(RegisterModelVersionCommand command, CancellationToken ct)
     {
-        var version = await grains.GetGrain<IModelGrain>(command.Model).RegisterVersion(Path.GetFullPath(command.CheckpointPath));
+        var version = await grains.GetGrain<IModelGrain>(command.Model).RegisterVersion(Path.GetFullPath(command.CheckpointPath), "upload", command.Actor);
         await grains.GetGrain<IModelCatalogGrain>(0).Add(command.Model);
         return version;
     }
 
+    public async ValueTask<ModelVersionInfo> Handle(RegisterFromExperimentCommand command, CancellationToken ct)
+    {
+        var experiment = await Experiments.ExperimentLookup.FindAsync(db, command.ExperimentId, ct);
+        var checkpoint = experiment.Checkpoints.FirstOrDefault(c => c.Kind == command.Kind)
+            ?? throw new KeyNotFoundException($"Experiment {experiment.Id:N} ({experiment.Name}, {experiment.Status}) has no '{command.Kind}' checkpoint.");
+        if (!File.Exists(checkpoint.Path))
+            throw new FileNotFoundException($"The '{command.Kind}' checkpoint of experiment {experiment.Id:N} is gone: '{checkpoint.Path}'.", checkpoint.Path);
+        var version = await grains.GetGrain<IModelGrain>(command.Model).RegisterVersion(checkpoint.Path, "experiment", command.Actor);
+        await grains.GetGrain<IModelCatalogGrain>(0).Add(command.Model);
+        return version;
+    }
+
+    public async ValueTask<SwitchResult> Handle(PromoteModelCommand command, CancellationToken ct) =>
+        await (await Existing(command.Model)).Promote(command.From, command.To, command.Reason, command.Actor);
+
+    public async ValueTask<SwitchResult> Handle(ArchiveModelVersionCommand command, CancellationToken ct) =>
+        await (await Existing(command.Model)).Archive(command.Version, command.Reason, command.Actor);
+
     public async ValueTask<SwitchResult> Handle(SwitchModelVersionCommand command, CancellationToken ct) =>
-        await (await Existing(command.Model)).Switch(command.Version, command.Reason);
+        await (await Existing(command.Model)).Switch(command.Version, command.Reason, command.Actor);
 
     public async ValueTask<SwitchResult> Handle(RollbackModelCommand command, CancellationToken ct) =>
-        await (await Existing(command.Model)).Rollback(command.Reason);
+        await (await Existing(command.Model)).Rollback(command.Reason, command.Actor);
 
     public async ValueTask<SwitchResult> Handle(SetModelAliasCommand command, CancellationToken ct) =>
-        await (await Existing(command.Model)).SetAlias(command.Alias, command.Version, command.Reason);
+        await (await Existing(command.Model)).AssignAlias(command.Alias, command.Version, command.Reason, command.Actor, command.Move);
 
     private async Task<IModelGrain> Existing(string model)
     {

@@ -1,0 +1,50 @@
+using CaptionBoundaries.Application.Tracking;
+using CaptionBoundaries.Grains;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CaptionBoundaries.Application.Registry;
+
+/// <summary>
+/// Writes the queryable registry (versions, change history) for the model grains, which own what is served.
+/// Each call is one SaveChanges, so a version never exists without its "register" change or vice versa.
+/// </summary>
+public sealed class ModelRegistryStore(IServiceScopeFactory scopes)
+{
+    public async Task RecordVersion(RegisteredModelVersion version, ModelChangeNotice registered)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TrackingDbContext>();
+        db.ModelVersions.Add(version);
+        db.ModelChanges.Add(ToEntity(registered));
+        await db.SaveChangesAsync();
+    }
+
+    public async Task RecordChanges(IReadOnlyList<ModelChangeNotice> changes)
+    {
+        if (changes.Count == 0) return;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TrackingDbContext>();
+        db.ModelChanges.AddRange(changes.Select(ToEntity));
+        foreach (var archive in changes.Where(c => c.Kind == ModelChangeNotice.Archive))
+        {
+            var row = await db.ModelVersions.SingleOrDefaultAsync(v => v.ModelName == archive.Model && v.Version == archive.Version);
+            if (row is null) continue;
+            row.Archived = true;
+            row.ArchivedAtUtc = archive.AtUtc;
+        }
+        await db.SaveChangesAsync();
+    }
+
+    private static ModelChange ToEntity(ModelChangeNotice n) => new()
+    {
+        ModelName = n.Model,
+        Kind = n.Kind,
+        Version = n.Version,
+        PreviousVersion = n.PreviousVersion,
+        Alias = n.Alias,
+        Actor = n.Actor,
+        Reason = n.Reason,
+        AtUtc = n.AtUtc,
+    };
+}
