@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.DatasetVersions;
 using CaptionBoundaries.Application.Infrastructure;
 using CaptionBoundaries.Application.Inference;
 using CaptionBoundaries.Application.Plugins;
@@ -34,6 +35,7 @@ public static class ServiceRegistration
         services.AddSingleton<CheckpointLoader>();
         services.AddSingleton<Features.Models.ParameterCountCache>();
         services.AddSingleton<Trainer>();
+        services.AddDatasetVersioning(configuration, options);
 
         services.AddMediator((MediatorOptions o) =>
         {
