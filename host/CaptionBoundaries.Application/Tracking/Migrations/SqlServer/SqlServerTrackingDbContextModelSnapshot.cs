@@ -67,6 +67,111 @@ namespace CaptionBoundaries.Application.Tracking.Migrations.SqlServer
                     b.ToTable("Checkpoints");
                 });
 
+            modelBuilder.Entity("CaptionBoundaries.Application.Tracking.DatasetRecord", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("Datasets");
+                });
+
+            modelBuilder.Entity("CaptionBoundaries.Application.Tracking.DatasetVersionBlob", b =>
+                {
+                    b.Property<Guid>("VersionId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("BlobSha")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<long>("Bytes")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("VersionId", "BlobSha");
+
+                    b.HasIndex("BlobSha");
+
+                    b.ToTable("DatasetVersionBlobs");
+                });
+
+            modelBuilder.Entity("CaptionBoundaries.Application.Tracking.DatasetVersionRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("BlobCount")
+                        .HasColumnType("int");
+
+                    b.Property<string>("ClassCountsJson")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("ContentIdentity")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("DatasetName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("ManifestBlob")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<int>("NewBlobCount")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("int");
+
+                    b.Property<Guid?>("ParentVersionId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("SampleCount")
+                        .HasColumnType("int");
+
+                    b.Property<string>("SourceFolder")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<string>("SourceManifestBlob")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<long>("TotalBytes")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ContentIdentity");
+
+                    b.HasIndex("ParentVersionId");
+
+                    b.HasIndex("DatasetName", "Number")
+                        .IsUnique();
+
+                    b.ToTable("DatasetVersions");
+                });
+
             modelBuilder.Entity("CaptionBoundaries.Application.Tracking.EpochMetric", b =>
                 {
                     b.Property<long>("Id")
@@ -221,6 +326,29 @@ namespace CaptionBoundaries.Application.Tracking.Migrations.SqlServer
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("CaptionBoundaries.Application.Tracking.DatasetVersionBlob", b =>
+                {
+                    b.HasOne("CaptionBoundaries.Application.Tracking.DatasetVersionRecord", null)
+                        .WithMany("Blobs")
+                        .HasForeignKey("VersionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CaptionBoundaries.Application.Tracking.DatasetVersionRecord", b =>
+                {
+                    b.HasOne("CaptionBoundaries.Application.Tracking.DatasetRecord", null)
+                        .WithMany("Versions")
+                        .HasForeignKey("DatasetName")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("CaptionBoundaries.Application.Tracking.DatasetVersionRecord", null)
+                        .WithMany()
+                        .HasForeignKey("ParentVersionId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
             modelBuilder.Entity("CaptionBoundaries.Application.Tracking.EpochMetric", b =>
                 {
                     b.HasOne("CaptionBoundaries.Application.Tracking.Experiment", null)
@@ -228,6 +356,16 @@ namespace CaptionBoundaries.Application.Tracking.Migrations.SqlServer
                         .HasForeignKey("ExperimentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("CaptionBoundaries.Application.Tracking.DatasetRecord", b =>
+                {
+                    b.Navigation("Versions");
+                });
+
+            modelBuilder.Entity("CaptionBoundaries.Application.Tracking.DatasetVersionRecord", b =>
+                {
+                    b.Navigation("Blobs");
                 });
 
             modelBuilder.Entity("CaptionBoundaries.Application.Tracking.Experiment", b =>

@@ -60,6 +60,111 @@ namespace CaptionBoundaries.Application.Tracking.Migrations.Sqlite
                     b.ToTable("Checkpoints");
                 });
 
+            modelBuilder.Entity("CaptionBoundaries.Application.Tracking.DatasetRecord", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("Datasets");
+                });
+
+            modelBuilder.Entity("CaptionBoundaries.Application.Tracking.DatasetVersionBlob", b =>
+                {
+                    b.Property<Guid>("VersionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BlobSha")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Bytes")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("VersionId", "BlobSha");
+
+                    b.HasIndex("BlobSha");
+
+                    b.ToTable("DatasetVersionBlobs");
+                });
+
+            modelBuilder.Entity("CaptionBoundaries.Application.Tracking.DatasetVersionRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("BlobCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ClassCountsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContentIdentity")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DatasetName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ManifestBlob")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("NewBlobCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("ParentVersionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SampleCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SourceFolder")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SourceManifestBlob")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("TotalBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ContentIdentity");
+
+                    b.HasIndex("ParentVersionId");
+
+                    b.HasIndex("DatasetName", "Number")
+                        .IsUnique();
+
+                    b.ToTable("DatasetVersions");
+                });
+
             modelBuilder.Entity("CaptionBoundaries.Application.Tracking.EpochMetric", b =>
                 {
                     b.Property<long>("Id")
@@ -212,6 +317,29 @@ namespace CaptionBoundaries.Application.Tracking.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("CaptionBoundaries.Application.Tracking.DatasetVersionBlob", b =>
+                {
+                    b.HasOne("CaptionBoundaries.Application.Tracking.DatasetVersionRecord", null)
+                        .WithMany("Blobs")
+                        .HasForeignKey("VersionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CaptionBoundaries.Application.Tracking.DatasetVersionRecord", b =>
+                {
+                    b.HasOne("CaptionBoundaries.Application.Tracking.DatasetRecord", null)
+                        .WithMany("Versions")
+                        .HasForeignKey("DatasetName")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("CaptionBoundaries.Application.Tracking.DatasetVersionRecord", null)
+                        .WithMany()
+                        .HasForeignKey("ParentVersionId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
             modelBuilder.Entity("CaptionBoundaries.Application.Tracking.EpochMetric", b =>
                 {
                     b.HasOne("CaptionBoundaries.Application.Tracking.Experiment", null)
@@ -219,6 +347,16 @@ namespace CaptionBoundaries.Application.Tracking.Migrations.Sqlite
                         .HasForeignKey("ExperimentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("CaptionBoundaries.Application.Tracking.DatasetRecord", b =>
+                {
+                    b.Navigation("Versions");
+                });
+
+            modelBuilder.Entity("CaptionBoundaries.Application.Tracking.DatasetVersionRecord", b =>
+                {
+                    b.Navigation("Blobs");
                 });
 
             modelBuilder.Entity("CaptionBoundaries.Application.Tracking.Experiment", b =>
