@@ -14,16 +14,16 @@ public sealed class DatasetVersionValidationTests
         await using var host = await AppHost.StartAsync();
         var folder = VersionedDatasets.Synth(host, "main");
 
-        async Task<string[]> Fields<T>(Mediator.IRequest<T> request) =>
-            (await Assert.ThrowsAsync<ValidationException>(() => host.SendAsync(request))).Errors.Select(e => e.PropertyName).Distinct().ToArray();
+        static async Task<string[]> Fields(Func<Task> send) =>
+            (await Assert.ThrowsAsync<ValidationException>(send)).Errors.Select(e => e.PropertyName).Distinct().ToArray();
 
-        Assert.Equal(["name"], await Fields(new CreateDatasetVersionCommand("../escape", folder)));
-        Assert.Equal(["folder"], await Fields(new CreateDatasetVersionCommand("captions", Path.Combine(folder, "missing"))));
-        Assert.Equal(["folder"], await Fields(new CreateDatasetVersionCommand("captions", Path.Combine(folder, "images"))));
-        Assert.Equal(["message"], await Fields(new CreateDatasetVersionCommand("captions", folder, new string('x', 2001))));
-        Assert.Equal(["version"], await Fields(new CheckoutDatasetVersionCommand("captions", 0, Path.Combine(folder, "out"))));
-        Assert.Equal(["name", "version"], await Fields(new GetDatasetVersionQuery()));
-        Assert.Equal(["sha"], await Fields(new BlobVersionsQuery("XYZ")));
+        Assert.Equal(["name"], await Fields(() => host.SendAsync(new CreateDatasetVersionCommand("../escape", folder))));
+        Assert.Equal(["folder"], await Fields(() => host.SendAsync(new CreateDatasetVersionCommand("captions", Path.Combine(folder, "missing")))));
+        Assert.Equal(["folder"], await Fields(() => host.SendAsync(new CreateDatasetVersionCommand("captions", Path.Combine(folder, "images")))));
+        Assert.Equal(["message"], await Fields(() => host.SendAsync(new CreateDatasetVersionCommand("captions", folder, new string('x', 2001)))));
+        Assert.Equal(["version"], await Fields(() => host.SendAsync(new CheckoutDatasetVersionCommand("captions", 0, Path.Combine(folder, "out")))));
+        Assert.Equal(["name", "version"], await Fields(() => host.SendAsync(new GetDatasetVersionQuery())));
+        Assert.Equal(["sha"], await Fields(() => host.SendAsync(new BlobVersionsQuery("XYZ"))));
     }
 
     [Fact]

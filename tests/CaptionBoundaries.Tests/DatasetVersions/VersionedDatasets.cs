@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using CaptionBoundaries.Application.Datasets;
 using CaptionBoundaries.Application.DatasetVersions;
 using CaptionBoundaries.Tests.Support;
@@ -26,6 +27,14 @@ public static class VersionedDatasets
     public static BlobStore Store(AppHost host) => host.Services.GetRequiredService<BlobStore>();
 
     public static int StoredBlobCount(AppHost host) => Store(host).Enumerate().Count();
+
+    public static int DistinctImageContents(string folder)
+    {
+        var manifest = DatasetManifest.Load(folder);
+        return manifest.Samples.SelectMany(DatasetManifest.ImageFields)
+            .Select(f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(Path.Combine(folder, f.Path)))))
+            .Distinct().Count();
+    }
 
     public static string ImagePath(string folder, int sample, string field = "frame1")
     {
