@@ -31,7 +31,7 @@ public static class DatasetCheckout
         {
             File.WriteAllBytes(DatasetManifest.ManifestPath(outputFolder), sourceBytes);
             var written = new Dictionary<string, string>(StringComparer.Ordinal);
-            var total = version.BlobCount - 1;
+            var total = source.Samples.SelectMany(DatasetManifest.ImageFields).Select(f => f.Path).Distinct(StringComparer.Ordinal).Count();
             long bytes = sourceBytes.Length;
             var fileHashes = new List<byte[]>();
             for (var i = 0; i < source.Samples.Count; i++)
