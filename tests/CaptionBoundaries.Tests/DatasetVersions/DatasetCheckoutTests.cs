@@ -88,4 +88,26 @@ public sealed class DatasetCheckoutTests
         var output = Path.Combine(host.DataFolder, "checkouts", "tampered");
         await Assert.ThrowsAsync<CorruptBlobException>(() => host.SendAsync(new CheckoutDatasetVersionCommand("captions", 1, output)));
     }
+
+    [Fact]
+    public async Task VerifyReportsEveryDamagedBlobWithItsUsers()
+    {
+        await using var host = await AppHost.StartAsync();
+        var folder = VersionedDatasets.Synth(host, "main");
+        await host.SendAsync(new CreateDatasetVersionCommand("captions", folder));
+        Assert.True((await host.SendAsync(new VerifyDatasetVersionQuery("captions", 1))).Intact);
+
+        var lineage = await host.SendAsync(new DatasetLineageQuery("captions", 1));
+        var images = lineage.Blobs.Where(b => b.Uses.Any(u => u.Contains('/'))).ToList();
+        var store = VersionedDatasets.Store(host);
+        File.AppendAllText(store.PathOf(images[0].Sha), "tampered");
+        File.Delete(store.PathOf(images[1].Sha));
+
+        var result = await host.SendAsync(new VerifyDatasetVersionQuery("captions", 1));
+        Assert.False(result.Intact);
+        Assert.Equal(lineage.Blobs.Count, result.BlobsChecked);
+        Assert.Equal(new[] { images[0].Sha, images[1].Sha }.Order(), result.Problems.Select(p => p.Sha).Order());
+        Assert.Contains(result.Problems, p => p.Problem.Contains("corrupt") && p.UsedBy.SequenceEqual(images[0].Uses));
+        Assert.Contains(result.Problems, p => p.Problem.Contains("missing") && p.UsedBy.SequenceEqual(images[1].Uses));
+    }
 }

@@ -49,53 +49,68 @@ public sealed class CreateDatasetVersionHandler(TrackingDbContext db, BlobStore 
         using var _ = await gate.EnterAsync(cancellationToken);
 
         var ingested = await Task.Run(() => DatasetIngest.Run(command.Folder, store, command.Progress, cancellationToken), cancellationToken);
-        var latest = await db.DatasetVersions.AsNoTracking()
-            .Where(v => v.DatasetName == command.Name)
-            .OrderByDescending(v => v.Number)
-            .FirstOrDefaultAsync(cancellationToken);
-        if (latest is not null && latest.ContentIdentity == ingested.Manifest.ContentIdentity)
-            return new CreatedDatasetVersion(DatasetVersionSummary.From(latest), Reused: true, NewBlobs: 0);
+        var manifestBlob = store.PutBytes(ingested.Manifest.ToJsonBytes());
 
-        var manifestBytes = ingested.Manifest.ToJsonBytes();
-        var manifestBlob = store.PutBytes(manifestBytes);
-        var version = new DatasetVersionRecord
+        // Another process may record a version of the same dataset between our read of the latest version and
+        // our insert; the unique (dataset, number) index refuses the second, and we look again.
+        for (var attempt = 1; ; attempt++)
         {
-            Id = Guid.NewGuid(),
-            DatasetName = command.Name,
-            Number = (latest?.Number ?? 0) + 1,
-            ManifestBlob = manifestBlob.Sha,
-            SourceManifestBlob = ingested.Manifest.SourceManifest,
-            ContentIdentity = ingested.Manifest.ContentIdentity,
-            CreatedAtUtc = DateTime.UtcNow,
-            ParentVersionId = latest?.Id,
-            Message = string.IsNullOrWhiteSpace(command.Message) ? null : command.Message,
-            SourceFolder = Truncate(ingested.Folder, 1000),
-            SampleCount = ingested.Manifest.Samples.Count,
-            ClassCountsJson = JsonSerializer.Serialize(ingested.Manifest.ClassCounts),
-            NewBlobCount = ingested.NewImageBlobs,
-            BlobCount = ingested.Manifest.BlobCount,
-            TotalBytes = ingested.Manifest.TotalBytes,
-            Blobs = ingested.Blobs.Append(manifestBlob).DistinctBy(b => b.Sha)
-                .Select(b => new DatasetVersionBlob { BlobSha = b.Sha, Bytes = b.Bytes }).ToList(),
-        };
+            var latest = await db.DatasetVersions.AsNoTracking()
+                .Where(v => v.DatasetName == command.Name)
+                .OrderByDescending(v => v.Number)
+                .FirstOrDefaultAsync(cancellationToken);
+            if (latest is not null && latest.ContentIdentity == ingested.Manifest.ContentIdentity)
+                return new CreatedDatasetVersion(DatasetVersionSummary.From(latest), Reused: true, NewBlobs: 0);
 
-        // One transaction: the version row and all its blob references exist together or not at all.
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (latest is null && !await db.Datasets.AnyAsync(d => d.Name == command.Name, cancellationToken))
-            db.Datasets.Add(new DatasetRecord { Name = command.Name, CreatedAtUtc = version.CreatedAtUtc });
-        db.DatasetVersions.Add(version);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
+            var version = NewVersion(command, ingested, manifestBlob, latest);
+            try
+            {
+                await Record(version, isNewDataset: latest is null, cancellationToken);
+                return new CreatedDatasetVersion(DatasetVersionSummary.From(version), Reused: false, NewBlobs: ingested.NewImageBlobs);
+            }
+            catch (DbUpdateException) when (attempt < 3)
+            {
+                db.ChangeTracker.Clear();
+            }
+            catch (DbUpdateException e)
+            {
+                throw new InvalidOperationException(
+                    $"Could not record version {version.Number} of dataset '{command.Name}' after {attempt} attempts: {e.InnerException?.Message ?? e.Message}", e);
+            }
         }
-        catch (DbUpdateException e)
-        {
-            throw new InvalidOperationException(
-                $"Could not record version {version.Number} of dataset '{command.Name}' (another process may have recorded one at the same time; retry): {e.InnerException?.Message ?? e.Message}", e);
-        }
-        await transaction.CommitAsync(cancellationToken);
-        return new CreatedDatasetVersion(DatasetVersionSummary.From(version), Reused: false, NewBlobs: ingested.NewImageBlobs);
     }
+
+    // One transaction: the version row and all its blob references exist together or not at all.
+    private async Task Record(DatasetVersionRecord version, bool isNewDataset, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (isNewDataset && !await db.Datasets.AnyAsync(d => d.Name == version.DatasetName, ct))
+            db.Datasets.Add(new DatasetRecord { Name = version.DatasetName, CreatedAtUtc = version.CreatedAtUtc });
+        db.DatasetVersions.Add(version);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    private static DatasetVersionRecord NewVersion(CreateDatasetVersionCommand command, IngestedDataset ingested, BlobWrite manifestBlob, DatasetVersionRecord? latest) => new()
+    {
+        Id = Guid.NewGuid(),
+        DatasetName = command.Name,
+        Number = (latest?.Number ?? 0) + 1,
+        ManifestBlob = manifestBlob.Sha,
+        SourceManifestBlob = ingested.Manifest.SourceManifest,
+        ContentIdentity = ingested.Manifest.ContentIdentity,
+        CreatedAtUtc = DateTime.UtcNow,
+        ParentVersionId = latest?.Id,
+        Message = string.IsNullOrWhiteSpace(command.Message) ? null : command.Message,
+        SourceFolder = Truncate(ingested.Folder, 1000),
+        SampleCount = ingested.Manifest.Samples.Count,
+        ClassCountsJson = JsonSerializer.Serialize(ingested.Manifest.ClassCounts),
+        NewBlobCount = ingested.NewImageBlobs,
+        BlobCount = ingested.Manifest.BlobCount,
+        TotalBytes = ingested.Manifest.TotalBytes,
+        Blobs = ingested.Blobs.Append(manifestBlob).DistinctBy(b => b.Sha)
+            .Select(b => new DatasetVersionBlob { BlobSha = b.Sha, Bytes = b.Bytes }).ToList(),
+    };
 
     private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
 }

@@ -7,7 +7,7 @@ using Spectre.Console;
 
 namespace CaptionBoundaries.Host.Cli.Commands;
 
-/// <summary>`dataset version create|list|show`, `dataset checkout`, `dataset lineage`, `dataset blob` and `dataset gc`.</summary>
+/// <summary>`dataset version create|list|show`, `dataset checkout`, `dataset verify`, `dataset lineage`, `dataset blob` and `dataset gc`.</summary>
 public static class DatasetVersionCommands
 {
     public static void AddTo(Command dataset)
@@ -18,6 +18,7 @@ public static class DatasetVersionCommands
         version.Subcommands.Add(Show());
         dataset.Subcommands.Add(version);
         dataset.Subcommands.Add(Checkout());
+        dataset.Subcommands.Add(Verify());
         dataset.Subcommands.Add(Lineage());
         dataset.Subcommands.Add(Blob());
         dataset.Subcommands.Add(Gc());
@@ -150,6 +151,33 @@ public static class DatasetVersionCommands
             });
             AnsiConsole.MarkupLineInterpolated($"[green]checked out[/] {result!.Version.Dataset} v{result.Version.Version} to {result.Folder}: {result.Files} files, {Bytes(result.Bytes)}, identity {result.Identity}");
             return CliErrors.Ok;
+        }));
+        return command;
+    }
+
+    private static Command Verify()
+    {
+        var name = NameArgument();
+        var version = VersionArgument();
+        var command = new Command("verify", "Re-hash every blob of a version and list any that are missing or altered (exit code 1 if so).") { name, version };
+        command.SetAction((parse, ct) => CliErrors.Run(async () =>
+        {
+            await using var services = await CliServices.BuildAsync(parse, ct);
+            await using var scope = services.CreateAsyncScope();
+            var result = await scope.ServiceProvider.GetRequiredService<IMediator>().Send(
+                new VerifyDatasetVersionQuery(parse.GetValue(name)!, parse.GetValue(version)), ct);
+            var v = result.Version;
+            if (result.Intact)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[green]intact[/]: {v.Dataset} v{v.Version}, {result.BlobsChecked} blobs verified.");
+                return CliErrors.Ok;
+            }
+            var table = new Table().AddColumn(new TableColumn("Blob").NoWrap()).AddColumn("Used by").AddColumn("Problem");
+            foreach (var p in result.Problems)
+                table.AddRow(p.Sha[..16], Markup.Escape(string.Join(", ", p.UsedBy)), Markup.Escape(p.Problem));
+            AnsiConsole.Write(table);
+            CliErrors.Error($"{v.Dataset} v{v.Version}: {result.Problems.Count} of {result.BlobsChecked} blobs are missing or altered.");
+            return CliErrors.Failed;
         }));
         return command;
     }
