@@ -70,6 +70,49 @@ public sealed class GarbageCollectionTests
         Assert.Empty(store.Enumerate());
     }
 
+    [Fact]
+    public async Task GcWaitsForAVersionBeingCreatedAndThenSeesItsReferences()
+    {
+        await using var host = await AppHost.StartAsync();
+        var folder = VersionedDatasets.Synth(host, "main");
+        Task<GarbageCollection>? gc = null;
+        var gcFinishedDuringCreation = false;
+        var progress = new SynchronousProgress(p =>
+        {
+            if (p.FilesDone != 3) return;
+            gc = Task.Run(() => host.SendAsync(new CollectGarbageCommand()));
+            Thread.Sleep(300);
+            gcFinishedDuringCreation = gc.IsCompleted;
+        });
+
+        await host.SendAsync(new CreateDatasetVersionCommand("captions", folder) { Progress = progress });
+        var collected = await gc!;
+
+        Assert.False(gcFinishedDuringCreation);
+        Assert.Empty(collected.Deleted);
+        Assert.Empty(collected.KeptYoung); // it ran after the commit: every blob was already referenced
+        Assert.Equal(VersionedDatasets.StoredBlobCount(host), collected.KeptReferenced);
+    }
+
+    [Fact]
+    public void ReusingAnOldBlobRefreshesItsWriteTimeButNotItsBytes()
+    {
+        using var folder = new TempFolder();
+        var store = new BlobStore(folder.Combine("blobs"));
+        var first = store.PutBytes("content"u8.ToArray());
+        VersionedDatasets.Age(store.PathOf(first.Sha), LongAgo);
+        var before = File.ReadAllBytes(store.PathOf(first.Sha));
+
+        var again = store.PutBytes("content"u8.ToArray());
+
+        Assert.True(first.Written);
+        Assert.False(again.Written);
+        Assert.Equal(first.Sha, again.Sha);
+        Assert.Equal(before, File.ReadAllBytes(store.PathOf(first.Sha)));
+        Assert.True(DateTime.UtcNow - File.GetLastWriteTimeUtc(store.PathOf(first.Sha)) < TimeSpan.FromMinutes(1));
+        Assert.Empty(store.EnumerateTempFiles());
+    }
+
     // Progress<T> posts to the thread pool; the test needs the callback to run before the next file is hashed.
     private sealed class SynchronousProgress(Action<DatasetHashingProgress> report) : IProgress<DatasetHashingProgress>
     {
