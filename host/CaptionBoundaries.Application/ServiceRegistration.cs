@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.DatasetVersions;
 using CaptionBoundaries.Application.Infrastructure;
 using CaptionBoundaries.Application.Inference;
 using CaptionBoundaries.Application.Plugins;
@@ -41,6 +42,7 @@ public static class ServiceRegistration
         services.AddSingleton<Features.Models.ParameterCountCache>();
         services.AddSingleton<Trainer>();
         services.AddScoped<Features.Training.ExperimentRunner>();
+        services.AddDatasetVersioning(configuration, options);
 
         services.AddMediator((MediatorOptions o) =>
         {

@@ -55,5 +55,6 @@ public abstract partial class TrackingDbContext(DbContextOptions options) : DbCo
             e.Property(x => x.GrainId).HasMaxLength(300);
             e.Property(x => x.ETag).HasMaxLength(64);
         });
+        OnModelCreatingDatasets(modelBuilder);
     }
 }

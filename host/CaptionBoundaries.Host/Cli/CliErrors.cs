@@ -1,4 +1,6 @@
 using CaptionBoundaries.Application.Checkpoints;
+using CaptionBoundaries.Application.Datasets;
+using CaptionBoundaries.Application.DatasetVersions;
 using CaptionBoundaries.Application.Plugins;
 using CaptionBoundaries.Contracts;
 using FluentValidation;
@@ -26,6 +28,7 @@ public static class CliErrors
             return BadInput;
         }
         catch (Exception e) when (e is UnknownPluginException or ModelConfigException or InputShapeException or CorruptCheckpointException
+                                      or CorruptBlobException or DatasetFormatException
                                       or FileNotFoundException or DirectoryNotFoundException or KeyNotFoundException
                                       or ArgumentException or InvalidDataException or InvalidOperationException)
         {

@@ -12,6 +12,7 @@ public static class DatasetCommands
     {
         var dataset = new Command("dataset", "Dataset commands.");
         dataset.Subcommands.Add(Synth());
+        DatasetVersionCommands.AddTo(dataset);
         return dataset;
     }
 
