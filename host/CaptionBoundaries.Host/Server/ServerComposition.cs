@@ -2,6 +2,7 @@ using System.Text.Json;
 using CaptionBoundaries.Application;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Host.Api;
+using CaptionBoundaries.Ui;
 using Orleans.Configuration;
 
 namespace CaptionBoundaries.Host.Server;
@@ -19,6 +20,8 @@ public static class ServerComposition
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddCaptionBoundariesUi(configuration);
     }
 
     public static void ConfigureSilo(ISiloBuilder silo, IConfiguration configuration)
@@ -56,10 +59,15 @@ public static class ServerComposition
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();
+        app.UseAntiforgery();
         app.UseEndpoints(endpoints =>
         {
             endpoints.MapOpenApi();
             endpoints.MapCaptionBoundariesApi();
+            // The console: framework and library assets (blazor.web.js, Radzen's css/js) from the static web
+            // assets manifest, then the interactive server-rendered pages.
+            endpoints.MapStaticAssets();
+            endpoints.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         });
     }
 }
