@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using CaptionBoundaries.Application;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Host.Api;
+using CaptionBoundaries.Ui;
 using Orleans.Configuration;
 
 namespace CaptionBoundaries.Host.Server;
@@ -24,6 +25,8 @@ public static class ServerComposition
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
         });
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddCaptionBoundariesUi(configuration);
     }
 
     public static void ConfigureSilo(ISiloBuilder silo, IConfiguration configuration)
@@ -61,10 +64,15 @@ public static class ServerComposition
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();
+        app.UseAntiforgery();
         app.UseEndpoints(endpoints =>
         {
             endpoints.MapOpenApi();
             endpoints.MapCaptionBoundariesApi();
+            // The console: framework and library assets (blazor.web.js, Radzen's css/js) from the static web
+            // assets manifest, then the interactive server-rendered pages.
+            endpoints.MapStaticAssets();
+            endpoints.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         });
     }
 }

@@ -7,7 +7,7 @@ using Mediator;
 
 namespace CaptionBoundaries.Host.Cli.Commands;
 
-/// <summary>Runs the server: co-hosted Orleans silo, REST API (OpenAPI at /openapi/v1.json), a demo dataset ready to train on.</summary>
+/// <summary>Runs the server: co-hosted Orleans silo, REST API (OpenAPI at /openapi/v1.json), the web console at /, a demo dataset ready to train on.</summary>
 public static class ServeCommand
 {
     public static Command Create()
@@ -17,7 +17,7 @@ public static class ServeCommand
         var device = new Option<string?>("--device") { Description = "Device of this node's slots: cpu or cuda (config Cluster:Device)" };
         var siloPort = new Option<int?>("--silo-port") { Description = "Orleans silo-to-silo port (config Cluster:SiloPort, default 11111)" };
         var gatewayPort = new Option<int?>("--gateway-port") { Description = "Orleans client gateway port (config Cluster:GatewayPort, default 30000)" };
-        var command = new Command("serve", "Run the server: Orleans silo, worker slots, REST API.") { urls, slots, device, siloPort, gatewayPort };
+        var command = new Command("serve", "Run the server: Orleans silo, worker slots, REST API, web console.") { urls, slots, device, siloPort, gatewayPort };
         command.SetAction((parse, ct) => CliErrors.Run(async () =>
         {
             var overrides = CliServices.Overrides(parse);
@@ -29,6 +29,10 @@ public static class ServeCommand
             var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
             builder.Configuration.AddEnvironmentVariables(CliServices.EnvironmentPrefix).AddInMemoryCollection(overrides);
             builder.WebHost.UseUrls(parse.GetValue(urls)!);
+            // Outside Development the host only reads the static web assets manifest when asked; without this, a
+            // plain build output (bin/, `dotnet run`) serves no blazor.web.js. A published output has no runtime
+            // manifest, so this changes nothing there.
+            builder.WebHost.UseStaticWebAssets();
             ServerComposition.AddServerServices(builder.Services, builder.Configuration);
             builder.UseOrleans(silo => ServerComposition.ConfigureSilo(silo, builder.Configuration));
             await using var app = builder.Build();

@@ -1,0 +1,40 @@
+using Microsoft.Playwright;
+
+namespace CaptionBoundaries.Tests.Ui.E2E;
+
+/// <summary>One served console and one browser for all E2E tests: starting the host costs ~15 s on 2 cores.</summary>
+public sealed class ConsoleE2EFixture : IAsyncLifetime
+{
+    public ConsoleServer Server { get; } = new();
+    public Browser Browser { get; } = new();
+
+    public static string ScreenshotFolder => Path.Combine(ConsoleServer.RepoRoot(), "TestResults", "screenshots");
+
+    public async Task InitializeAsync()
+    {
+        await Server.InitializeAsync();
+        await Browser.InitializeAsync();
+    }
+
+    /// <summary>A page at a console path, once the interactive circuit is up (Blazor has started).</summary>
+    public async Task<IPage> OpenAsync(string path)
+    {
+        var page = await Browser.Instance.NewPageAsync(new() { BaseURL = Server.BaseUrl, ViewportSize = new() { Width = 1400, Height = 1000 } });
+        await page.GotoAsync(path);
+        await page.WaitForFunctionAsync("() => window.Blazor !== undefined && document.querySelector('h1') !== null");
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        return page;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        await Server.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ConsoleE2ECollection : ICollectionFixture<ConsoleE2EFixture>
+{
+    public const string Name = "console-e2e";
+}

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Text;
+using CaptionBoundaries.Tests.Support;
+
+namespace CaptionBoundaries.Tests.Ui.E2E;
+
+/// <summary>
+/// The real `caption-boundaries serve`, started from the host's own build output (the case where blazor.web.js
+/// used to be missing) as a child process on 127.0.0.1 with a free port, a fresh data folder and its own silo ports.
+/// </summary>
+public sealed class ConsoleServer : IAsyncLifetime
+{
+    private readonly TempFolder _root = new("cb-e2e");
+    private readonly StringBuilder _log = new();
+    private Process? _process;
+
+    public string BaseUrl { get; private set; } = "";
+
+    public string DataFolder => _root.Combine("data");
+
+    public string Log
+    {
+        get { lock (_log) return _log.ToString(); }
+    }
+
+    public async Task InitializeAsync()
+    {
+        var plugins = _root.Combine("plugins");
+        TestPaths.PopulatePluginsFolder(plugins);
+        var port = FreePort.Next();
+        BaseUrl = $"http://127.0.0.1:{port}";
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = _root.Path,
+        };
+        foreach (var a in new[]
+                 {
+                     HostDll(), "serve", "--urls", BaseUrl, "--data-dir", DataFolder, "--plugins", plugins,
+                     "--silo-port", FreePort.Next().ToString(), "--gateway-port", FreePort.Next().ToString(),
+                 })
+            start.ArgumentList.Add(a);
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        using var http = new HttpClient();
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"serve exited with {_process.ExitCode}:\n{Log}");
+            try
+            {
+                if ((await http.GetAsync(BaseUrl + "/_framework/blazor.web.js")).IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(500);
+        }
+        throw new TimeoutException($"serve did not answer within 2 minutes:\n{Log}");
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_log) _log.AppendLine(line);
+    }
+
+    /// <summary>The host's build output of the same configuration as this test assembly (bin/&lt;Configuration&gt;/net10.0).</summary>
+    private static string HostDll()
+    {
+        var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var configuration = testBin.Parent!.Name;
+        var dll = Path.Combine(RepoRoot(), "host", "CaptionBoundaries.Host", "bin", configuration, testBin.Name, "caption-boundaries.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build the host first: {dll} is missing.");
+    }
+
+    public static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CaptionBoundaries.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new DirectoryNotFoundException("CaptionBoundaries.sln not found above the test output.");
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process?.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _root.Dispose();
+    }
+}

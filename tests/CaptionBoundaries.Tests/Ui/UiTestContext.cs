@@ -1,0 +1,38 @@
+using Bunit;
+using CaptionBoundaries.Application.Features.Experiments;
+using CaptionBoundaries.Application.Features.Models;
+using CaptionBoundaries.Application.Plugins;
+using CaptionBoundaries.Ui;
+using CaptionBoundaries.Ui.Services;
+using FluentValidation;
+using Mediator;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CaptionBoundaries.Tests.Ui;
+
+/// <summary>
+/// A bUnit context with the console's services, a <see cref="FakeSender"/> in place of the Mediator pipeline, and
+/// the real validators, so the form is judged by the same rules as the API.
+/// </summary>
+public sealed class UiTestContext : BunitContext
+{
+    public UiTestContext()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddSingleton<ISender>(Sender);
+        Services.AddCaptionBoundariesUi(new ConfigurationBuilder().Build());
+        Services.AddSingleton<IValidator<StartExperimentCommand>, StartExperimentValidator>();
+    }
+
+    public FakeSender Sender { get; } = new();
+
+    public static ModelCatalog Catalog { get; } = new(
+        [new ArchitectureInfo("tiny_cnn", "A tiny CNN", "/plugins/Tiny/Tiny.dll", "1.0.0",
+            new Dictionary<string, string> { ["width"] = "8", ["dropout"] = "0.1" }, 12_345, 12_345),
+         new ArchitectureInfo("shared_backbone_resnet50", "Shared ResNet-50", "/plugins/Arch/Arch.dll", "1.0.0",
+            new Dictionary<string, string> { ["pretrained"] = "" }, 30_400_000, 30_400_000)],
+        [new EmbedderInfo("glyph_profile", "1", 64, "/plugins/Emb/Emb.dll")],
+        [new AugmentationInfo("none", "No augmentation", "/plugins/Aug/Aug.dll"), new AugmentationInfo("photometric_jitter", "Jitter", "/plugins/Aug/Aug.dll")],
+        [new PluginLoadError("/plugins/Broken/Broken.dll", "Broken.dll: not a .NET assembly")]);
+}

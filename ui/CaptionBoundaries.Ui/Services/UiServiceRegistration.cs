@@ -1,0 +1,18 @@
+using CaptionBoundaries.Ui.Services;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Radzen;
+
+namespace CaptionBoundaries.Ui;
+
+public static class UiServiceRegistration
+{
+    /// <summary>The console's own services; the host adds Razor components and the application's handlers.</summary>
+    public static IServiceCollection AddCaptionBoundariesUi(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(configuration.GetSection(UiOptions.Section).Get<UiOptions>() ?? new UiOptions());
+        services.AddSingleton<UiSender>();
+        services.AddRadzenComponents();
+        return services;
+    }
+}
