@@ -28,6 +28,9 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     public string PluginsFolder { get; }
     public int Slots { get; init; } = 2;
 
+    /// <summary>More configuration for a test (e.g. Registry:Webhooks:0).</summary>
+    public Dictionary<string, string?> Settings { get; } = [];
+
     protected override IHostBuilder CreateHostBuilder()
     {
         var settings = new Dictionary<string, string?>
@@ -38,6 +41,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
             ["Cluster:SiloPort"] = FreePort.Next().ToString(),
             ["Cluster:GatewayPort"] = FreePort.Next().ToString(),
         };
+        foreach (var (key, value) in Settings) settings[key] = value;
         return Microsoft.Extensions.Hosting.Host.CreateDefaultBuilder()
             .ConfigureAppConfiguration(c => c.AddInMemoryCollection(settings))
             .ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning))

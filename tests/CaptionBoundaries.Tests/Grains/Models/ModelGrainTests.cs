@@ -86,14 +86,22 @@ public sealed class ModelGrainTests(ModelServingFixture fixture) : IClassFixture
         await model.RegisterVersion(victim);
         Assert.True((await model.Switch(1, "baseline")).Switched);
 
-        var bytes = await File.ReadAllBytesAsync(victim);
+        // The version is a copy in the registry store: changing the original file does not touch it...
+        var registered = (await model.GetInfo()).Versions.Single(v => v.Version == 2);
+        Assert.NotEqual(Path.GetFullPath(victim), registered.CheckpointPath);
+        File.WriteAllText(victim, "overwritten by a later training epoch");
+        Assert.Equal(registered.Sha256, CheckpointFile.FileSha256(registered.CheckpointPath));
+
+        // ...but altering the stored copy is caught before it could be served.
+        var bytes = await File.ReadAllBytesAsync(registered.CheckpointPath);
         bytes[bytes.Length / 2] ^= 0x5A;
-        await File.WriteAllBytesAsync(victim, bytes);
+        await File.WriteAllBytesAsync(registered.CheckpointPath, bytes);
 
         var refused = await model.Switch(2, "try the tampered one");
         Assert.False(refused.Switched);
+        Assert.True(refused.Refused);
         Assert.Contains("checksum", refused.Reason);
-        Assert.Contains("tamper-victim.pt", refused.Reason);
+        Assert.Contains(Path.GetFileName(registered.CheckpointPath), refused.Reason);
         Assert.Equal(1, refused.ActiveVersion);
         Assert.Equal(1, (await model.GetInfo()).ActiveVersion);
 

@@ -55,6 +55,8 @@ public sealed class ModelServingFixture : IAsyncLifetime
         builder.AddSiloBuilderConfigurator<ModelServingSilo>();
         Cluster = builder.Build();
         await Cluster.DeployAsync();
+        // Model grains write the registry's version and change rows to the tracking database.
+        await Application.Tracking.TrackingDatabase.MigrateAsync(((InProcessSiloHandle)Cluster.Primary!).SiloHost.Services);
     }
 
     public async Task DisposeAsync()
