@@ -6,7 +6,7 @@ namespace CaptionBoundaries.Application.Tracking;
 /// Experiment tracking store. Each database provider has a subclass with its own migrations
 /// (<see cref="SqliteTrackingDbContext"/>, <see cref="PostgresTrackingDbContext"/>, <see cref="SqlServerTrackingDbContext"/>).
 /// </summary>
-public abstract class TrackingDbContext(DbContextOptions options) : DbContext(options)
+public abstract partial class TrackingDbContext(DbContextOptions options) : DbContext(options)
 {
     public DbSet<Experiment> Experiments => Set<Experiment>();
     public DbSet<EpochMetric> EpochMetrics => Set<EpochMetric>();
@@ -54,5 +54,6 @@ public abstract class TrackingDbContext(DbContextOptions options) : DbContext(op
             e.Property(x => x.GrainId).HasMaxLength(300);
             e.Property(x => x.ETag).HasMaxLength(64);
         });
+        OnModelCreatingBenchmarks(modelBuilder);
     }
 }
