@@ -38,7 +38,8 @@ public sealed class CompareModelVersionsValidator : AbstractValidator<CompareMod
         RuleFor(q => q.Model).MustBeModelName().OverridePropertyName("model");
         RuleFor(q => q.Versions).NotNull().Must(v => v.Distinct().Count() >= 2)
             .WithMessage("Give at least two different versions to compare (e.g. versions=1,2).").OverridePropertyName("versions");
-        RuleForEach(q => q.Versions).GreaterThan(0).OverridePropertyName("versions");
+        RuleFor(q => q.Versions).Must(v => v is null || v.All(n => n > 0))
+            .WithMessage("Versions are numbers from 1 up.").OverridePropertyName("versions");
     }
 }
 

@@ -36,7 +36,8 @@ public sealed class RunBenchmarkValidator : AbstractValidator<RunBenchmarkComman
             .OverridePropertyName("dataset_folder");
         RuleFor(c => c.Versions).NotNull().Must(v => v.Distinct().Count() == v.Count)
             .WithMessage("Each version may be listed once.").OverridePropertyName("versions");
-        RuleForEach(c => c.Versions).GreaterThan(0).OverridePropertyName("versions");
+        RuleFor(c => c.Versions).Must(v => v is null || v.All(n => n > 0))
+            .WithMessage("Versions are numbers from 1 up.").OverridePropertyName("versions");
         RuleFor(c => c.Split).Must(BenchmarkSplits.Names.Contains)
             .WithMessage(c => $"Split '{c.Split}' is not one of: {string.Join(", ", BenchmarkSplits.Names)}.").OverridePropertyName("split");
         RuleFor(c => c.Device).Matches(DeviceSelection.Pattern()).WithMessage("Device must be cpu, cuda or cuda:N.").OverridePropertyName("device");
