@@ -8,8 +8,24 @@ namespace CaptionBoundaries.Host.Cli;
 /// Talks to a running `serve` over its REST API, for commands that need the grains (served models live in the
 /// silo, which the in-process CLI does not start). Server errors come back as one readable exception.
 /// </summary>
-public sealed class ServerApiClient(string server) : IDisposable
+public sealed class ServerApiClient : IDisposable
 {
+    private readonly HttpClient _http;
+    private readonly string _server;
+
+    // Benchmarks run inside the request; the default 100 s would cut off a large test set.
+    public ServerApiClient(string server)
+        : this(new HttpClient { BaseAddress = new Uri(server.TrimEnd('/') + "/"), Timeout = TimeSpan.FromHours(1) }, server)
+    {
+    }
+
+    /// <summary>Over a given client (tests pass one bound to an in-memory server).</summary>
+    public ServerApiClient(HttpClient http, string server)
+    {
+        _http = http;
+        _server = server;
+    }
+
     public const string DefaultServer = "http://127.0.0.1:5080";
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -17,9 +33,6 @@ public sealed class ServerApiClient(string server) : IDisposable
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         Converters = { new JsonStringEnumConverter() },
     };
-
-    // Benchmarks run inside the request; the default 100 s would cut off a large test set.
-    private readonly HttpClient _http = new() { BaseAddress = new Uri(server.TrimEnd('/') + "/"), Timeout = TimeSpan.FromHours(1) };
 
     public Task<T> Get<T>(string path, CancellationToken ct) => Send<T>(() => _http.GetAsync(path, ct), ct);
 
@@ -34,13 +47,13 @@ public sealed class ServerApiClient(string server) : IDisposable
         }
         catch (HttpRequestException e)
         {
-            throw new InvalidOperationException($"Cannot reach the server at {server} ({e.Message}). Start it with `caption-boundaries serve` or pass --server.");
+            throw new InvalidOperationException($"Cannot reach the server at {_server} ({e.Message}). Start it with `caption-boundaries serve` or pass --server.");
         }
         using (response)
         {
             var text = await response.Content.ReadAsStringAsync(ct);
             if (!response.IsSuccessStatusCode) throw new InvalidOperationException(Describe((int)response.StatusCode, text));
-            return JsonSerializer.Deserialize<T>(text, Json) ?? throw new InvalidOperationException($"The server at {server} sent an empty answer.");
+            return JsonSerializer.Deserialize<T>(text, Json) ?? throw new InvalidOperationException($"The server at {_server} sent an empty answer.");
         }
     }
 

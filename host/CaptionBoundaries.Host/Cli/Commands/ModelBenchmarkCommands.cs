@@ -17,7 +17,7 @@ public static class ModelBenchmarkCommands
 
     private static readonly Option<string> Server = new("--server")
     {
-        Description = $"Base URL of a running `serve` (default {ServerApiClient.DefaultServer})",
+        Description = "Base URL of a running `serve`",
         DefaultValueFactory = _ => ServerApiClient.DefaultServer,
         Recursive = true,
     };
