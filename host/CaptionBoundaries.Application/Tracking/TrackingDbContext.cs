@@ -56,5 +56,6 @@ public abstract partial class TrackingDbContext(DbContextOptions options) : DbCo
             e.Property(x => x.ETag).HasMaxLength(64);
         });
         OnModelCreatingDatasets(modelBuilder);
+        OnModelCreatingBenchmarks(modelBuilder);
     }
 }

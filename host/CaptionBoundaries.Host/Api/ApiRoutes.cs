@@ -9,6 +9,7 @@ public static class ApiRoutes
         api.MapHealthEndpoints();
         api.MapArchitectureEndpoints();
         api.MapModelEndpoints();
+        api.MapBenchmarkEndpoints();
         api.MapExperimentEndpoints();
         api.MapSlotEndpoints();
         return app;

@@ -22,6 +22,87 @@ namespace CaptionBoundaries.Application.Tracking.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("CaptionBoundaries.Application.Benchmarks.BenchmarkResult", b =>
+                {
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("Accuracy")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("CheckpointSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<double>("LatencyP50Ms")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("LatencyP95Ms")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("MacroF1")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("PerClassF1Json")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("Samples")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("ThroughputPerSecond")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("RunId", "Version");
+
+                    b.ToTable("BenchmarkResults");
+                });
+
+            modelBuilder.Entity("CaptionBoundaries.Application.Benchmarks.BenchmarkRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DatasetIdentity")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("DatasetName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Device")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<string>("ModelName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Split")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelName", "CreatedAtUtc");
+
+                    b.ToTable("BenchmarkRuns");
+                });
+
             modelBuilder.Entity("CaptionBoundaries.Application.Registry.ModelChange", b =>
                 {
                     b.Property<long>("Id")
@@ -460,6 +541,15 @@ namespace CaptionBoundaries.Application.Tracking.Migrations.Postgres
                     b.ToTable("GrainStates");
                 });
 
+            modelBuilder.Entity("CaptionBoundaries.Application.Benchmarks.BenchmarkResult", b =>
+                {
+                    b.HasOne("CaptionBoundaries.Application.Benchmarks.BenchmarkRun", null)
+                        .WithMany("Results")
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("CaptionBoundaries.Application.Tracking.CheckpointRecord", b =>
                 {
                     b.HasOne("CaptionBoundaries.Application.Tracking.Experiment", null)
@@ -499,6 +589,11 @@ namespace CaptionBoundaries.Application.Tracking.Migrations.Postgres
                         .HasForeignKey("ExperimentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("CaptionBoundaries.Application.Benchmarks.BenchmarkRun", b =>
+                {
+                    b.Navigation("Results");
                 });
 
             modelBuilder.Entity("CaptionBoundaries.Application.Tracking.DatasetRecord", b =>

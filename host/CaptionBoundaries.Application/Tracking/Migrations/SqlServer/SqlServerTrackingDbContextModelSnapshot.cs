@@ -22,6 +22,87 @@ namespace CaptionBoundaries.Application.Tracking.Migrations.SqlServer
 
             SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
 
+            modelBuilder.Entity("CaptionBoundaries.Application.Benchmarks.BenchmarkResult", b =>
+                {
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("int");
+
+                    b.Property<double>("Accuracy")
+                        .HasColumnType("float");
+
+                    b.Property<string>("CheckpointSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<double>("LatencyP50Ms")
+                        .HasColumnType("float");
+
+                    b.Property<double>("LatencyP95Ms")
+                        .HasColumnType("float");
+
+                    b.Property<double>("MacroF1")
+                        .HasColumnType("float");
+
+                    b.Property<string>("PerClassF1Json")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<int>("Samples")
+                        .HasColumnType("int");
+
+                    b.Property<double>("ThroughputPerSecond")
+                        .HasColumnType("float");
+
+                    b.HasKey("RunId", "Version");
+
+                    b.ToTable("BenchmarkResults");
+                });
+
+            modelBuilder.Entity("CaptionBoundaries.Application.Benchmarks.BenchmarkRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("DatasetIdentity")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("DatasetName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("Device")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("nvarchar(50)");
+
+                    b.Property<string>("ModelName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("Split")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("nvarchar(10)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelName", "CreatedAtUtc");
+
+                    b.ToTable("BenchmarkRuns");
+                });
+
             modelBuilder.Entity("CaptionBoundaries.Application.Registry.ModelChange", b =>
                 {
                     b.Property<long>("Id")
@@ -460,6 +541,15 @@ namespace CaptionBoundaries.Application.Tracking.Migrations.SqlServer
                     b.ToTable("GrainStates");
                 });
 
+            modelBuilder.Entity("CaptionBoundaries.Application.Benchmarks.BenchmarkResult", b =>
+                {
+                    b.HasOne("CaptionBoundaries.Application.Benchmarks.BenchmarkRun", null)
+                        .WithMany("Results")
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("CaptionBoundaries.Application.Tracking.CheckpointRecord", b =>
                 {
                     b.HasOne("CaptionBoundaries.Application.Tracking.Experiment", null)
@@ -499,6 +589,11 @@ namespace CaptionBoundaries.Application.Tracking.Migrations.SqlServer
                         .HasForeignKey("ExperimentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("CaptionBoundaries.Application.Benchmarks.BenchmarkRun", b =>
+                {
+                    b.Navigation("Results");
                 });
 
             modelBuilder.Entity("CaptionBoundaries.Application.Tracking.DatasetRecord", b =>

@@ -17,6 +17,87 @@ namespace CaptionBoundaries.Application.Tracking.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
 
+            modelBuilder.Entity("CaptionBoundaries.Application.Benchmarks.BenchmarkResult", b =>
+                {
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("Accuracy")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("CheckpointSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("LatencyP50Ms")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("LatencyP95Ms")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("MacroF1")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("PerClassF1Json")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Samples")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("ThroughputPerSecond")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("RunId", "Version");
+
+                    b.ToTable("BenchmarkResults");
+                });
+
+            modelBuilder.Entity("CaptionBoundaries.Application.Benchmarks.BenchmarkRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DatasetIdentity")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DatasetName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Device")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ModelName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Split")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelName", "CreatedAtUtc");
+
+                    b.ToTable("BenchmarkRuns");
+                });
+
             modelBuilder.Entity("CaptionBoundaries.Application.Registry.ModelChange", b =>
                 {
                     b.Property<long>("Id")
@@ -447,6 +528,15 @@ namespace CaptionBoundaries.Application.Tracking.Migrations.Sqlite
                     b.ToTable("GrainStates");
                 });
 
+            modelBuilder.Entity("CaptionBoundaries.Application.Benchmarks.BenchmarkResult", b =>
+                {
+                    b.HasOne("CaptionBoundaries.Application.Benchmarks.BenchmarkRun", null)
+                        .WithMany("Results")
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("CaptionBoundaries.Application.Tracking.CheckpointRecord", b =>
                 {
                     b.HasOne("CaptionBoundaries.Application.Tracking.Experiment", null)
@@ -486,6 +576,11 @@ namespace CaptionBoundaries.Application.Tracking.Migrations.Sqlite
                         .HasForeignKey("ExperimentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("CaptionBoundaries.Application.Benchmarks.BenchmarkRun", b =>
+                {
+                    b.Navigation("Results");
                 });
 
             modelBuilder.Entity("CaptionBoundaries.Application.Tracking.DatasetRecord", b =>

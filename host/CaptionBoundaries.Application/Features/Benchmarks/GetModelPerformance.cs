@@ -1,0 +1,27 @@
+using CaptionBoundaries.Application.Features.Models;
+using CaptionBoundaries.Application.Tracking;
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace CaptionBoundaries.Application.Features.Benchmarks;
+
+/// <summary>The performance table of a served model: every benchmark run (newest first) with its per-version results.</summary>
+public sealed record GetModelPerformanceQuery(string Model) : IQuery<IReadOnlyList<BenchmarkRunView>>;
+
+public sealed class GetModelPerformanceValidator : AbstractValidator<GetModelPerformanceQuery>
+{
+    public GetModelPerformanceValidator() => RuleFor(q => q.Model).MustBeModelName().OverridePropertyName("model");
+}
+
+public sealed class GetModelPerformanceHandler(IGrainFactory grains, TrackingDbContext db)
+    : IQueryHandler<GetModelPerformanceQuery, IReadOnlyList<BenchmarkRunView>>
+{
+    public async ValueTask<IReadOnlyList<BenchmarkRunView>> Handle(GetModelPerformanceQuery query, CancellationToken ct)
+    {
+        await ServedModelLookup.InfoAsync(grains, query.Model);
+        var runs = await db.BenchmarkRuns.AsNoTracking().Include(r => r.Results)
+            .Where(r => r.ModelName == query.Model).ToListAsync(ct);
+        return runs.OrderByDescending(r => r.CreatedAtUtc).Select(BenchmarkRunView.From).ToList();
+    }
+}

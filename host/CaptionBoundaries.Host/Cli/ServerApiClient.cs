@@ -1,0 +1,81 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace CaptionBoundaries.Host.Cli;
+
+/// <summary>
+/// Talks to a running `serve` over its REST API, for commands that need the grains (served models live in the
+/// silo, which the in-process CLI does not start). Server errors come back as one readable exception.
+/// </summary>
+public sealed class ServerApiClient : IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly string _server;
+
+    // Benchmarks run inside the request; the default 100 s would cut off a large test set.
+    public ServerApiClient(string server)
+        : this(new HttpClient { BaseAddress = new Uri(server.TrimEnd('/') + "/"), Timeout = TimeSpan.FromHours(1) }, server)
+    {
+    }
+
+    /// <summary>Over a given client (tests pass one bound to an in-memory server).</summary>
+    public ServerApiClient(HttpClient http, string server)
+    {
+        _http = http;
+        _server = server;
+    }
+
+    public const string DefaultServer = "http://127.0.0.1:5080";
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public Task<T> Get<T>(string path, CancellationToken ct) => Send<T>(() => _http.GetAsync(path, ct), ct);
+
+    public Task<T> Post<T>(string path, object body, CancellationToken ct) => Send<T>(() => _http.PostAsJsonAsync(path, body, Json, ct), ct);
+
+    private async Task<T> Send<T>(Func<Task<HttpResponseMessage>> send, CancellationToken ct)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await send();
+        }
+        catch (HttpRequestException e)
+        {
+            throw new InvalidOperationException($"Cannot reach the server at {_server} ({e.Message}). Start it with `caption-boundaries serve` or pass --server.");
+        }
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync(ct);
+            if (!response.IsSuccessStatusCode) throw new InvalidOperationException(Describe((int)response.StatusCode, text));
+            return JsonSerializer.Deserialize<T>(text, Json) ?? throw new InvalidOperationException($"The server at {_server} sent an empty answer.");
+        }
+    }
+
+    /// <summary>A ProblemDetails body as one line: title, detail and each invalid field with its messages.</summary>
+    private static string Describe(int status, string body)
+    {
+        try
+        {
+            var problem = JsonDocument.Parse(body).RootElement;
+            var parts = new List<string>();
+            if (problem.TryGetProperty("title", out var title)) parts.Add(title.GetString() ?? "");
+            if (problem.TryGetProperty("detail", out var detail)) parts.Add(detail.GetString() ?? "");
+            if (problem.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Object)
+                foreach (var field in errors.EnumerateObject())
+                    parts.Add($"{field.Name}: {string.Join(" ", field.Value.EnumerateArray().Select(e => e.GetString()))}");
+            return $"server answered {status}: {string.Join(" ", parts.Where(p => p.Length > 0))}";
+        }
+        catch (JsonException)
+        {
+            return $"server answered {status}: {body}";
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+}
