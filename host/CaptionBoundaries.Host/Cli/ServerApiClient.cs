@@ -24,6 +24,8 @@ public sealed class ServerApiClient : IDisposable
     {
         _http = http;
         _server = server;
+        // The registry records who made each change; until accounts exist that is the local user name.
+        if (!_http.DefaultRequestHeaders.Contains("X-User")) _http.DefaultRequestHeaders.Add("X-User", Environment.UserName);
     }
 
     public const string DefaultServer = "http://127.0.0.1:5080";
@@ -37,6 +39,8 @@ public sealed class ServerApiClient : IDisposable
     public Task<T> Get<T>(string path, CancellationToken ct) => Send<T>(() => _http.GetAsync(path, ct), ct);
 
     public Task<T> Post<T>(string path, object body, CancellationToken ct) => Send<T>(() => _http.PostAsJsonAsync(path, body, Json, ct), ct);
+
+    public Task<T> Put<T>(string path, object body, CancellationToken ct) => Send<T>(() => _http.PutAsJsonAsync(path, body, Json, ct), ct);
 
     private async Task<T> Send<T>(Func<Task<HttpResponseMessage>> send, CancellationToken ct)
     {

@@ -4,11 +4,15 @@ using Mediator;
 namespace CaptionBoundaries.Application.Features.Models;
 
 /// <summary>Every registered architecture with its parameter counts, plus embedders, augmentations and plugin load errors.</summary>
-public sealed record ListModelsQuery : IQuery<ModelCatalog>;
+/// <param name="WithParameterCounts">
+/// Counting builds each model once (seconds for the triple backbone on a cold start); pickers that only need names
+/// and default configs pass false and get null counts.
+/// </param>
+public sealed record ListModelsQuery(bool WithParameterCounts = true) : IQuery<ModelCatalog>;
 
 public sealed record ArchitectureInfo(
     string Name, string Description, string PluginFile, string PluginVersion,
-    IReadOnlyDictionary<string, string> DefaultConfig, long TotalParameters, long TrainableParameters);
+    IReadOnlyDictionary<string, string> DefaultConfig, long? TotalParameters, long? TrainableParameters);
 
 public sealed record EmbedderInfo(string Name, string Version, int OutputDimension, string PluginFile);
 
@@ -28,9 +32,9 @@ public sealed class ListModelsHandler(PluginRegistry plugins, ParameterCountCach
             .OrderBy(a => a.Name, StringComparer.Ordinal)
             .Select(a =>
             {
-                var c = counts.Get(a);
+                var c = query.WithParameterCounts ? counts.Get(a) : null;
                 return new ArchitectureInfo(a.Name, a.Description, a.PluginFile, a.PluginVersion,
-                    a.Architecture.DefaultConfig.Values, c.Total, c.Trainable);
+                    a.Architecture.DefaultConfig.Values, c?.Total, c?.Trainable);
             })
             .ToList();
         var embedders = plugins.Embedders

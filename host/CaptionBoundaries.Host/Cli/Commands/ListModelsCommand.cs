@@ -33,9 +33,9 @@ public static class ListModelsCommand
         {
             architectures.AddRow(
                 Markup.Escape(a.Name),
-                a.TotalParameters.ToString("N0"),
-                a.TrainableParameters.ToString("N0"),
-                (100.0 * a.TrainableParameters / Math.Max(1, a.TotalParameters)).ToString("F1"));
+                a.TotalParameters?.ToString("N0") ?? "-",
+                a.TrainableParameters?.ToString("N0") ?? "-",
+                a.TotalParameters is > 0 ? (100.0 * a.TrainableParameters!.Value / a.TotalParameters.Value).ToString("F1") : "-");
         }
         AnsiConsole.Write(architectures);
 

@@ -13,9 +13,9 @@ namespace CaptionBoundaries.Host.Cli.Commands;
 /// </summary>
 public static class ModelBenchmarkCommands
 {
-    private const string ViaServer = "Needs a running server (`serve`); talks to it over HTTP (--server).";
+    public const string ViaServer = "Needs a running server (`serve`); talks to it over HTTP (--server).";
 
-    private static readonly Option<string> Server = new("--server")
+    public static readonly Option<string> Server = new("--server")
     {
         Description = "Base URL of a running `serve`",
         DefaultValueFactory = _ => ServerApiClient.DefaultServer,
@@ -24,7 +24,8 @@ public static class ModelBenchmarkCommands
 
     public static Command Create()
     {
-        var models = new Command("models", $"Benchmark and compare served model versions. {ViaServer}") { Server };
+        var models = new Command("models", $"Served models: registry lifecycle, benchmarks and comparisons. {ViaServer}") { Server };
+        ModelRegistryCommands.AddTo(models);
         models.Subcommands.Add(Benchmark());
         models.Subcommands.Add(Compare());
         models.Subcommands.Add(Performance());

@@ -21,7 +21,9 @@ public sealed class ConsoleE2EFixture : IAsyncLifetime
     {
         var page = await Browser.Instance.NewPageAsync(new() { BaseURL = Server.BaseUrl, ViewportSize = new() { Width = 1400, Height = 1000 } });
         await page.GotoAsync(path);
-        await page.WaitForFunctionAsync("() => window.Blazor !== undefined && document.querySelector('h1') !== null");
+        // Prerendered HTML looks ready before the circuit is: wait until the layout says it is interactive.
+        await page.WaitForSelectorAsync(".cb-shell[data-interactive=true]", new() { Timeout = 60_000 });
+        await page.WaitForFunctionAsync("() => document.querySelector('h1') !== null");
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         return page;
     }

@@ -15,8 +15,22 @@ public sealed class TrainRegisterSwitchE2ETests(ConsoleE2EFixture console)
         var page = await console.OpenAsync("/experiments");
 
         // Pick the tiny test CNN so the run takes seconds on 2 cores.
-        await page.Locator("[data-field=architecture] .rz-dropdown").ClickAsync();
-        await page.Locator("[data-field=architecture] .rz-dropdown-item", new() { HasTextString = "tiny_test_cnn" }).ClickAsync();
+        // Radzen moves an open dropdown's popup out of the field, so the item is found in whichever popup is open;
+        // the architecture list arrives after the first render, so reopen the dropdown until the item is there.
+        var item = page.Locator(".rz-dropdown-item[aria-label='tiny_test_cnn']:visible");
+        for (var attempt = 0; attempt < 20 && !await item.IsVisibleAsync(); attempt++)
+        {
+            await page.Locator("[data-field=architecture] .rz-dropdown").ClickAsync();
+            try
+            {
+                await item.WaitForAsync(new() { Timeout = 1_500 });
+            }
+            catch (TimeoutException)
+            {
+                await page.Keyboard.PressAsync("Escape");
+            }
+        }
+        await item.ClickAsync();
         await page.Locator("[data-field=name] input").FillAsync("e2e-tiny");
         await page.Locator("[data-field=epochs] input").FillAsync("2");
         await page.Locator("[data-field=epochs] input").PressAsync("Tab");
@@ -41,7 +55,7 @@ public sealed class TrainRegisterSwitchE2ETests(ConsoleE2EFixture console)
         await Assertions.Expect(page.Locator("#register-result")).ToContainTextAsync("version 1");
 
         await page.GotoAsync("/models");
-        await page.WaitForFunctionAsync("() => window.Blazor !== undefined");
+        await page.WaitForSelectorAsync(".cb-shell[data-interactive=true]", new() { Timeout = 60_000 });
         var card = page.Locator("[data-model=e2e-model]");
         await card.Locator("input[name=alias]").FillAsync("production");
         await card.Locator("input[name=alias]").PressAsync("Tab");
