@@ -205,7 +205,9 @@ public sealed class ModelGrain(
         // Production names what is served, whichever way the switch was asked for.
         var (withProduction, moved) = WithAlias(next, ProductionAlias, version, reason, actor);
         await Save(withProduction);
-        await RecordAndNotify([new ModelChangeNotice(Name, kind, version, previous, null, actor, reason, DateTime.UtcNow), .. moved]);
+        // An activation asked for through the production alias is a switch; the alias move is its own change.
+        var changeKind = kind == ModelActivation.AliasKind ? ModelChangeNotice.Switch : kind;
+        await RecordAndNotify([new ModelChangeNotice(Name, changeKind, version, previous, null, actor, reason, DateTime.UtcNow), .. moved]);
         logger.LogInformation("Model {Model}: {Kind} from version {Previous} to {Version}: {Reason}", Name, kind, previous, version, reason);
         return new SwitchResult(true, version, previous, reason);
     }

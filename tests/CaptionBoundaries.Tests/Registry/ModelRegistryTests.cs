@@ -128,7 +128,7 @@ public sealed class ModelRegistryTests : IAsyncLifetime
         var records = await Json(await _client.GetAsync("/api/models/lifecycle/registry"), HttpStatusCode.OK);
         var changes = records.GetProperty("changes").EnumerateArray().ToList();
         Assert.All(changes, c => Assert.Equal("alice", c.GetProperty("actor").GetString()));
-        Assert.Equal(["register", "register", "alias", "alias", "alias", "alias", "promote", "alias", "rollback", "alias", "alias", "archive"],
+        Assert.Equal(["register", "register", "alias", "alias", "alias", "promote", "alias", "rollback", "alias", "alias", "archive"],
             changes.Select(c => c.GetProperty("kind").GetString()).Where(k => k is not "switch"));
         Assert.Contains(changes, c => c.GetProperty("kind").GetString() == "rollback" && c.GetProperty("reason").GetString() == "regression");
         Assert.True(records.GetProperty("versions")[1].GetProperty("archived").GetBoolean());
