@@ -1,5 +1,6 @@
 using CaptionBoundaries.Application.Checkpoints;
 using CaptionBoundaries.Application.Datasets;
+using CaptionBoundaries.Application.DatasetVersions;
 using CaptionBoundaries.Application.Plugins;
 using CaptionBoundaries.Contracts;
 using FluentValidation;
@@ -28,6 +29,7 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExce
             UnknownPluginException => Problem(StatusCodes.Status400BadRequest, "Unknown plugin.", exception.Message),
             ModelConfigException m => Problem(StatusCodes.Status400BadRequest, $"Invalid model config '{m.Key}'.", exception.Message),
             InputShapeException s => Problem(StatusCodes.Status400BadRequest, $"Invalid input '{s.InputName}'.", exception.Message),
+            CorruptBlobException => Problem(StatusCodes.Status422UnprocessableEntity, "A stored blob is damaged.", exception.Message),
             CorruptCheckpointException or DatasetFormatException or FileNotFoundException or ArgumentException
                 => Problem(StatusCodes.Status400BadRequest, "The request cannot be processed.", exception.Message),
             _ => null,

@@ -12,6 +12,7 @@ public static class ApiRoutes
         api.MapBenchmarkEndpoints();
         api.MapExperimentEndpoints();
         api.MapSlotEndpoints();
+        api.MapDatasetVersionEndpoints();
         return app;
     }
 }
