@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Features.Experiments;
 using CaptionBoundaries.Application.Datasets;
 using CaptionBoundaries.Application.Features.Training;
 using CaptionBoundaries.Application.Plugins;
@@ -82,7 +83,7 @@ public sealed class ExperimentGrain(
     {
         if (S.Spec is not null) return Info();
 
-        var command = spec.ToCommand("cpu");
+        var command = spec.ToTrainCommand("cpu");
         try
         {
             await using var scope = scopes.CreateAsyncScope();
@@ -156,7 +157,7 @@ public sealed class ExperimentGrain(
         _cancel = new CancellationTokenSource();
         var self = this.AsReference<IExperimentRunGrain>();
         var runId = _runId;
-        var command = S.Spec.ToCommand(device);
+        var command = S.Spec.ToTrainCommand(device);
         var token = _cancel.Token;
         _run = Task.Run(() => TrainOffScheduler(self, runId, command, token));
         return true;

@@ -4,6 +4,8 @@ using System.Text.Json;
 using CaptionBoundaries.Application.Datasets;
 using CaptionBoundaries.Tests.Api;
 
+using CaptionBoundaries.Tests.Support;
+
 namespace CaptionBoundaries.Tests.DatasetVersions;
 
 /// <summary>Dataset versioning through the REST API: the same handlers as the CLI.</summary>
@@ -20,12 +22,7 @@ public sealed class DatasetVersionApiTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _factory.DisposeAsync();
 
-    private static async Task<JsonElement> Json(HttpResponseMessage response, HttpStatusCode expected)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode} {response.StatusCode}: {text}");
-        return JsonDocument.Parse(text).RootElement.Clone();
-    }
+    private static Task<JsonElement> Json(HttpResponseMessage response, HttpStatusCode expected) => ApiJson.Expect(response, expected);
 
     [Fact]
     public async Task VersionsDedupCheckoutAndLineageOverHttp()
