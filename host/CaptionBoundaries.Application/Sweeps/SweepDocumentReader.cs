@@ -37,6 +37,11 @@ internal static class SweepDocumentReader
         {
             throw new SweepDefinitionException([new SweepDefinitionError("(document)", $"(document): not valid YAML at line {e.Start.Line}, column {e.Start.Column}: {e.Message}")]);
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this, without a position, for some unterminated flow collections.
+            throw new SweepDefinitionException([new SweepDefinitionError("(document)", "(document): not valid YAML (an unclosed [ or { ?)")]);
+        }
         return stream.Documents.Count == 0 ? null : FromYaml(stream.Documents[0].RootNode);
     }
 
@@ -45,7 +50,7 @@ internal static class SweepDocumentReader
         JsonValueKind.Object => new SweepMap(e.EnumerateObject().Select(p => new KeyValuePair<string, object?>(p.Name, FromJson(p.Value)))),
         JsonValueKind.Array => e.EnumerateArray().Select(FromJson).ToList(),
         JsonValueKind.String => e.GetString(),
-        JsonValueKind.Number => e.TryGetInt64(out var l) ? l : e.GetDouble(),
+        JsonValueKind.Number => e.TryGetInt64(out var l) ? (object)l : e.GetDouble(),
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         _ => null,
