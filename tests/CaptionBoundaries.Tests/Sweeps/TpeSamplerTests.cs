@@ -1,4 +1,5 @@
 using CaptionBoundaries.Application.Sweeps;
+using Xunit.Abstractions;
 
 namespace CaptionBoundaries.Tests.Sweeps;
 
