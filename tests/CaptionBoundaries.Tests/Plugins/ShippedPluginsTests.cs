@@ -18,7 +18,7 @@ public class ShippedPluginsTests
             ["channel_fusion_lora_resnet50", "shared_backbone_resnet50", "triple_backbone_resnet50"],
             registry.Architectures.Select(a => a.Name).Order());
         Assert.Contains(registry.Embedders, e => e.Name == "glyph_profile" && e.OutputDimension == 64);
-        Assert.Equal(["none", "photometric_jitter"], registry.Augmentations.Select(a => a.Name).Order());
+        Assert.Equal(["caption_safe_geometric", "mirror_tile", "none", "photometric_jitter"], registry.Augmentations.Select(a => a.Name).Order());
 
         foreach (var a in registry.Architectures)
         {

@@ -1,0 +1,7 @@
+namespace CaptionBoundaries.Application.Sweeps;
+
+public enum MetricGoal
+{
+    Maximize,
+    Minimize,
+}
