@@ -154,6 +154,7 @@ public sealed class ModelCardTests : IDisposable
         card.Find(".run-benchmark").Click();
 
         Assert.Contains("'dataset_folder' must not be empty", card.Find(".field-error[data-field=dataset_folder]").TextContent);
+        Assert.Empty(card.FindAll(".cb-error"));
         Assert.Empty(_ctx.Sender.SentOf<RunBenchmarkCommand>());
     }
 
@@ -186,6 +187,7 @@ public sealed class ModelCardTests : IDisposable
         Assert.Contains("Benchmarked v2 on demo", card.Find(".benchmark-done").TextContent);
         Assert.Equal(comparisons + 1, _ctx.Sender.SentOf<CompareModelVersionsQuery>().Count());
         Assert.Empty(card.FindAll(".field-error"));
+        Assert.Empty(card.FindAll(".cb-error"));
     }
 
     public void Dispose()
