@@ -1,4 +1,5 @@
 using Bunit;
+using CaptionBoundaries.Application.Features.Benchmarks;
 using CaptionBoundaries.Application.Features.Experiments;
 using CaptionBoundaries.Application.Features.Models;
 using CaptionBoundaries.Application.Plugins;
@@ -20,9 +21,13 @@ public sealed class UiTestContext : BunitContext
     public UiTestContext()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
+        // Radzen charts measure their element through JS before drawing; loose mode would answer null and the chart throws.
+        JSInterop.Setup<Radzen.Blazor.Rendering.Rect>("Radzen.createChart", _ => true)
+            .SetResult(new Radzen.Blazor.Rendering.Rect { Width = 600, Height = 260 });
         Services.AddSingleton<ISender>(Sender);
         Services.AddCaptionBoundariesUi(new ConfigurationBuilder().Build());
         Services.AddSingleton<IValidator<StartExperimentCommand>, StartExperimentValidator>();
+        Services.AddSingleton<IValidator<RunBenchmarkCommand>, RunBenchmarkValidator>();
     }
 
     public FakeSender Sender { get; } = new();

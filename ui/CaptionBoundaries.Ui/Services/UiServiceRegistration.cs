@@ -12,6 +12,7 @@ public static class UiServiceRegistration
     {
         services.AddSingleton(configuration.GetSection(UiOptions.Section).Get<UiOptions>() ?? new UiOptions());
         services.AddSingleton<UiSender>();
+        services.AddSingleton<LiveUpdates>();
         services.AddRadzenComponents();
         return services;
     }
