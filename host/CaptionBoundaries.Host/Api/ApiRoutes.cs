@@ -11,6 +11,7 @@ public static class ApiRoutes
         api.MapModelEndpoints();
         api.MapBenchmarkEndpoints();
         api.MapExperimentEndpoints();
+        api.MapSweepEndpoints();
         api.MapSlotEndpoints();
         api.MapDatasetVersionEndpoints();
         return app;

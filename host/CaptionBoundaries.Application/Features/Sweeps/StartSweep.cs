@@ -1,0 +1,101 @@
+using CaptionBoundaries.Application.Features.Experiments;
+using CaptionBoundaries.Application.Features.Training;
+using CaptionBoundaries.Application.Plugins;
+using CaptionBoundaries.Application.Sweeps;
+using CaptionBoundaries.Grains;
+using FluentValidation;
+using FluentValidation.Results;
+using Mediator;
+
+namespace CaptionBoundaries.Application.Features.Sweeps;
+
+/// <summary>
+/// Starts a sweep: <see cref="Definition"/> is the YAML or JSON text; the other fields fix what the definition does not
+/// sweep, with the same defaults as a single experiment.
+/// </summary>
+public sealed record StartSweepCommand(
+    string Definition,
+    string DatasetFolder,
+    string Architecture,
+    int ImageSize = 64,
+    int Epochs = 5,
+    int BatchSize = 16,
+    double LearningRate = 1e-3,
+    double WeightDecay = 1e-2,
+    int Seed = 42,
+    string Augmentation = "none",
+    string Embedder = "glyph_profile",
+    Dictionary<string, string>? ModelConfig = null) : ICommand<SweepInfo>
+{
+    public ExperimentSpec BaseSpec() => new()
+    {
+        Name = "sweep",
+        DatasetFolder = DatasetFolder,
+        Architecture = Architecture,
+        ImageSize = ImageSize,
+        Epochs = Epochs,
+        BatchSize = BatchSize,
+        LearningRate = LearningRate,
+        WeightDecay = WeightDecay,
+        Seed = Seed,
+        Augmentation = Augmentation,
+        Embedder = Embedder,
+        ModelConfig = ModelConfig ?? [],
+    };
+}
+
+/// <summary>Every definition problem under <c>definition.&lt;path&gt;</c>, next to the base settings' own rules.</summary>
+public sealed class StartSweepValidator : AbstractValidator<StartSweepCommand>
+{
+    private readonly TrainModelValidator _training = new();
+
+    public override ValidationResult Validate(ValidationContext<StartSweepCommand> context)
+    {
+        var command = context.InstanceToValidate;
+        var failures = new List<ValidationFailure>();
+        if (string.IsNullOrWhiteSpace(command.Definition))
+            failures.Add(new ValidationFailure("definition", "The sweep definition (YAML or JSON text) is required."));
+        else
+            failures.AddRange(DefinitionProblems(command.Definition).Select(e => new ValidationFailure($"definition.{e.Path}", e.ToString())));
+        if (command.DatasetFolder is null || command.Architecture is null)
+            failures.Add(new ValidationFailure(command.DatasetFolder is null ? "dataset_folder" : "architecture", "Required."));
+        else
+            failures.AddRange(_training.Validate(command.BaseSpec().ToTrainCommand()).Errors);
+        return new ValidationResult(failures);
+    }
+
+    public override Task<ValidationResult> ValidateAsync(ValidationContext<StartSweepCommand> context, CancellationToken cancellation = default) =>
+        Task.FromResult(Validate(context));
+
+    private static IEnumerable<SweepDefinitionError> DefinitionProblems(string text)
+    {
+        SweepDefinition definition;
+        try
+        {
+            definition = SweepDefinitionParser.Parse(text);
+        }
+        catch (SweepDefinitionException e)
+        {
+            return e.Errors;
+        }
+        return SweepMetricReader.IsKnown(definition.Metric.Name)
+            ? []
+            : [new SweepDefinitionError("metric.name", $"metric.name must be one of {string.Join(", ", SweepMetricReader.Names)} (got '{definition.Metric.Name}')")];
+    }
+}
+
+public sealed class StartSweepHandler(IGrainFactory grains, PluginRegistry plugins) : ICommandHandler<StartSweepCommand, SweepInfo>
+{
+    public async ValueTask<SweepInfo> Handle(StartSweepCommand command, CancellationToken ct)
+    {
+        // Refused here, field by field, before anything is stored: a misspelt config key would otherwise fail every trial.
+        var architecture = plugins.GetArchitecture(command.Architecture);
+        architecture.DefaultConfig.MergeOverrides(command.ModelConfig ?? [], command.Architecture);
+        plugins.GetAugmentation(command.Augmentation);
+        plugins.GetEmbedder(command.Embedder);
+        var unknown = TrialSpecMapping.UnknownConfigKeys(SweepDefinitionParser.Parse(command.Definition), architecture.DefaultConfig, command.Architecture)
+            .Select(e => new ValidationFailure($"definition.{e.Path}", e.ToString())).ToList();
+        if (unknown.Count > 0) throw new ValidationException(unknown);
+        return await grains.GetGrain<ISweepGrain>(Guid.NewGuid()).Start(command.Definition, command.BaseSpec());
+    }
+}

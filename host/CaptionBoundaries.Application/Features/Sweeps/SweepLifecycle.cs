@@ -1,0 +1,67 @@
+using CaptionBoundaries.Grains;
+using FluentValidation;
+using Mediator;
+
+namespace CaptionBoundaries.Application.Features.Sweeps;
+
+public sealed record GetSweepQuery(Guid SweepId) : IQuery<SweepInfo>;
+
+public sealed record PauseSweepCommand(Guid SweepId) : ICommand<SweepInfo>;
+
+public sealed record ResumeSweepCommand(Guid SweepId) : ICommand<SweepInfo>;
+
+public sealed record CancelSweepCommand(Guid SweepId) : ICommand<SweepInfo>;
+
+/// <summary>The best finished (or early-stopped) trial by the sweep's metric and goal.</summary>
+public sealed record BestTrialQuery(Guid SweepId) : IQuery<TrialInfo>;
+
+public sealed class GetSweepValidator : AbstractValidator<GetSweepQuery>
+{
+    public GetSweepValidator() => RuleFor(q => q.SweepId).NotEmpty().OverridePropertyName("id");
+}
+
+public sealed class PauseSweepValidator : AbstractValidator<PauseSweepCommand>
+{
+    public PauseSweepValidator() => RuleFor(q => q.SweepId).NotEmpty().OverridePropertyName("id");
+}
+
+public sealed class ResumeSweepValidator : AbstractValidator<ResumeSweepCommand>
+{
+    public ResumeSweepValidator() => RuleFor(q => q.SweepId).NotEmpty().OverridePropertyName("id");
+}
+
+public sealed class CancelSweepValidator : AbstractValidator<CancelSweepCommand>
+{
+    public CancelSweepValidator() => RuleFor(q => q.SweepId).NotEmpty().OverridePropertyName("id");
+}
+
+public sealed class BestTrialValidator : AbstractValidator<BestTrialQuery>
+{
+    public BestTrialValidator() => RuleFor(q => q.SweepId).NotEmpty().OverridePropertyName("id");
+}
+
+public sealed class SweepLifecycleHandlers(IGrainFactory grains) :
+    IQueryHandler<GetSweepQuery, SweepInfo>,
+    ICommandHandler<PauseSweepCommand, SweepInfo>,
+    ICommandHandler<ResumeSweepCommand, SweepInfo>,
+    ICommandHandler<CancelSweepCommand, SweepInfo>,
+    IQueryHandler<BestTrialQuery, TrialInfo>
+{
+    public async ValueTask<SweepInfo> Handle(GetSweepQuery query, CancellationToken ct) => await Sweep(query.SweepId).GetStatus();
+
+    public async ValueTask<SweepInfo> Handle(PauseSweepCommand command, CancellationToken ct) => await Sweep(command.SweepId).Pause();
+
+    public async ValueTask<SweepInfo> Handle(ResumeSweepCommand command, CancellationToken ct) => await Sweep(command.SweepId).Resume();
+
+    public async ValueTask<SweepInfo> Handle(CancelSweepCommand command, CancellationToken ct) => await Sweep(command.SweepId).Cancel();
+
+    public async ValueTask<TrialInfo> Handle(BestTrialQuery query, CancellationToken ct)
+    {
+        var sweep = await Sweep(query.SweepId).GetStatus();
+        return sweep.BestTrial is { } number
+            ? sweep.Trials.Single(t => t.Number == number)
+            : throw new KeyNotFoundException($"Sweep {query.SweepId} has no finished trial with a {sweep.MetricName} yet.");
+    }
+
+    private ISweepGrain Sweep(Guid id) => grains.GetGrain<ISweepGrain>(id);
+}

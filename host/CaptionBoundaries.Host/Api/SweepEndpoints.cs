@@ -1,0 +1,32 @@
+using CaptionBoundaries.Application.Features.Sweeps;
+using Mediator;
+
+namespace CaptionBoundaries.Host.Api;
+
+public static class SweepEndpoints
+{
+    public static void MapSweepEndpoints(this IEndpointRouteBuilder api)
+    {
+        var sweeps = api.MapGroup("/sweeps").WithTags("Sweeps");
+
+        sweeps.MapPost("/", async (StartSweepCommand command, IMediator m, CancellationToken ct) =>
+        {
+            var info = await m.Send(command, ct);
+            return Results.Accepted($"/api/sweeps/{info.Id}", info);
+        }).WithSummary("Start a sweep from its definition (YAML or JSON text) and the fixed training settings; trials run on the worker slots.");
+
+        sweeps.MapGet("/{id:guid}", async (Guid id, IMediator m, CancellationToken ct) => await m.Send(new GetSweepQuery(id), ct))
+            .WithSummary("The sweep's phase and every trial: parameters, status, metric, stop reason; the best trial's number.");
+
+        sweeps.MapGet("/{id:guid}/best", async (Guid id, IMediator m, CancellationToken ct) => await m.Send(new BestTrialQuery(id), ct))
+            .WithSummary("The best finished trial by the sweep's metric.");
+
+        sweeps.MapPost("/{id:guid}/pause", async (Guid id, IMediator m, CancellationToken ct) => await m.Send(new PauseSweepCommand(id), ct))
+            .WithSummary("Launch no new trials; running ones finish.");
+
+        sweeps.MapPost("/{id:guid}/resume", async (Guid id, IMediator m, CancellationToken ct) => await m.Send(new ResumeSweepCommand(id), ct));
+
+        sweeps.MapPost("/{id:guid}/cancel", async (Guid id, IMediator m, CancellationToken ct) => await m.Send(new CancelSweepCommand(id), ct))
+            .WithSummary("Cancel the running trials and launch no more.");
+    }
+}
