@@ -20,8 +20,15 @@ public static class SiloSetup
         silo.Services.AddModelServing();
         silo.Services.AddGrainStorage(GrainStorageNames.Default,
             (sp, name) => new EfCoreGrainStorage(name, sp.GetRequiredService<IServiceScopeFactory>()));
-        silo.AddStartupTask((sp, _) =>
-            sp.GetRequiredService<IGrainFactory>().GetGrain<ISchedulerGrain>(0).RegisterSlots(sp.GetRequiredService<WorkerSlots>().Keys));
+        silo.AddStartupTask(async (sp, _) =>
+        {
+            var grains = sp.GetRequiredService<IGrainFactory>();
+            await grains.GetGrain<ISchedulerGrain>(0).RegisterSlots(sp.GetRequiredService<WorkerSlots>().Keys);
+            // Unfinished sweeps live on grain timers, which only run while activated: wake each one so it
+            // notices trials cut off by the restart and goes on launching without waiting for a caller.
+            foreach (var sweep in await grains.GetGrain<ISweepCatalogGrain>(0).Unfinished())
+                await grains.GetGrain<ISweepGrain>(sweep).GetStatus();
+        });
         return silo;
     }
 }

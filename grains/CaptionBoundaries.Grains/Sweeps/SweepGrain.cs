@@ -64,6 +64,7 @@ public sealed class SweepGrain(
         _sampler = SweepFactory.CreateSampler(parsed);
         _scheduler = SweepFactory.CreateScheduler(parsed);
         await state.WriteStateAsync();
+        await GrainFactory.GetGrain<ISweepCatalogGrain>(0).Add(Id);
         logger.LogInformation("Sweep {SweepId} ({Name}) started: {Method} on {Metric}", Id, parsed.Name, parsed.Method, parsed.Metric.Name);
         EnsureTimer();
         await Advance();
@@ -100,6 +101,7 @@ public sealed class SweepGrain(
         if (S.Phase is SweepPhase.Completed or SweepPhase.Cancelled) return Info();
         S.Phase = SweepPhase.Cancelled;
         await state.WriteStateAsync();
+        await GrainFactory.GetGrain<ISweepCatalogGrain>(0).Remove(Id);
         foreach (var trial in S.Trials.Where(t => t.InFlight).ToList())
             Settle(trial, await GrainFactory.GetGrain<IExperimentGrain>(trial.ExperimentId).Cancel());
         await state.WriteStateAsync();
@@ -194,6 +196,7 @@ public sealed class SweepGrain(
         {
             S.Phase = SweepPhase.Completed;
             await state.WriteStateAsync();
+            await GrainFactory.GetGrain<ISweepCatalogGrain>(0).Remove(Id);
             logger.LogInformation("Sweep {SweepId} completed with {Trials} trials; best {Best}", Id, S.Trials.Count, BestTrial()?.Number);
         }
     }

@@ -23,9 +23,14 @@ public sealed class SweepRestartTests
         await Eventually.True(async () => (sweep = await cluster.Client.GetGrain<ISweepGrain>(id).GetStatus()).Trials.Count(t => t.Status == TrialStatus.Running) == 2,
             60, () => $"two trials never ran; last seen {sweep}");
 
+        var cutOff = sweep!.Trials.Select(t => t.ExperimentId).ToHashSet();
         await cluster.RestartAsync();
 
-        // Addressing the sweep activates it; its timer then reads the trials the restart cut off.
+        // Nobody addresses the sweep: the silo's start-up task wakes it, and it launches trial 3 on a slot by itself.
+        var scheduler = cluster.Client.GetGrain<ISchedulerGrain>(0);
+        await Eventually.True(async () => (await scheduler.GetSnapshot()).Slots.Any(s => s.ExperimentId is { } e && !cutOff.Contains(e)),
+            60, () => "no slot was leased after the restart: the unfinished sweep was not woken");
+
         await Eventually.True(async () =>
         {
             sweep = await cluster.Client.GetGrain<ISweepGrain>(id).GetStatus();
