@@ -5,6 +5,8 @@ namespace CaptionBoundaries.Host.Api;
 
 public static class SweepEndpoints
 {
+    public sealed record RegisterBestRequest(string? Model);
+
     public static void MapSweepEndpoints(this IEndpointRouteBuilder api)
     {
         var sweeps = api.MapGroup("/sweeps").WithTags("Sweeps");
@@ -20,6 +22,13 @@ public static class SweepEndpoints
 
         sweeps.MapGet("/{id:guid}/best", async (Guid id, IMediator m, CancellationToken ct) => await m.Send(new BestTrialQuery(id), ct))
             .WithSummary("The best finished trial by the sweep's metric.");
+
+        sweeps.MapPost("/{id:guid}/best/register", async (Guid id, RegisterBestRequest body, HttpContext http, IMediator m, CancellationToken ct) =>
+        {
+            var actor = http.Request.Headers.TryGetValue("X-User", out var user) && !string.IsNullOrWhiteSpace(user) ? user.ToString() : "anonymous";
+            var version = await m.Send(new RegisterBestTrialCommand(id, body.Model ?? "") { Actor = actor }, ct);
+            return Results.Created($"/api/models/{body.Model}", version);
+        }).WithSummary("Register the best trial's best checkpoint as the next version of a served model.");
 
         sweeps.MapPost("/{id:guid}/pause", async (Guid id, IMediator m, CancellationToken ct) => await m.Send(new PauseSweepCommand(id), ct))
             .WithSummary("Launch no new trials; running ones finish.");

@@ -71,6 +71,13 @@ public sealed class SweepApiTests(SweepApiFixture fixture) : IClassFixture<Sweep
         var experiment = await ApiJson.Expect(await Client.GetAsync($"/api/experiments/{best.GetProperty("experiment_id").GetString()}"), HttpStatusCode.OK);
         Assert.Equal(best.GetProperty("metric").GetDouble(), experiment.GetProperty("best_val_macro_f1").GetDouble(), 6);
         Assert.Equal("grid-lr-width-trial-" + best.GetProperty("number").GetInt32(), experiment.GetProperty("name").GetString());
+
+        // One call registers the best trial's model, with the trial's experiment as its source.
+        var version = await ApiJson.Expect(await Client.PostAsJsonAsync($"/api/sweeps/{id}/best/register", new { model = "sweep-best" }), HttpStatusCode.Created);
+        Assert.Equal(1, version.GetProperty("version").GetInt32());
+        Assert.Equal(best.GetProperty("experiment_id").GetString(), version.GetProperty("experiment_id").GetString());
+        var badModel = await ApiJson.Expect(await Client.PostAsJsonAsync($"/api/sweeps/{id}/best/register", new { model = "Bad Name!" }), HttpStatusCode.BadRequest);
+        Assert.True(badModel.GetProperty("errors").TryGetProperty("model", out _));
     }
 
     [Fact]

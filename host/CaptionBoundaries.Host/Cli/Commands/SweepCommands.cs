@@ -19,6 +19,7 @@ public static class SweepCommands
         sweep.Subcommands.Add(Start());
         sweep.Subcommands.Add(Status());
         sweep.Subcommands.Add(Best());
+        sweep.Subcommands.Add(RegisterBest());
         sweep.Subcommands.Add(Action("pause", "Launch no new trials; running ones finish."));
         sweep.Subcommands.Add(Action("resume", "Launch trials again after a pause."));
         sweep.Subcommands.Add(Action("cancel", "Cancel the running trials and launch no more."));
@@ -85,6 +86,18 @@ public static class SweepCommands
             Write(sweep with { Trials = [best] });
             AnsiConsole.MarkupLine($"Best trial {best.Number}: experiment [bold]{best.ExperimentId}[/], {Markup.Escape(sweep.MetricName)} {best.Metric:F4}");
         });
+    }
+
+    private static Command RegisterBest()
+    {
+        var id = IdArgument();
+        var model = new Argument<string>("model") { Description = "Served model to register the best trial's checkpoint under" };
+        return Run(new Command("register-best", "Register the best trial's best checkpoint as the model's next version.") { id, model },
+            async (parse, client, ct) =>
+            {
+                var version = await client.Post<ModelVersionInfo>($"api/sweeps/{parse.GetValue(id)}/best/register", new { model = parse.GetValue(model) }, ct);
+                AnsiConsole.MarkupLineInterpolated($"[green]registered[/] {parse.GetValue(model)} v{version.Version} from experiment {version.ExperimentId} (sha256 {version.Sha256[..16]}…)");
+            });
     }
 
     private static Command Action(string name, string description)
