@@ -25,8 +25,7 @@ public static class SweepEndpoints
 
         sweeps.MapPost("/{id:guid}/best/register", async (Guid id, RegisterBestRequest body, HttpContext http, IMediator m, CancellationToken ct) =>
         {
-            var actor = http.Request.Headers.TryGetValue("X-User", out var user) && !string.IsNullOrWhiteSpace(user) ? user.ToString() : "anonymous";
-            var version = await m.Send(new RegisterBestTrialCommand(id, body.Model ?? "") { Actor = actor }, ct);
+            var version = await m.Send(new RegisterBestTrialCommand(id, body.Model ?? "") { Actor = RequestActor.Of(http) }, ct);
             return Results.Created($"/api/models/{body.Model}", version);
         }).WithSummary("Register the best trial's best checkpoint as the next version of a served model.");
 
