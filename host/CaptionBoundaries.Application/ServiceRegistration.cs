@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Configuration;
 using CaptionBoundaries.Application.DatasetVersions;
 using CaptionBoundaries.Application.Infrastructure;
 using CaptionBoundaries.Application.Inference;
@@ -19,6 +20,8 @@ public static class ServiceRegistration
     /// <summary>Registers the use cases (Mediator handlers + validators) and the services they use.</summary>
     public static IServiceCollection AddCaptionBoundaries(this IServiceCollection services, IConfiguration configuration)
     {
+        // Before anything is created: a wrong value stops start-up here, naming its key.
+        ConfigurationValidator.ThrowIfInvalid(configuration);
         var options = configuration.GetSection(CaptionBoundariesOptions.Section).Get<CaptionBoundariesOptions>() ?? new CaptionBoundariesOptions();
         var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         services.AddSingleton(options);

@@ -1,4 +1,5 @@
 using CaptionBoundaries.Application.Checkpoints;
+using CaptionBoundaries.Application.Configuration;
 using CaptionBoundaries.Application.Datasets;
 using CaptionBoundaries.Application.DatasetVersions;
 using CaptionBoundaries.Application.Plugins;
@@ -25,6 +26,12 @@ public static class CliErrors
         {
             foreach (var failure in e.Errors)
                 Error($"--{failure.PropertyName.Replace('_', '-')}: {failure.ErrorMessage}");
+            return BadInput;
+        }
+        catch (InvalidConfigurationException e)
+        {
+            Error("invalid configuration; nothing was started.");
+            foreach (var error in e.Errors) Error(error.ToString());
             return BadInput;
         }
         catch (Exception e) when (e is UnknownPluginException or ModelConfigException or InputShapeException or CorruptCheckpointException

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CaptionBoundaries.Application;
+using CaptionBoundaries.Application.Configuration;
 using CaptionBoundaries.Application.Tracking;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,18 +9,16 @@ using Microsoft.Extensions.Logging;
 namespace CaptionBoundaries.Host.Cli;
 
 /// <summary>
-/// Builds the same service graph the server uses, configured from appsettings.json, environment variables
-/// (CAPTIONBOUNDARIES_ prefix, e.g. CAPTIONBOUNDARIES_Database__Provider) and the global options, in that order.
+/// Builds the same service graph the server uses, configured from appsettings.json, appsettings.{Environment}.json,
+/// environment variables (CAPTIONBOUNDARIES_ prefix, e.g. CAPTIONBOUNDARIES_Database__Provider) and the global
+/// options, in that order.
 /// </summary>
 public static class CliServices
 {
     public static async Task<ServiceProvider> BuildAsync(ParseResult parse, CancellationToken ct, bool migrate = true)
     {
         var configuration = new ConfigurationBuilder()
-            .SetBasePath(AppContext.BaseDirectory)
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddEnvironmentVariables(EnvironmentPrefix)
-            .AddInMemoryCollection(Overrides(parse))
+            .AddCaptionBoundariesSources(AppContext.BaseDirectory, Environment(parse), Overrides(parse))
             .Build();
 
         var services = new ServiceCollection();
@@ -32,12 +31,16 @@ public static class CliServices
         return provider;
     }
 
-    public const string EnvironmentPrefix = "CAPTIONBOUNDARIES_";
+    public const string EnvironmentPrefix = ConfigurationSources.EnvironmentPrefix;
+
+    /// <summary>--environment, else CAPTIONBOUNDARIES_ENVIRONMENT / DOTNET_ENVIRONMENT / ASPNETCORE_ENVIRONMENT, else Development.</summary>
+    public static string Environment(ParseResult parse) => ConfigurationSources.ResolveEnvironment(parse.GetValue(GlobalOptions.EnvironmentName));
 
     /// <summary>The configuration keys the global options set, where given.</summary>
     public static Dictionary<string, string?> Overrides(ParseResult parse)
     {
-        var overrides = new Dictionary<string, string?>();
+        // Handlers (the console's configuration page) read the environment name under the generic host's own key.
+        var overrides = new Dictionary<string, string?> { ["environment"] = Environment(parse) };
         void Map(Option<string?> option, string key)
         {
             var value = parse.GetValue(option);

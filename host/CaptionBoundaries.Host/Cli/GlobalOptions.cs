@@ -29,5 +29,11 @@ public static class GlobalOptions
         Recursive = true,
     };
 
-    public static IEnumerable<Option> All => [DataDir, Plugins, DbProvider, DbConnection];
+    public static readonly Option<string?> EnvironmentName = new("--environment")
+    {
+        Description = "Development (default), Staging or Production: reads appsettings.{Environment}.json (env CAPTIONBOUNDARIES_ENVIRONMENT or DOTNET_ENVIRONMENT)",
+        Recursive = true,
+    };
+
+    public static IEnumerable<Option> All => [DataDir, Plugins, DbProvider, DbConnection, EnvironmentName];
 }

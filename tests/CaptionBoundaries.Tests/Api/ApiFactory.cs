@@ -42,7 +42,10 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
             ["Cluster:GatewayPort"] = FreePort.Next().ToString(),
         };
         foreach (var (key, value) in Settings) settings[key] = value;
+        // The default environment of the platform (embedded SQLite, cpu): the generic host's own default is Production,
+        // whose appsettings ask for PostgreSQL and a GPU.
         return Microsoft.Extensions.Hosting.Host.CreateDefaultBuilder()
+            .UseEnvironment(CaptionBoundaries.Application.Configuration.ConfigurationSources.DefaultEnvironment)
             .ConfigureAppConfiguration(c => c.AddInMemoryCollection(settings))
             .ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning))
             .UseOrleans((context, silo) => ServerComposition.ConfigureSilo(silo, context.Configuration))

@@ -26,7 +26,12 @@ public static class ServeCommand
             if (parse.GetValue(siloPort) is { } sp) overrides["Cluster:SiloPort"] = sp.ToString();
             if (parse.GetValue(gatewayPort) is { } gp) overrides["Cluster:GatewayPort"] = gp.ToString();
 
-            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+            {
+                ContentRootPath = AppContext.BaseDirectory,
+                EnvironmentName = CliServices.Environment(parse),
+            });
+            // The host has read appsettings.json and appsettings.{Environment}.json; ours come after them.
             builder.Configuration.AddEnvironmentVariables(CliServices.EnvironmentPrefix).AddInMemoryCollection(overrides);
             builder.WebHost.UseUrls(parse.GetValue(urls)!);
             // Outside Development the host only reads the static web assets manifest when asked; without this, a

@@ -12,6 +12,7 @@ public sealed class ConsolePagesE2ETests(ConsoleE2EFixture console)
     [InlineData("/experiments", "Experiments", "experiments")]
     [InlineData("/models", "Served models", "models")]
     [InlineData("/datasets", "Datasets", "datasets")]
+    [InlineData("/configuration", "Configuration", "configuration")]
     public async Task Each_main_page_renders_and_is_saved_as_a_screenshot(string path, string heading, string screenshot)
     {
         var page = await console.OpenAsync(path);
@@ -30,6 +31,21 @@ public sealed class ConsolePagesE2ETests(ConsoleE2EFixture console)
         var text = await page.Locator("#architectures").TextContentAsync();
         Assert.Contains("shared_backbone_resnet50", text);
         Assert.Contains("tiny_test_cnn", text);
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_configuration_page_shows_the_environment_and_where_each_value_came_from()
+    {
+        var page = await console.OpenAsync("/configuration");
+
+        Assert.Equal("Production", (await page.Locator("#config-environment").TextContentAsync())?.Trim());
+        var provider = page.Locator("#configuration tr", new() { HasText = "Database:Provider" });
+        await Assertions.Expect(provider).ToContainTextAsync("sqlite");
+        await Assertions.Expect(provider).ToContainTextAsync("environment variable");
+        var clusterId = page.Locator("#configuration tr", new() { HasText = "Cluster:ClusterId" });
+        await Assertions.Expect(clusterId).ToContainTextAsync("caption-boundaries-production");
+        await Assertions.Expect(clusterId).ToContainTextAsync("appsettings.Production.json");
         await page.CloseAsync();
     }
 

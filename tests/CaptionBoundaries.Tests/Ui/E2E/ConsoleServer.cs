@@ -43,6 +43,10 @@ public sealed class ConsoleServer : IAsyncLifetime
             start.ArgumentList.Add(a);
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // Production's appsettings ask for PostgreSQL and a GPU; environment variables bring it back to this machine
+        // (which the configuration page test also checks: the source of these values is the environment).
+        start.Environment["CAPTIONBOUNDARIES_Database__Provider"] = "sqlite";
+        start.Environment["CAPTIONBOUNDARIES_Cluster__Device"] = "cpu";
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
@@ -73,7 +77,7 @@ public sealed class ConsoleServer : IAsyncLifetime
     }
 
     /// <summary>The host's build output of the same configuration as this test assembly (bin/&lt;Configuration&gt;/net10.0).</summary>
-    private static string HostDll()
+    public static string HostDll()
     {
         var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var configuration = testBin.Parent!.Name;

@@ -1,0 +1,35 @@
+using static CaptionBoundaries.Application.Configuration.SettingRules;
+
+namespace CaptionBoundaries.Application.Configuration;
+
+/// <summary>
+/// Every setting the platform reads, in one place: start-up validation, the console's configuration page and the
+/// README table all come from this list. A key under one of <see cref="Sections"/> that is not listed here is a
+/// typo and stops start-up.
+/// </summary>
+public static class KnownSettings
+{
+    public static readonly IReadOnlyList<string> Sections = ["CaptionBoundaries", "Database", "Cluster", "Registry", "Ui"];
+
+    public static readonly IReadOnlyList<SettingDefinition> All =
+    [
+        new("CaptionBoundaries:DataFolder", "data", "SQLite database, datasets, experiments, registry store", FolderPath),
+        new("CaptionBoundaries:PluginsFolder", "<app>/plugins", "One subfolder per plugin assembly", ExistingFolderIfSet),
+        new("CaptionBoundaries:DatasetVersions:GarbageGracePeriod", "00:10:00", "Unreferenced blobs younger than this are kept by dataset gc", Duration(allowZero: true)),
+        new("Database:Provider", "sqlite", "Tracking database: sqlite, postgres or sqlserver", OneOf("sqlite", "postgres", "sqlserver")),
+        new("Database:ConnectionString", "<data folder>/caption-boundaries.db", "Required for postgres and sqlserver",
+            ConnectionString("Database:Provider", "postgres", "sqlserver"), Secret: true),
+        new("Cluster:Clustering", "localhost", "localhost (one node) or adonet (membership in the database)", OneOf("localhost", "adonet")),
+        new("Cluster:AdoNetInvariant", "Npgsql", "ADO.NET provider of the membership table", OneOf("Npgsql", "Microsoft.Data.SqlClient")),
+        new("Cluster:AdoNetConnectionString", "", "Membership database; required for adonet clustering",
+            ConnectionString("Cluster:Clustering", "adonet"), Secret: true),
+        new("Cluster:ClusterId", "caption-boundaries", "Nodes with the same id join one cluster", NonEmpty),
+        new("Cluster:NodeName", "<machine name>", "This node's name in slot keys", NodeName),
+        new("Cluster:Slots", "1", "Worker slots (concurrent runs) on this node", WholeNumber(1, 64)),
+        new("Cluster:Device", "cpu", "Device of this node's slots: cpu or cuda", Device),
+        new("Cluster:SiloPort", "11111", "Orleans silo-to-silo port", WholeNumber(1, 65535)),
+        new("Cluster:GatewayPort", "30000", "Orleans client gateway port", DifferentPort),
+        new("Registry:Webhooks", "(none)", "URLs that receive every registry change as a JSON POST", HttpUrl) { IsList = true },
+        new("Ui:RefreshInterval", "00:00:01", "Fallback refresh of live console pages", Duration(allowZero: false)),
+    ];
+}
