@@ -17,4 +17,7 @@ public sealed record ExperimentSpec
     [Id(10)] public string Augmentation { get; init; } = "none";
     [Id(11)] public string Embedder { get; init; } = "glyph_profile";
     [Id(12)] public string? ResumeFrom { get; init; }
+
+    /// <summary>Empty: one run of <see cref="Epochs"/> epochs. Otherwise the stages run in order as child runs.</summary>
+    [Id(13)] public List<TrainingStage> Stages { get; init; } = [];
 }

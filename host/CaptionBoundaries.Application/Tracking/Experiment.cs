@@ -29,6 +29,18 @@ public sealed class Experiment
     public double? BestValMacroF1 { get; set; }
     public int? BestEpoch { get; set; }
 
+    /// <summary>Parameters of the model as trained (trainable ones after a stage's freeze/unfreeze).</summary>
+    public long? TotalParameters { get; set; }
+    public long? TrainableParameters { get; set; }
+
+    /// <summary>A multi-stage experiment's plan (JSON list of stages); its stages are child runs.</summary>
+    public string? TrainingPlanJson { get; set; }
+
+    /// <summary>Set on a stage's child run: the experiment it belongs to, and its position in the plan (0-based).</summary>
+    public Guid? ParentExperimentId { get; set; }
+    public int? StageIndex { get; set; }
+    public string? StageName { get; set; }
+
     public List<EpochMetric> Epochs { get; set; } = [];
     public List<CheckpointRecord> Checkpoints { get; set; } = [];
 }

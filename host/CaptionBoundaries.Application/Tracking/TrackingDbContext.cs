@@ -32,6 +32,7 @@ public abstract partial class TrackingDbContext(DbContextOptions options) : DbCo
             e.HasIndex(x => x.ArchitectureName);
             e.HasIndex(x => x.BestValMacroF1);
             e.HasIndex(x => x.DatasetIdentity);
+            e.HasIndex(x => x.ParentExperimentId);
             e.HasMany(x => x.Epochs).WithOne().HasForeignKey(m => m.ExperimentId).OnDelete(DeleteBehavior.Cascade);
             e.HasMany(x => x.Checkpoints).WithOne().HasForeignKey(c => c.ExperimentId).OnDelete(DeleteBehavior.Cascade);
         });

@@ -21,13 +21,17 @@ public sealed class Trainer
         TrainingRunSpec spec,
         Action<EpochResult, IReadOnlyList<WrittenCheckpoint>> onEpoch,
         IProgress<TrainingProgress>? progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Action<ParameterCount>? onModelReady = null)
     {
         var hp = spec.Hyperparameters;
         torch.manual_seed(hp.Seed);
         using var model = spec.Architecture.Create(spec.ModelConfig);
         model.to(spec.Device);
+        if (spec.InitialWeights is not null) ModelStateBytes.Load(model, CheckpointFile.Read(spec.InitialWeights).ModelState);
+        spec.Trainable.Apply(model, spec.StageLabel);
         var counts = model.CountParameters();
+        onModelReady?.Invoke(counts);
         var trainable = model.parameters().Where(p => p.requires_grad).ToList();
         if (trainable.Count == 0)
             throw new InvalidOperationException($"Architecture '{spec.ArchitectureName}' has no trainable parameters.");

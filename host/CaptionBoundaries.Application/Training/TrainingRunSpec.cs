@@ -19,7 +19,17 @@ public sealed record TrainingRunSpec(
     Device Device,
     string CheckpointFolder,
     string GitCommit,
-    string? ResumeFrom);
+    string? ResumeFrom)
+{
+    /// <summary>Which parameters train (a stage's freeze/unfreeze); the architecture's choice by default.</summary>
+    public ParameterSelection Trainable { get; init; } = ParameterSelection.ArchitectureDefault;
+
+    /// <summary>A checkpoint whose weights the model starts from (the previous stage's end), before any resume.</summary>
+    public string? InitialWeights { get; init; }
+
+    /// <summary>Where <see cref="Trainable"/> came from, for its error messages (e.g. "stages[1]").</summary>
+    public string StageLabel { get; init; } = "model";
+}
 
 /// <summary>A checkpoint file the trainer wrote, with the hash tracking records.</summary>
 public sealed record WrittenCheckpoint(string Kind, int Epoch, string Path, string Sha256, long SizeBytes, double ValMacroF1);

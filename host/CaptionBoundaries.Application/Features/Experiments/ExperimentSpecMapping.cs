@@ -23,5 +23,6 @@ public static class ExperimentSpecMapping
         Embedder = spec.Embedder,
         Device = device,
         ResumeFrom = spec.ResumeFrom,
+        Stages = spec.Stages,
     };
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using CaptionBoundaries.Application.Tracking;
 using FluentValidation;
 using Mediator;
+using Microsoft.EntityFrameworkCore;
 
 namespace CaptionBoundaries.Application.Features.Experiments;
 
@@ -20,7 +21,23 @@ public sealed record ExperimentDetail(
 {
     /// <summary>Queued and running runs still change; the console keeps refreshing them.</summary>
     public bool IsLive => Status is nameof(ExperimentStatus.Queued) or nameof(ExperimentStatus.Running);
+
+    public long? TotalParameters { get; init; }
+    public long? TrainableParameters { get; init; }
+
+    /// <summary>A multi-stage experiment's stages, in plan order; its <see cref="Epochs"/> are theirs on one timeline.</summary>
+    public IReadOnlyList<StageDetail> Stages { get; init; } = [];
+
+    /// <summary>Set on a stage's own run: the experiment it belongs to.</summary>
+    public Guid? ParentExperimentId { get; init; }
+    public string? StageName { get; init; }
 }
+
+/// <summary>One stage of a plan as it ran: its child run, settings, trainable parameters and where it sits on the parent's timeline.</summary>
+public sealed record StageDetail(
+    int Index, string Name, Guid? ExperimentId, string Status, IReadOnlyDictionary<string, string> Freezing,
+    IReadOnlyDictionary<string, string> Hyperparameters, long? TotalParameters, long? TrainableParameters,
+    double? BestValMacroF1, int FirstEpoch, int LastEpoch, int EpochsRecorded);
 
 public sealed record EpochDetail(
     int Epoch, double TrainLoss, double ValLoss, double ValAccuracy, double ValMacroF1,
@@ -39,17 +56,64 @@ public sealed class GetExperimentDetailHandler(TrackingDbContext db) : IQueryHan
     public async ValueTask<ExperimentDetail> Handle(GetExperimentDetailQuery query, CancellationToken cancellationToken)
     {
         var e = await ExperimentLookup.FindAsync(db, query.Id, cancellationToken);
+        var (stages, stageEpochs) = await Stages(e, cancellationToken);
+        var epochs = e.TrainingPlanJson is null ? e.Epochs : stageEpochs;
         return new ExperimentDetail(
             e.Id, e.Name, e.Status.ToString(), e.ArchitectureName, e.AugmentationName, $"{e.EmbedderName} {e.EmbedderVersion}",
             e.DatasetName, e.DatasetIdentity, e.DatasetPath, e.Device, e.GitCommit, e.FailureReason,
             e.CreatedAtUtc, e.StartedAtUtc, e.FinishedAtUtc, e.BestValMacroF1, e.BestEpoch,
             Strings(e.ModelConfigJson), Strings(e.HyperparametersJson),
-            e.Epochs.OrderBy(m => m.Epoch).Select(m => new EpochDetail(
+            epochs.OrderBy(m => m.Epoch).Select(m => new EpochDetail(
                 m.Epoch, m.TrainLoss, m.ValLoss, m.ValAccuracy, m.ValMacroF1,
                 JsonSerializer.Deserialize<Dictionary<string, double>>(m.PerClassF1Json) ?? [],
                 JsonSerializer.Deserialize<List<List<int>>>(m.ConfusionMatrixJson)?.Select(r => (IReadOnlyList<int>)r).ToList() ?? [],
                 m.DurationSeconds)).ToList(),
-            e.Checkpoints.OrderBy(c => c.Kind).Select(c => new CheckpointDetail(c.Kind, c.Epoch, c.Path, c.Sha256, c.SizeBytes, c.ValMacroF1)).ToList());
+            e.Checkpoints.OrderBy(c => c.Kind).Select(c => new CheckpointDetail(c.Kind, c.Epoch, c.Path, c.Sha256, c.SizeBytes, c.ValMacroF1)).ToList())
+        {
+            TotalParameters = e.TotalParameters,
+            TrainableParameters = e.TrainableParameters,
+            Stages = stages,
+            ParentExperimentId = e.ParentExperimentId,
+            StageName = e.StageName,
+        };
+    }
+
+    /// <summary>
+    /// The plan's stages with their child runs, and the children's epochs renumbered onto the parent's timeline
+    /// (stage k's epoch 1 follows the planned epochs of the stages before it).
+    /// </summary>
+    private async Task<(List<StageDetail> Stages, List<EpochMetric> Epochs)> Stages(Experiment parent, CancellationToken ct)
+    {
+        if (parent.TrainingPlanJson is null) return ([], []);
+        var plan = JsonSerializer.Deserialize<List<Grains.TrainingStage>>(parent.TrainingPlanJson) ?? [];
+        var children = await db.Experiments.AsNoTracking().Include(c => c.Epochs)
+            .Where(c => c.ParentExperimentId == parent.Id).ToListAsync(ct);
+        var stages = new List<StageDetail>();
+        var epochs = new List<EpochMetric>();
+        var offset = 0;
+        for (var i = 0; i < plan.Count; i++)
+        {
+            var stage = plan[i];
+            var child = children.FirstOrDefault(c => c.StageIndex == i);
+            var freezing = new Dictionary<string, string>
+            {
+                ["freeze"] = string.Join(", ", stage.Freeze),
+                ["unfreeze"] = string.Join(", ", stage.Unfreeze),
+            };
+            stages.Add(new StageDetail(i, stage.Name, child?.Id, child?.Status.ToString() ?? "Pending", freezing,
+                child is null ? new Dictionary<string, string>() : Strings(child.HyperparametersJson),
+                child?.TotalParameters, child?.TrainableParameters, child?.BestValMacroF1,
+                offset + 1, offset + stage.Epochs, child?.Epochs.Count ?? 0));
+            if (child is not null)
+                epochs.AddRange(child.Epochs.Select(m => new EpochMetric
+                {
+                    ExperimentId = parent.Id, Epoch = offset + m.Epoch, TrainLoss = m.TrainLoss, ValLoss = m.ValLoss,
+                    ValAccuracy = m.ValAccuracy, ValMacroF1 = m.ValMacroF1, PerClassF1Json = m.PerClassF1Json,
+                    ConfusionMatrixJson = m.ConfusionMatrixJson, DurationSeconds = m.DurationSeconds, RecordedAtUtc = m.RecordedAtUtc,
+                }));
+            offset += stage.Epochs;
+        }
+        return (stages, epochs);
     }
 
     // Hyperparameters are stored as a JSON object of mixed numbers and strings; the console shows them as text.

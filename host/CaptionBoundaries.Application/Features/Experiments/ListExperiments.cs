@@ -11,7 +11,8 @@ public sealed record ListExperimentsQuery(
     string? Status = null,
     string? Dataset = null,
     string SortBy = "best_f1",
-    int Limit = 50) : IQuery<IReadOnlyList<ExperimentSummary>>;
+    int Limit = 50,
+    bool IncludeStages = false) : IQuery<IReadOnlyList<ExperimentSummary>>;
 
 public sealed record ExperimentSummary(
     Guid Id, string Name, string ArchitectureName, string Status, string DatasetName, string DatasetIdentity,
@@ -38,6 +39,8 @@ public sealed class ListExperimentsHandler(TrackingDbContext db) : IQueryHandler
     public async ValueTask<IReadOnlyList<ExperimentSummary>> Handle(ListExperimentsQuery query, CancellationToken cancellationToken)
     {
         var experiments = db.Experiments.AsNoTracking();
+        // A plan's stages are listed under their experiment (its detail), not beside it.
+        if (!query.IncludeStages) experiments = experiments.Where(e => e.ParentExperimentId == null);
         if (query.Architecture is not null) experiments = experiments.Where(e => e.ArchitectureName == query.Architecture);
         if (query.Status is not null)
         {
@@ -52,7 +55,9 @@ public sealed class ListExperimentsHandler(TrackingDbContext db) : IQueryHandler
         return await experiments
             .Take(query.Limit)
             .Select(e => new ExperimentSummary(e.Id, e.Name, e.ArchitectureName, e.Status.ToString(), e.DatasetName, e.DatasetIdentity,
-                e.BestValMacroF1, e.BestEpoch, e.Epochs.Count, e.CreatedAtUtc, e.FailureReason))
+                e.BestValMacroF1, e.BestEpoch,
+                e.Epochs.Count + db.EpochMetrics.Count(m => db.Experiments.Any(c => c.ParentExperimentId == e.Id && c.Id == m.ExperimentId)),
+                e.CreatedAtUtc, e.FailureReason))
             .ToListAsync(cancellationToken);
     }
 }

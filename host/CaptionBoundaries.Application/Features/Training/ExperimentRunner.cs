@@ -16,7 +16,7 @@ namespace CaptionBoundaries.Application.Features.Training;
 /// Live callbacks ride on the command (<see cref="TrainModelCommand.OnEpoch"/>, <see cref="TrainModelCommand.Progress"/>).
 /// Scoped: it owns the request's tracking context.
 /// </summary>
-public sealed class ExperimentRunner(
+public sealed partial class ExperimentRunner(
     PluginRegistry plugins,
     TrackingDbContext db,
     Trainer trainer,
@@ -35,6 +35,7 @@ public sealed class ExperimentRunner(
         plugins.GetAugmentation(command.Augmentation);
         var embedder = plugins.GetEmbedder(command.Embedder);
         DeviceSelection.Resolve(command.Device);
+        if (command.Stages.Count > 0) CheckStagePatterns(architecture, config, command.Stages);
         var datasetIdentity = DatasetIdentity.Compute(command.DatasetFolder);
         var datasetPath = Path.GetFullPath(command.DatasetFolder);
 
@@ -44,7 +45,8 @@ public sealed class ExperimentRunner(
             Name = command.Name,
             ArchitectureName = command.Architecture,
             ModelConfigJson = JsonSerializer.Serialize(config.Values),
-            HyperparametersJson = JsonSerializer.Serialize(command.Hyperparameters.ToDictionary()),
+            HyperparametersJson = JsonSerializer.Serialize(PlannedHyperparameters(command).ToDictionary()),
+            TrainingPlanJson = command.Stages.Count > 0 ? JsonSerializer.Serialize(command.Stages) : null,
             AugmentationName = command.Augmentation,
             EmbedderName = command.Embedder,
             EmbedderVersion = embedder.Version,
@@ -68,31 +70,22 @@ public sealed class ExperimentRunner(
         var experiment = await db.Experiments.SingleAsync(e => e.Id == experimentId, CancellationToken.None);
         experiment.Status = ExperimentStatus.Running;
         experiment.Device = command.Device;
-        experiment.StartedAtUtc = DateTime.UtcNow;
+        experiment.StartedAtUtc ??= DateTime.UtcNow;
+        experiment.FinishedAtUtc = null;
+        experiment.FailureReason = null;
         await db.SaveChangesAsync(CancellationToken.None);
+        if (command.Stages.Count > 0) return await RunStagesAsync(experiment, command, cancellationToken);
 
         try
         {
             var outcome = await Task.Run(() =>
             {
-                // Resolved again: the plugins may have been reloaded while the experiment waited in the queue.
-                var architecture = plugins.GetArchitecture(command.Architecture);
-                var config = architecture.DefaultConfig.MergeOverrides(command.ModelConfig, command.Architecture);
-                var augmentation = plugins.GetAugmentation(command.Augmentation);
-                var embedder = plugins.GetEmbedder(command.Embedder);
-                var device = DeviceSelection.Resolve(command.Device);
-                var dataset = CaptionDataset.Load(command.DatasetFolder, embedder,
-                    new ImageTransform(command.ImageHeight, command.ImageWidth));
-                experiment.DatasetName = dataset.Name;
-                var spec = new TrainingRunSpec(
-                    experiment.Id, command.Architecture, architecture, config, command.Hyperparameters, dataset,
-                    command.Augmentation, augmentation, command.Embedder, embedder.Version, device,
-                    options.ExperimentFolder(experiment.Id), experiment.GitCommit, command.ResumeFrom);
+                var spec = ResolveSpec(experiment, command, command.Hyperparameters, command.ResumeFrom);
                 return trainer.Run(spec, (epoch, written) =>
                 {
                     RecordEpoch(experiment, epoch, written);
                     command.OnEpoch?.Invoke(epoch);
-                }, command.Progress, cancellationToken);
+                }, command.Progress, cancellationToken, counts => RecordParameters(experiment, counts));
             }, CancellationToken.None);
 
             experiment.Status = ExperimentStatus.Completed;
@@ -164,6 +157,32 @@ public sealed class ExperimentRunner(
             row.ValMacroF1 = checkpoint.ValMacroF1;
             row.CreatedAtUtc = DateTime.UtcNow;
         }
+        db.SaveChanges();
+    }
+
+    /// <summary>
+    /// Plugins, dataset and device for one run (resolved again at run time: the plugins may have been reloaded while
+    /// the experiment waited in the queue).
+    /// </summary>
+    private TrainingRunSpec ResolveSpec(Experiment run, TrainModelCommand command, TrainingHyperparameters hyperparameters, string? resumeFrom)
+    {
+        var architecture = plugins.GetArchitecture(command.Architecture);
+        var config = architecture.DefaultConfig.MergeOverrides(command.ModelConfig, command.Architecture);
+        var augmentation = plugins.GetAugmentation(command.Augmentation);
+        var embedder = plugins.GetEmbedder(command.Embedder);
+        var device = DeviceSelection.Resolve(command.Device);
+        var dataset = CaptionDataset.Load(command.DatasetFolder, embedder, new ImageTransform(command.ImageHeight, command.ImageWidth));
+        run.DatasetName = dataset.Name;
+        return new TrainingRunSpec(
+            run.Id, command.Architecture, architecture, config, hyperparameters, dataset,
+            command.Augmentation, augmentation, command.Embedder, embedder.Version, device,
+            options.ExperimentFolder(run.Id), run.GitCommit, resumeFrom);
+    }
+
+    private void RecordParameters(Experiment experiment, Contracts.ParameterCount counts)
+    {
+        experiment.TotalParameters = counts.Total;
+        experiment.TrainableParameters = counts.Trainable;
         db.SaveChanges();
     }
 

@@ -1,4 +1,5 @@
 using CaptionBoundaries.Application.Training;
+using CaptionBoundaries.Grains;
 using FluentValidation;
 using Mediator;
 
@@ -25,6 +26,9 @@ public sealed record TrainModelCommand : ICommand<TrainModelResult>
     /// <summary>A "last" (or "best") checkpoint of an earlier run of the same architecture, config and dataset.</summary>
     public string? ResumeFrom { get; init; }
 
+    /// <summary>Empty: one run. Otherwise a multi-stage plan whose stages run in order as child runs of this experiment.</summary>
+    public IReadOnlyList<TrainingStage> Stages { get; init; } = [];
+
     public IProgress<TrainingProgress>? Progress { get; init; }
 
     /// <summary>Called after each epoch is recorded (live views).</summary>
@@ -39,6 +43,15 @@ public sealed record TrainModelCommand : ICommand<TrainModelResult>
         Seed = Seed,
         ImageHeight = ImageHeight,
         ImageWidth = ImageWidth,
+    };
+
+    /// <summary>A stage's hyperparameters: its own where given, the experiment's otherwise.</summary>
+    public TrainingHyperparameters HyperparametersOf(TrainingStage stage) => Hyperparameters with
+    {
+        Epochs = stage.Epochs,
+        LearningRate = stage.LearningRate ?? LearningRate,
+        WeightDecay = stage.WeightDecay ?? WeightDecay,
+        BatchSize = stage.BatchSize ?? BatchSize,
     };
 }
 
@@ -80,5 +93,6 @@ public sealed class TrainModelValidator : AbstractValidator<TrainModelCommand>
             .When(c => c.ResumeFrom is not null)
             .WithMessage(c => $"Checkpoint '{c.ResumeFrom}' does not exist.")
             .OverridePropertyName("resume");
+        RuleFor(c => c.Stages).Custom(TrainingPlanRules.Check);
     }
 }

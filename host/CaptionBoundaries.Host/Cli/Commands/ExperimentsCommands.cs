@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CaptionBoundaries.Application.Features.Experiments;
+using CaptionBoundaries.Application.Features.Training;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
@@ -13,6 +14,7 @@ public static class ExperimentsCommands
         var experiments = new Command("experiments", "Query tracked experiments.");
         experiments.Subcommands.Add(List());
         experiments.Subcommands.Add(Compare());
+        experiments.Subcommands.Add(Resume());
         return experiments;
     }
 
@@ -93,4 +95,23 @@ public static class ExperimentsCommands
         "Cancelled" => "[yellow]Cancelled[/]",
         _ => Markup.Escape(status),
     };
+
+    private static Command Resume()
+    {
+        var id = new Argument<string>("id") { Description = "Experiment id or unambiguous prefix (a failed, cancelled or cut-off run)" };
+        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
+        var command = new Command("resume", "Continue an unfinished experiment: a single run from its last checkpoint, a multi-stage plan at its first unfinished stage.") { id, device };
+        command.SetAction((parse, ct) => CliErrors.Run(async () =>
+        {
+            await using var services = await CliServices.BuildAsync(parse, ct);
+            await using var scope = services.CreateAsyncScope();
+            var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
+            var detail = await mediator.Send(new GetExperimentDetailQuery(parse.GetValue(id)!), ct);
+            var totalEpochs = detail.Stages.Count > 0 ? detail.Stages[^1].LastEpoch : int.Parse(detail.Hyperparameters["epochs"]);
+            var result = await TrainCommand.WithProgress(totalEpochs, (progress, onEpoch) =>
+                mediator.Send(new ResumeExperimentCommand(parse.GetValue(id)!, parse.GetValue(device)!) { Progress = progress, OnEpoch = onEpoch }, ct).AsTask());
+            return TrainCommand.Report(result);
+        }));
+        return command;
+    }
 }

@@ -30,10 +30,14 @@ public static class TrainCommand
         var embedder = new Option<string>("--embedder") { Description = "Font embedder", DefaultValueFactory = _ => "glyph_profile" };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
         var resume = new Option<string?>("--resume") { Description = "Continue from this checkpoint (same architecture, config and dataset)" };
+        var plan = new Option<string?>("--plan")
+        {
+            Description = "Multi-stage plan (YAML/JSON: stages with name, epochs, lr, weight_decay, batch_size, freeze, unfreeze); each stage is a child run",
+        };
 
         var command = new Command("train", "Train an architecture on a dataset; the run is recorded as an experiment with per-epoch metrics and checkpoints.")
         {
-            dataset, name, architecture, modelConfig, lr, batchSize, epochs, weightDecay, seed, imageSize, augmentation, embedder, device, resume,
+            dataset, name, architecture, modelConfig, lr, batchSize, epochs, weightDecay, seed, imageSize, augmentation, embedder, device, resume, plan,
         };
         command.SetAction((parse, ct) => CliErrors.Run(async () =>
         {
@@ -41,54 +45,64 @@ public static class TrainCommand
             await using var services = await CliServices.BuildAsync(parse, ct);
             await using var scope = services.CreateAsyncScope();
             var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
-            var totalEpochs = parse.GetValue(epochs);
-            TrainModelResult? result = null;
-            await AnsiConsole.Progress()
-                .AutoClear(false)
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
-                .StartAsync(async ctx =>
-                {
-                    var overall = ctx.AddTask("training", maxValue: totalEpochs);
-                    ProgressTask? epochTask = null;
-                    var progress = new SynchronousProgress<TrainingProgress>(p =>
-                    {
-                        if (epochTask is null || epochTask.Description != $"epoch {p.Epoch}/{p.Epochs}")
-                            epochTask = ctx.AddTask($"epoch {p.Epoch}/{p.Epochs}", maxValue: p.StepsPerEpoch);
-                        epochTask.Value = p.Step;
-                        overall.Description = $"training (loss {p.RunningLoss:F4})";
-                    });
-                    result = await mediator.Send(new TrainModelCommand
-                    {
-                        DatasetFolder = parse.GetValue(dataset)!,
-                        Name = parse.GetValue(name)!,
-                        Architecture = parse.GetValue(architecture)!,
-                        ModelConfig = overrides,
-                        LearningRate = parse.GetValue(lr),
-                        BatchSize = parse.GetValue(batchSize),
-                        Epochs = totalEpochs,
-                        WeightDecay = parse.GetValue(weightDecay),
-                        Seed = parse.GetValue(seed),
-                        ImageHeight = parse.GetValue(imageSize),
-                        ImageWidth = parse.GetValue(imageSize),
-                        Augmentation = parse.GetValue(augmentation)!,
-                        Embedder = parse.GetValue(embedder)!,
-                        Device = parse.GetValue(device)!,
-                        ResumeFrom = parse.GetValue(resume),
-                        Progress = progress,
-                        OnEpoch = e =>
-                        {
-                            overall.Value = e.Epoch;
-                            AnsiConsole.MarkupLineInterpolated(
-                                $"epoch {e.Epoch}: train loss {e.TrainLoss:F4}  val loss {e.ValLoss:F4}  val acc {e.Validation.Accuracy:F3}  val macro-F1 {e.Validation.MacroF1:F3}{(e.IsBest ? " [green](best)[/]" : "")}");
-                        },
-                    }, ct);
-                });
-            return Report(result!);
+            var stages = parse.GetValue(plan) is { } planFile ? TrainingPlanFile.Read(planFile) : [];
+            var totalEpochs = stages.Count > 0 ? stages.Sum(s => s.Epochs) : parse.GetValue(epochs);
+            var result = await WithProgress(totalEpochs, (progress, onEpoch) => mediator.Send(new TrainModelCommand
+            {
+                DatasetFolder = parse.GetValue(dataset)!,
+                Name = parse.GetValue(name)!,
+                Architecture = parse.GetValue(architecture)!,
+                ModelConfig = overrides,
+                LearningRate = parse.GetValue(lr),
+                BatchSize = parse.GetValue(batchSize),
+                Epochs = parse.GetValue(epochs),
+                WeightDecay = parse.GetValue(weightDecay),
+                Seed = parse.GetValue(seed),
+                ImageHeight = parse.GetValue(imageSize),
+                ImageWidth = parse.GetValue(imageSize),
+                Augmentation = parse.GetValue(augmentation)!,
+                Embedder = parse.GetValue(embedder)!,
+                Device = parse.GetValue(device)!,
+                ResumeFrom = parse.GetValue(resume),
+                Stages = stages,
+                Progress = progress,
+                OnEpoch = onEpoch,
+            }, ct).AsTask());
+            return Report(result);
         }));
         return command;
     }
 
-    private static int Report(TrainModelResult result)
+    /// <summary>Runs a training request under progress bars: the whole run (epochs of every stage) and the current epoch's steps.</summary>
+    public static async Task<TrainModelResult> WithProgress(
+        int totalEpochs, Func<IProgress<TrainingProgress>, Action<EpochResult>, Task<TrainModelResult>> run)
+    {
+        TrainModelResult? result = null;
+        await AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .StartAsync(async ctx =>
+            {
+                var overall = ctx.AddTask("training", maxValue: totalEpochs);
+                ProgressTask? epochTask = null;
+                var progress = new SynchronousProgress<TrainingProgress>(p =>
+                {
+                    if (epochTask is null || epochTask.Value >= p.Step || epochTask.Description != $"epoch {p.Epoch}/{p.Epochs}")
+                        epochTask = ctx.AddTask($"epoch {p.Epoch}/{p.Epochs}", maxValue: p.StepsPerEpoch);
+                    epochTask.Value = p.Step;
+                    overall.Description = $"training (loss {p.RunningLoss:F4})";
+                });
+                result = await run(progress, e =>
+                {
+                    overall.Value = e.Epoch;
+                    AnsiConsole.MarkupLineInterpolated(
+                        $"epoch {e.Epoch}: train loss {e.TrainLoss:F4}  val loss {e.ValLoss:F4}  val acc {e.Validation.Accuracy:F3}  val macro-F1 {e.Validation.MacroF1:F3}{(e.IsBest ? " [green](best)[/]" : "")}");
+                });
+            });
+        return result!;
+    }
+
+    public static int Report(TrainModelResult result)
     {
         if (result.Status != "Completed")
         {

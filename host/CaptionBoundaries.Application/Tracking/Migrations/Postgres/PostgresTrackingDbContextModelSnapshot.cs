@@ -495,6 +495,15 @@ namespace CaptionBoundaries.Application.Tracking.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<Guid?>("ParentExperimentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int?>("StageIndex")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("StageName")
+                        .HasColumnType("text");
+
                     b.Property<DateTime?>("StartedAtUtc")
                         .HasColumnType("timestamp with time zone");
 
@@ -503,6 +512,15 @@ namespace CaptionBoundaries.Application.Tracking.Migrations.Postgres
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<long?>("TotalParameters")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("TrainableParameters")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("TrainingPlanJson")
+                        .HasColumnType("text");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ArchitectureName");
@@ -510,6 +528,8 @@ namespace CaptionBoundaries.Application.Tracking.Migrations.Postgres
                     b.HasIndex("BestValMacroF1");
 
                     b.HasIndex("DatasetIdentity");
+
+                    b.HasIndex("ParentExperimentId");
 
                     b.ToTable("Experiments");
                 });

@@ -495,6 +495,15 @@ namespace CaptionBoundaries.Application.Tracking.Migrations.SqlServer
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
 
+                    b.Property<Guid?>("ParentExperimentId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int?>("StageIndex")
+                        .HasColumnType("int");
+
+                    b.Property<string>("StageName")
+                        .HasColumnType("nvarchar(max)");
+
                     b.Property<DateTime?>("StartedAtUtc")
                         .HasColumnType("datetime2");
 
@@ -503,6 +512,15 @@ namespace CaptionBoundaries.Application.Tracking.Migrations.SqlServer
                         .HasMaxLength(20)
                         .HasColumnType("nvarchar(20)");
 
+                    b.Property<long?>("TotalParameters")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("TrainableParameters")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("TrainingPlanJson")
+                        .HasColumnType("nvarchar(max)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ArchitectureName");
@@ -510,6 +528,8 @@ namespace CaptionBoundaries.Application.Tracking.Migrations.SqlServer
                     b.HasIndex("BestValMacroF1");
 
                     b.HasIndex("DatasetIdentity");
+
+                    b.HasIndex("ParentExperimentId");
 
                     b.ToTable("Experiments");
                 });

@@ -482,12 +482,30 @@ namespace CaptionBoundaries.Application.Tracking.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("ParentExperimentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("StageIndex")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StageName")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("StartedAtUtc")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("TotalParameters")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("TrainableParameters")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TrainingPlanJson")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -497,6 +515,8 @@ namespace CaptionBoundaries.Application.Tracking.Migrations.Sqlite
                     b.HasIndex("BestValMacroF1");
 
                     b.HasIndex("DatasetIdentity");
+
+                    b.HasIndex("ParentExperimentId");
 
                     b.ToTable("Experiments");
                 });
