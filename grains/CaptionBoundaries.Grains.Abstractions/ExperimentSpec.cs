@@ -20,4 +20,7 @@ public sealed record ExperimentSpec
 
     /// <summary>Empty: one run of <see cref="Epochs"/> epochs. Otherwise the stages run in order as child runs.</summary>
     [Id(13)] public List<TrainingStage> Stages { get; init; } = [];
+
+    /// <summary>Epochs of the whole run: the plan's total when it has stages.</summary>
+    public int TotalEpochs => Stages.Count > 0 ? Stages.Sum(s => s.Epochs) : Epochs;
 }

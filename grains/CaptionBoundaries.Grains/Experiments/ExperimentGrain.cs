@@ -264,6 +264,6 @@ public sealed class ExperimentGrain(
     }
 
     private ExperimentInfo Info() => new(
-        Id, S.Spec?.Name ?? "", S.Phase, S.Slot, S.EpochsDone, S.Spec?.Epochs ?? 0, S.BestValMacroF1, S.BestCheckpoint,
+        Id, S.Spec?.Name ?? "", S.Phase, S.Slot, S.EpochsDone, S.Spec?.TotalEpochs ?? 0, S.BestValMacroF1, S.BestCheckpoint,
         S.FailureReason, S.QueuedAtUtc, S.StartedAtUtc, S.FinishedAtUtc);
 }
