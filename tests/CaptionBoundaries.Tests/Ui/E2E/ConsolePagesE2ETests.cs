@@ -10,6 +10,7 @@ public sealed class ConsolePagesE2ETests(ConsoleE2EFixture console)
     [InlineData("/", "Overview", "overview")]
     [InlineData("/architectures", "Architectures", "architectures")]
     [InlineData("/experiments", "Experiments", "experiments")]
+    [InlineData("/sweeps", "Sweeps", "sweeps")]
     [InlineData("/models", "Served models", "models")]
     [InlineData("/datasets", "Datasets", "datasets")]
     public async Task Each_main_page_renders_and_is_saved_as_a_screenshot(string path, string heading, string screenshot)
