@@ -35,6 +35,7 @@ public sealed record TrialInfo(
     [property: Id(5)] double? Metric,
     [property: Id(6)] string? Reason);
 
+/// <summary>A sweep's state and every trial; <see cref="Definition"/> is the definition as written (YAML or JSON text).</summary>
 [GenerateSerializer, Immutable]
 public sealed record SweepInfo(
     [property: Id(0)] Guid Id,
@@ -45,4 +46,5 @@ public sealed record SweepInfo(
     [property: Id(5)] SweepPhase Phase,
     [property: Id(6)] int? RunCap,
     [property: Id(7)] IReadOnlyList<TrialInfo> Trials,
-    [property: Id(8)] int? BestTrial);
+    [property: Id(8)] int? BestTrial,
+    [property: Id(9)] string Definition = "");

@@ -4,6 +4,9 @@ namespace CaptionBoundaries.Grains.Sweeps;
 public sealed record SweepCatalogState
 {
     [Id(0)] public List<Guid> Unfinished { get; set; } = [];
+
+    /// <summary>Every sweep started, oldest first. Catalogs stored before this list was kept have only their unfinished sweeps.</summary>
+    [Id(1)] public List<Guid> Known { get; set; } = [];
 }
 
 public sealed class SweepCatalogGrain(
@@ -11,9 +14,18 @@ public sealed class SweepCatalogGrain(
 {
     public async Task Add(Guid sweepId)
     {
-        if (state.State.Unfinished.Contains(sweepId)) return;
-        state.State.Unfinished.Add(sweepId);
-        await state.WriteStateAsync();
+        var changed = false;
+        if (!state.State.Unfinished.Contains(sweepId))
+        {
+            state.State.Unfinished.Add(sweepId);
+            changed = true;
+        }
+        if (!state.State.Known.Contains(sweepId))
+        {
+            state.State.Known.Add(sweepId);
+            changed = true;
+        }
+        if (changed) await state.WriteStateAsync();
     }
 
     public async Task Remove(Guid sweepId)
@@ -22,4 +34,7 @@ public sealed class SweepCatalogGrain(
     }
 
     public Task<IReadOnlyList<Guid>> Unfinished() => Task.FromResult<IReadOnlyList<Guid>>(state.State.Unfinished.ToList());
+
+    public Task<IReadOnlyList<Guid>> All() =>
+        Task.FromResult<IReadOnlyList<Guid>>(state.State.Known.Concat(state.State.Unfinished).Distinct().ToList());
 }

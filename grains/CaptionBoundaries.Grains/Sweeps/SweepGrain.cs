@@ -215,7 +215,7 @@ public sealed class SweepGrain(
         await state.WriteStateAsync();
 
         var experiment = GrainFactory.GetGrain<IExperimentGrain>(trial.ExperimentId);
-        var spec = TrialSpecMapping.Apply(S.BaseSpec!, parameters, $"{Definition.Name}-trial-{trial.Number}");
+        var spec = TrialSpecMapping.Apply(S.BaseSpec!, parameters, TrialSpecMapping.TrialName(Definition.Name, trial.Number));
         try
         {
             // Subscribed first so no epoch is missed.
@@ -324,6 +324,7 @@ public sealed class SweepGrain(
             Id, _definition?.Name ?? "", _definition?.Method.ToString().ToLowerInvariant() ?? "", _definition?.Metric.Name ?? "",
             _definition?.Metric.Goal.ToString().ToLowerInvariant() ?? "", S.Phase, _definition?.RunCap,
             S.Trials.Select(t => new TrialInfo(t.Number, t.ExperimentId, t.Parameters, t.Status, t.EpochsDone, t.Metric, t.Reason)).ToList(),
-            best?.Number);
+            best?.Number,
+            S.Definition ?? "");
     }
 }

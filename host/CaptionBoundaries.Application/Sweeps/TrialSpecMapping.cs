@@ -23,6 +23,9 @@ public static class TrialSpecMapping
                 $"'{p.Name}' is neither a training setting ({string.Join(", ", SpecFields)}) nor a model config key of " +
                 $"'{architecture}' ({string.Join(", ", defaults.Values.Keys)})"));
 
+    /// <summary>The name of a trial's experiment, e.g. <c>grid-lr-trial-3</c>.</summary>
+    public static string TrialName(string sweep, int number) => $"{sweep}-trial-{number}";
+
     public static ExperimentSpec Apply(ExperimentSpec baseSpec, IReadOnlyDictionary<string, object> parameters, string name)
     {
         var spec = baseSpec with { Name = name, ModelConfig = new Dictionary<string, string>(baseSpec.ModelConfig) };

@@ -17,6 +17,9 @@ public static class SweepEndpoints
             return Results.Accepted($"/api/sweeps/{info.Id}", info);
         }).WithSummary("Start a sweep from its definition (YAML or JSON text) and the fixed training settings; trials run on the worker slots.");
 
+        sweeps.MapGet("/", async (IMediator m, CancellationToken ct) => await m.Send(new ListSweepsQuery(), ct))
+            .WithSummary("Every sweep, newest first: method, phase, trials done of planned, the best trial and its metric.");
+
         sweeps.MapGet("/{id:guid}", async (Guid id, IMediator m, CancellationToken ct) => await m.Send(new GetSweepQuery(id), ct))
             .WithSummary("The sweep's phase and every trial: parameters, status, metric, stop reason; the best trial's number.");
 

@@ -72,6 +72,15 @@ public sealed class SweepApiTests(SweepApiFixture fixture) : IClassFixture<Sweep
         Assert.Equal(best.GetProperty("metric").GetDouble(), experiment.GetProperty("best_val_macro_f1").GetDouble(), 6);
         Assert.Equal("grid-lr-width-trial-" + best.GetProperty("number").GetInt32(), experiment.GetProperty("name").GetString());
 
+        // The list has it: finished, every planned trial done, its best trial and metric.
+        var listed = (await ApiJson.Expect(await Client.GetAsync("/api/sweeps"), HttpStatusCode.OK)).EnumerateArray()
+            .Single(s => s.GetProperty("id").GetString() == id);
+        Assert.Equal(("grid-lr-width", "grid", "Completed"), (listed.GetProperty("name").GetString(), listed.GetProperty("method").GetString(), listed.GetProperty("phase").GetString()));
+        Assert.Equal((4, 4, 4), (listed.GetProperty("trials_done").GetInt32(), listed.GetProperty("trials_launched").GetInt32(), listed.GetProperty("planned_trials").GetInt32()));
+        Assert.Equal(best.GetProperty("number").GetInt32(), listed.GetProperty("best_trial").GetInt32());
+        Assert.Equal(best.GetProperty("metric").GetDouble(), listed.GetProperty("best_metric").GetDouble());
+        Assert.Contains("method: grid", sweep.GetProperty("definition").GetString());
+
         // One call registers the best trial's model, with the trial's experiment as its source.
         var version = await ApiJson.Expect(await Client.PostAsJsonAsync($"/api/sweeps/{id}/best/register", new { model = "sweep-best" }), HttpStatusCode.Created);
         Assert.Equal(1, version.GetProperty("version").GetInt32());

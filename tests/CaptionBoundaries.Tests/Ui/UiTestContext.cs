@@ -2,6 +2,7 @@ using Bunit;
 using CaptionBoundaries.Application.Features.Benchmarks;
 using CaptionBoundaries.Application.Features.Experiments;
 using CaptionBoundaries.Application.Features.Models;
+using CaptionBoundaries.Application.Features.Sweeps;
 using CaptionBoundaries.Application.Plugins;
 using CaptionBoundaries.Ui;
 using CaptionBoundaries.Ui.Services;
@@ -28,6 +29,7 @@ public sealed class UiTestContext : BunitContext
         Services.AddCaptionBoundariesUi(new ConfigurationBuilder().Build());
         Services.AddSingleton<IValidator<StartExperimentCommand>, StartExperimentValidator>();
         Services.AddSingleton<IValidator<RunBenchmarkCommand>, RunBenchmarkValidator>();
+        Services.AddSingleton<IValidator<StartSweepCommand>, StartSweepValidator>();
     }
 
     public FakeSender Sender { get; } = new();

@@ -10,6 +10,7 @@ public sealed class ConsolePagesE2ETests(ConsoleE2EFixture console)
     [InlineData("/", "Overview", "overview")]
     [InlineData("/architectures", "Architectures", "architectures")]
     [InlineData("/experiments", "Experiments", "experiments")]
+    [InlineData("/sweeps", "Sweeps", "sweeps")]
     [InlineData("/models", "Served models", "models")]
     [InlineData("/datasets", "Datasets", "datasets")]
     [InlineData("/configuration", "Configuration", "configuration")]
