@@ -21,6 +21,12 @@ public sealed record ExperimentSpec
     /// <summary>Empty: one run of <see cref="Epochs"/> epochs. Otherwise the stages run in order as child runs.</summary>
     [Id(13)] public List<TrainingStage> Stages { get; init; } = [];
 
+    /// <summary>The account that started the run (set by the handler from the caller, never from the request body).</summary>
+    [Id(14)] public string Owner { get; init; } = "local";
+
+    /// <summary>Private runs are seen by their owner and admins only; shared ones by everyone who can read.</summary>
+    [Id(15)] public bool Private { get; init; }
+
     /// <summary>Epochs of the whole run: the plan's total when it has stages.</summary>
     public int TotalEpochs => Stages.Count > 0 ? Stages.Sum(s => s.Epochs) : Epochs;
 }

@@ -4,6 +4,7 @@ using CaptionBoundaries.Application.Infrastructure;
 using CaptionBoundaries.Application.Inference;
 using CaptionBoundaries.Application.Plugins;
 using CaptionBoundaries.Application.Registry;
+using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Application.Tracking;
 using CaptionBoundaries.Application.Training;
 using CaptionBoundaries.Application.Validation;
@@ -47,10 +48,12 @@ public static class ServiceRegistration
         services.AddScoped<Features.Training.ExperimentRunner>();
         services.AddDatasetVersioning(configuration, options);
 
+        services.AddAccounts();
         services.AddMediator((MediatorOptions o) =>
         {
             o.ServiceLifetime = ServiceLifetime.Scoped;
-            o.PipelineBehaviors = [typeof(ValidationBehavior<,>)];
+            // Audit outermost (it records refusals too), then who may send the request, then whether it is well formed.
+            o.PipelineBehaviors = [typeof(AuditBehavior<,>), typeof(AuthorizationBehavior<,>), typeof(ValidationBehavior<,>)];
         });
         services.AddValidatorsFromAssemblyContaining<CaptionBoundariesOptions>(ServiceLifetime.Scoped);
         return services;

@@ -41,6 +41,10 @@ public sealed class Experiment
     public int? StageIndex { get; set; }
     public string? StageName { get; set; }
 
+    /// <summary>The account that started the run; private runs are seen by it and by admins only.</summary>
+    public string Owner { get; set; } = "local";
+    public bool IsPrivate { get; set; }
+
     public List<EpochMetric> Epochs { get; set; } = [];
     public List<CheckpointRecord> Checkpoints { get; set; } = [];
 }

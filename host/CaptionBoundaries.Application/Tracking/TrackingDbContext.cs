@@ -1,3 +1,5 @@
+using CaptionBoundaries.Application.Security;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace CaptionBoundaries.Application.Tracking;
@@ -6,7 +8,7 @@ namespace CaptionBoundaries.Application.Tracking;
 /// Experiment tracking store. Each database provider has a subclass with its own migrations
 /// (<see cref="SqliteTrackingDbContext"/>, <see cref="PostgresTrackingDbContext"/>, <see cref="SqlServerTrackingDbContext"/>).
 /// </summary>
-public abstract partial class TrackingDbContext(DbContextOptions options) : DbContext(options)
+public abstract partial class TrackingDbContext(DbContextOptions options) : IdentityDbContext<AppUser>(options)
 {
     public DbSet<Experiment> Experiments => Set<Experiment>();
     public DbSet<EpochMetric> EpochMetrics => Set<EpochMetric>();
@@ -15,6 +17,9 @@ public abstract partial class TrackingDbContext(DbContextOptions options) : DbCo
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        // Identity's tables (AspNetUsers, AspNetRoles, …) first: accounts live in the same database as what they own.
+        base.OnModelCreating(modelBuilder);
+        OnModelCreatingSecurity(modelBuilder);
         OnModelCreatingRegistry(modelBuilder);
         modelBuilder.Entity<Experiment>(e =>
         {

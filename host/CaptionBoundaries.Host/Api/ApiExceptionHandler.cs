@@ -2,6 +2,7 @@ using CaptionBoundaries.Application.Checkpoints;
 using CaptionBoundaries.Application.Datasets;
 using CaptionBoundaries.Application.DatasetVersions;
 using CaptionBoundaries.Application.Plugins;
+using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Contracts;
 using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics;
@@ -25,6 +26,9 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExce
                 Status = StatusCodes.Status400BadRequest,
                 Title = "The request is invalid.",
             },
+            BadHttpRequestException b => Problem(b.StatusCode, "The request is malformed.", b.InnerException?.Message ?? b.Message),
+            NotAuthenticatedException => Problem(StatusCodes.Status401Unauthorized, "Authentication required.", exception.Message),
+            ForbiddenException => Problem(StatusCodes.Status403Forbidden, "Not allowed.", exception.Message),
             KeyNotFoundException => Problem(StatusCodes.Status404NotFound, "Not found.", exception.Message),
             UnknownPluginException => Problem(StatusCodes.Status400BadRequest, "Unknown plugin.", exception.Message),
             ModelConfigException m => Problem(StatusCodes.Status400BadRequest, $"Invalid model config '{m.Key}'.", exception.Message),

@@ -1,3 +1,5 @@
+using CaptionBoundaries.Host.Server.Security;
+
 namespace CaptionBoundaries.Host.Api;
 
 public static class ApiRoutes
@@ -5,7 +7,9 @@ public static class ApiRoutes
     /// <summary>Every feature's endpoints under /api, each group in its own file.</summary>
     public static IEndpointRouteBuilder MapCaptionBoundariesApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api");
+        // Every API call needs an account (token or console cookie) and counts against its rate limit; the
+        // handlers then check the role and ownership. Only the health check is open (load balancers probe it).
+        var api = app.MapGroup("/api").RequireAuthorization().RequireRateLimiting(SecuritySetup.RateLimitPolicy);
         api.MapHealthEndpoints();
         api.MapArchitectureEndpoints();
         api.MapModelEndpoints();
@@ -15,6 +19,7 @@ public static class ApiRoutes
         api.MapSlotEndpoints();
         api.MapDatasetVersionEndpoints();
         api.MapConfigurationEndpoints();
+        api.MapUserEndpoints();
         return app;
     }
 }

@@ -11,6 +11,6 @@ public static class HealthEndpoints
         {
             var report = await mediator.Send(new GetHealthQuery(), ct);
             return report.Status == "Healthy" ? Results.Ok(report) : Results.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable);
-        }).WithTags("Health").WithSummary("Database, plugins, slots and the active version of every served model.");
+        }).AllowAnonymous().WithTags("Health").WithSummary("Database, plugins, slots and the active version of every served model.");
     }
 }

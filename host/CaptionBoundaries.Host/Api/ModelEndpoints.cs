@@ -35,8 +35,8 @@ public static class ModelEndpoints
         models.MapPost("/{model}/versions", async (string model, RegisterVersionRequest body, HttpContext http, IMediator m, CancellationToken ct) =>
         {
             var version = body.ExperimentId is { } experiment
-                ? await m.Send(new RegisterFromExperimentCommand(model, experiment, body.Kind ?? "best") { Actor = RequestActor.Of(http) }, ct)
-                : await m.Send(new RegisterModelVersionCommand(model, body.CheckpointPath ?? "") { Actor = RequestActor.Of(http) }, ct);
+                ? await m.Send(new RegisterFromExperimentCommand(model, experiment, body.Kind ?? "best"), ct)
+                : await m.Send(new RegisterModelVersionCommand(model, body.CheckpointPath ?? ""), ct);
             return Results.Created($"/api/models/{model}", version);
         }).WithSummary("Register a checkpoint file, or an experiment's best checkpoint, as the model's next version (copied into the registry store, SHA-256 recorded).");
 
@@ -44,23 +44,23 @@ public static class ModelEndpoints
             .WithSummary("Registry records: versions (source, hash, inference config, archived) and the change history (who, what, when, why).");
 
         models.MapPost("/{model}/switch", async (string model, SwitchRequest body, HttpContext http, IMediator m, CancellationToken ct) =>
-            SwitchOutcome(await m.Send(new SwitchModelVersionCommand(model, body.Version, body.Reason ?? "") { Actor = RequestActor.Of(http) }, ct)))
+            SwitchOutcome(await m.Send(new SwitchModelVersionCommand(model, body.Version, body.Reason ?? ""), ct)))
             .WithSummary("Serve another version, live. An incompatible version is refused (409) and the old one keeps serving.");
 
         models.MapPost("/{model}/rollback", async (string model, RollbackRequest? body, HttpContext http, IMediator m, CancellationToken ct) =>
-            SwitchOutcome(await m.Send(new RollbackModelCommand(model, body?.Reason ?? "") { Actor = RequestActor.Of(http) }, ct)))
+            SwitchOutcome(await m.Send(new RollbackModelCommand(model, body?.Reason ?? ""), ct)))
             .WithSummary("Serve the previously active version again.");
 
         models.MapPut("/{model}/aliases/{alias}", async (string model, string alias, AliasRequest body, HttpContext http, IMediator m, CancellationToken ct) =>
-            SwitchOutcome(await m.Send(new SetModelAliasCommand(model, alias, body.Version, body.Reason ?? "", body.Move ?? false) { Actor = RequestActor.Of(http) }, ct)))
+            SwitchOutcome(await m.Send(new SetModelAliasCommand(model, alias, body.Version, body.Reason ?? "", body.Move ?? false), ct)))
             .WithSummary("Point an alias (production, staging, any name) at a version; an alias on another version needs \"move\": true. Moving production switches what is served.");
 
         models.MapPost("/{model}/promote", async (string model, PromoteRequest? body, HttpContext http, IMediator m, CancellationToken ct) =>
-            SwitchOutcome(await m.Send(new PromoteModelCommand(model, body?.From ?? "staging", body?.To ?? "production", body?.Reason ?? "") { Actor = RequestActor.Of(http) }, ct)))
+            SwitchOutcome(await m.Send(new PromoteModelCommand(model, body?.From ?? "staging", body?.To ?? "production", body?.Reason ?? ""), ct)))
             .WithSummary("Promote what staging points at to production (validated switch).");
 
         models.MapPost("/{model}/versions/{version:int}/archive", async (string model, int version, ArchiveRequest? body, HttpContext http, IMediator m, CancellationToken ct) =>
-            SwitchOutcome(await m.Send(new ArchiveModelVersionCommand(model, version, body?.Reason ?? "") { Actor = RequestActor.Of(http) }, ct)))
+            SwitchOutcome(await m.Send(new ArchiveModelVersionCommand(model, version, body?.Reason ?? ""), ct)))
             .WithSummary("Archive a version that is neither served nor aliased; it can no longer be served.");
 
         models.MapPost("/{model}/predict", async (string model, PredictRequest body, IMediator m, CancellationToken ct) =>

@@ -28,7 +28,7 @@ public static class SweepEndpoints
 
         sweeps.MapPost("/{id:guid}/best/register", async (Guid id, RegisterBestRequest body, HttpContext http, IMediator m, CancellationToken ct) =>
         {
-            var version = await m.Send(new RegisterBestTrialCommand(id, body.Model ?? "") { Actor = RequestActor.Of(http) }, ct);
+            var version = await m.Send(new RegisterBestTrialCommand(id, body.Model ?? ""), ct);
             return Results.Created($"/api/models/{body.Model}", version);
         }).WithSummary("Register the best trial's best checkpoint as the next version of a served model.");
 

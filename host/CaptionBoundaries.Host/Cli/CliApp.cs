@@ -20,6 +20,7 @@ public static class CliApp
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(ConfigCommands.Create());
+        foreach (var command in AccountCommands.Create()) root.Subcommands.Add(command);
         return root;
     }
 }

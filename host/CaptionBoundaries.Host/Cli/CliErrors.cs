@@ -34,6 +34,11 @@ public static class CliErrors
             foreach (var error in e.Errors) Error(error.ToString());
             return BadInput;
         }
+        catch (Exception e) when (e is Application.Security.ForbiddenException or Application.Security.NotAuthenticatedException)
+        {
+            Error(e.Message);
+            return BadInput;
+        }
         catch (Exception e) when (e is UnknownPluginException or ModelConfigException or InputShapeException or CorruptCheckpointException
                                       or CorruptBlobException or DatasetFormatException
                                       or FileNotFoundException or DirectoryNotFoundException or KeyNotFoundException

@@ -35,5 +35,11 @@ public static class GlobalOptions
         Recursive = true,
     };
 
-    public static IEnumerable<Option> All => [DataDir, Plugins, DbProvider, DbConnection, EnvironmentName];
+    public static readonly Option<string?> Token = new("--token")
+    {
+        Description = "API token for commands that talk to a server (--server); default: the CAPTIONBOUNDARIES_TOKEN environment variable",
+        Recursive = true,
+    };
+
+    public static IEnumerable<Option> All => [DataDir, Plugins, DbProvider, DbConnection, EnvironmentName, Token];
 }

@@ -14,18 +14,22 @@ public sealed class ServerApiClient : IDisposable
     private readonly string _server;
 
     // Benchmarks run inside the request; the default 100 s would cut off a large test set.
-    public ServerApiClient(string server)
+    public ServerApiClient(string server, string? token = null)
         : this(new HttpClient { BaseAddress = new Uri(server.TrimEnd('/') + "/"), Timeout = TimeSpan.FromHours(1) }, server)
     {
+        // The server knows who asks from a personal API token (`caption-boundaries tokens create`).
+        token ??= Environment.GetEnvironmentVariable(TokenVariable);
+        if (!string.IsNullOrWhiteSpace(token))
+            _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Trim());
     }
+
+    public const string TokenVariable = "CAPTIONBOUNDARIES_TOKEN";
 
     /// <summary>Over a given client (tests pass one bound to an in-memory server).</summary>
     public ServerApiClient(HttpClient http, string server)
     {
         _http = http;
         _server = server;
-        // The registry records who made each change; until accounts exist that is the local user name.
-        if (!_http.DefaultRequestHeaders.Contains("X-User")) _http.DefaultRequestHeaders.Add("X-User", Environment.UserName);
     }
 
     public const string DefaultServer = "http://127.0.0.1:5080";

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using CaptionBoundaries.Application;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Host.Api;
+using CaptionBoundaries.Host.Server.Security;
 using CaptionBoundaries.Ui;
 using Orleans.Configuration;
 
@@ -17,6 +18,7 @@ public static class ServerComposition
     public static void AddServerServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddCaptionBoundaries(configuration);
+        services.AddServerSecurity(configuration);
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddOpenApi();
@@ -64,11 +66,13 @@ public static class ServerComposition
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();
+        app.UseServerSecurity();
         app.UseAntiforgery();
         app.UseEndpoints(endpoints =>
         {
             endpoints.MapOpenApi();
             endpoints.MapCaptionBoundariesApi();
+            endpoints.MapAccountEndpoints();
             // The console: framework and library assets (blazor.web.js, Radzen's css/js) from the static web
             // assets manifest, then the interactive server-rendered pages.
             endpoints.MapStaticAssets();

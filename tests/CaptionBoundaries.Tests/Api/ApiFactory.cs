@@ -60,8 +60,33 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         // As in `serve`: the schema exists before the silo starts.
         TrackingDatabase.MigrateAsync(host.Services).GetAwaiter().GetResult();
         host.Start();
+        // Every client of the factory acts as this admin unless a test asks for another account (or none).
+        AdminToken = Accounts.CreateFirstAdminAsync(host.Services, AdminName).GetAwaiter().GetResult();
         return host;
     }
+
+    public const string AdminName = "test-admin";
+
+    /// <summary>The API token of <see cref="AdminName"/>, which <see cref="ConfigureClient"/> puts on every client.</summary>
+    public string AdminToken { get; private set; } = "";
+
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminToken);
+    }
+
+    /// <summary>A client sending this token, or no credentials at all when null.</summary>
+    public HttpClient CreateClient(string? token)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = token is null ? null : new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>A new account with a role, and an API token for it.</summary>
+    public Task<string> CreateUserTokenAsync(string userName, string role, int daysValid = 30) =>
+        Accounts.CreateUserAsync(Services, userName, role, daysValid);
 
     public override async ValueTask DisposeAsync()
     {

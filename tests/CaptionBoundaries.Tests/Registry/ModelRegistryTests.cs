@@ -25,11 +25,11 @@ public sealed class ModelRegistryTests : IAsyncLifetime
     {
         _factory = new ApiFactory();
         _factory.Settings["Registry:Webhooks:0"] = _webhook.Url;
-        _client = _factory.CreateClient();
-        _client.DefaultRequestHeaders.Add("X-User", "alice");
+        _factory.CreateClient().Dispose();
+        // The change history names the account behind the token: alice, an admin.
+        _client = _factory.CreateClient(await _factory.CreateUserTokenAsync("alice", "admin"));
         _dataset = Path.Combine(_factory.DataFolder, "datasets", "registry");
         SyntheticDatasetGenerator.Generate(new SyntheticDatasetOptions { OutputFolder = _dataset, SamplesPerClass = 4, Seed = 5, Width = 64, Height = 48 });
-        await Task.CompletedTask;
     }
 
     public async Task DisposeAsync()
@@ -40,8 +40,7 @@ public sealed class ModelRegistryTests : IAsyncLifetime
 
     private async Task<TrainModelResult> Train(int seed)
     {
-        await using var scope = _factory.Services.CreateAsyncScope();
-        var result = await scope.ServiceProvider.GetRequiredService<IMediator>().Send(
+        var result = await Accounts.SendAsLocalOperator(_factory.Services,
             TrainedRunFixture.TinyRun(_dataset, $"registry-{seed}", 1, seed) with { ImageHeight = 32, ImageWidth = 32, BatchSize = 8 });
         Assert.Equal("Completed", result.Status);
         return result;

@@ -26,6 +26,10 @@ public sealed class UiTestContext : BunitContext
         JSInterop.Setup<Radzen.Blazor.Rendering.Rect>("Radzen.createChart", _ => true)
             .SetResult(new Radzen.Blazor.Rendering.Rect { Width = 600, Height = 260 });
         Services.AddSingleton<ISender>(Sender);
+        // The console sends each request as the signed-in account; here an admin.
+        AddAuthorization().SetAuthorized("ui-tester").SetRoles(CaptionBoundaries.Application.Security.Roles.Admin);
+        Services.AddSingleton(new CaptionBoundaries.Application.Security.DefaultActor(CaptionBoundaries.Application.Security.Actor.Anonymous));
+        Services.AddScoped<CaptionBoundaries.Application.Security.ActorContext>();
         Services.AddCaptionBoundariesUi(new ConfigurationBuilder().Build());
         Services.AddSingleton<IValidator<StartExperimentCommand>, StartExperimentValidator>();
         Services.AddSingleton<IValidator<RunBenchmarkCommand>, RunBenchmarkValidator>();

@@ -11,7 +11,7 @@ public static class UiServiceRegistration
     public static IServiceCollection AddCaptionBoundariesUi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(configuration.GetSection(UiOptions.Section).Get<UiOptions>() ?? new UiOptions());
-        services.AddSingleton<UiSender>();
+        services.AddScoped<UiSender>();
         services.AddSingleton<LiveUpdates>();
         services.AddRadzenComponents();
         return services;

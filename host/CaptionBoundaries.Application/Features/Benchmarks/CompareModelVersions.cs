@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Security;
 using System.Globalization;
 using CaptionBoundaries.Application.Features.Models;
 using CaptionBoundaries.Application.Tracking;
@@ -13,6 +14,7 @@ namespace CaptionBoundaries.Application.Features.Benchmarks;
 /// training) and how it did in its latest benchmark. Rows whose values differ are flagged, and numeric rows carry
 /// each version's difference from the first version given.
 /// </summary>
+[RequiresRole(Roles.Viewer)]
 public sealed record CompareModelVersionsQuery(string Model, IReadOnlyList<int> Versions) : IQuery<ModelVersionComparison>;
 
 /// <summary>A compared version and the benchmark run its measurements come from (null when never benchmarked).</summary>

@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Application.Features.Models;
 using CaptionBoundaries.Application.Tracking;
 using FluentValidation;
@@ -9,6 +10,7 @@ namespace CaptionBoundaries.Application.Features.Benchmarks;
 /// One metric across a model's versions, in version order: how it moved from one release to the next. Benchmark
 /// metrics come from each version's latest benchmark; val_macro_f1 from training.
 /// </summary>
+[RequiresRole(Roles.Viewer)]
 public sealed record GetMetricHistoryQuery(string Model, string Metric) : IQuery<MetricHistory>;
 
 /// <summary>A version's value; null when it has none (never benchmarked, or no validation F1 recorded).</summary>

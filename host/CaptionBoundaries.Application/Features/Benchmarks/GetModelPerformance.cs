@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Application.Features.Models;
 using CaptionBoundaries.Application.Tracking;
 using FluentValidation;
@@ -7,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CaptionBoundaries.Application.Features.Benchmarks;
 
 /// <summary>The performance table of a served model: every benchmark run (newest first) with its per-version results.</summary>
+[RequiresRole(Roles.Viewer)]
 public sealed record GetModelPerformanceQuery(string Model) : IQuery<IReadOnlyList<BenchmarkRunView>>;
 
 public sealed class GetModelPerformanceValidator : AbstractValidator<GetModelPerformanceQuery>

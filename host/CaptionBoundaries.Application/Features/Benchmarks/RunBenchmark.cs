@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Security;
 using System.Text.Json;
 using CaptionBoundaries.Application.Benchmarks;
 using CaptionBoundaries.Application.Checkpoints;
@@ -17,6 +18,7 @@ namespace CaptionBoundaries.Application.Features.Benchmarks;
 /// Runs a fixed test set (a dataset folder's split) against versions of a served model (none given: all of them)
 /// and records latency, throughput and classification metrics per version as one benchmark run.
 /// </summary>
+[RequiresRole(Roles.Researcher)]
 public sealed record RunBenchmarkCommand(
     string Model,
     string DatasetFolder,

@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Application.Plugins;
 using CaptionBoundaries.Application.Tracking;
 using CaptionBoundaries.Grains;
@@ -6,6 +7,7 @@ using Mediator;
 namespace CaptionBoundaries.Application.Features.Cluster;
 
 /// <summary>Liveness plus what is being served: database reachable, plugins loaded, slots, active model versions.</summary>
+[RequiresRole(Roles.Anyone)]
 public sealed record GetHealthQuery : IQuery<HealthReport>;
 
 public sealed record ServedModelHealth(string Model, int? ActiveVersion, string? ArchitectureName, string? Sha256);

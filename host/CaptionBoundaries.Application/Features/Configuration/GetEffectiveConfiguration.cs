@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Application.Configuration;
 using Mediator;
 using Microsoft.Extensions.Configuration;
@@ -5,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 namespace CaptionBoundaries.Application.Features.Configuration;
 
 /// <summary>The settings this process runs with (secrets masked), for the console, `config show` and GET /api/configuration.</summary>
+[RequiresRole(Roles.Admin)]
 public sealed record GetEffectiveConfigurationQuery : IQuery<EffectiveConfigurationReport>;
 
 public sealed record EffectiveConfigurationReport(string Environment, IReadOnlyList<EffectiveSetting> Settings);

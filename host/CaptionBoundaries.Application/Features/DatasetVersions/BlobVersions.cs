@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Application.DatasetVersions;
 using CaptionBoundaries.Application.Tracking;
 using FluentValidation;
@@ -7,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CaptionBoundaries.Application.Features.DatasetVersions;
 
 /// <summary>The dataset versions that reference a blob (by full hash or an unambiguous prefix of at least 8 characters).</summary>
+[RequiresRole(Roles.Viewer)]
 public sealed record BlobVersionsQuery(string Sha) : IQuery<BlobUsage>;
 
 public sealed record BlobUsage(string Sha, bool Stored, IReadOnlyList<BlobVersionRef> Versions);

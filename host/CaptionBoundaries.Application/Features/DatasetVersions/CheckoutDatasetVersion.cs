@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Application.DatasetVersions;
 using CaptionBoundaries.Application.Tracking;
 using FluentValidation;
@@ -9,6 +10,7 @@ namespace CaptionBoundaries.Application.Features.DatasetVersions;
 /// Writes a version out as a standard dataset folder (manifest.json + images) that training can use, verifying
 /// every blob; the folder's dataset identity equals the version's content identity.
 /// </summary>
+[RequiresRole(Roles.Researcher)]
 public sealed record CheckoutDatasetVersionCommand(string Name, int Version, string OutputFolder) : ICommand<CheckedOutDatasetVersion>
 {
     public IProgress<DatasetHashingProgress>? Progress { get; init; }

@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Application.DatasetVersions;
 using CaptionBoundaries.Application.Tracking;
 using FluentValidation;
@@ -10,6 +11,7 @@ namespace CaptionBoundaries.Application.Features.DatasetVersions;
 /// Deletes blobs no dataset version references, except those younger than the grace period
 /// (<see cref="DatasetVersionOptions.GarbageGracePeriod"/>), which a version being created may still need.
 /// </summary>
+[RequiresRole(Roles.Admin)]
 public sealed record CollectGarbageCommand(bool DryRun = false) : ICommand<GarbageCollection>;
 
 /// <param name="Deleted">Blobs deleted (or, on a dry run, that would be).</param>

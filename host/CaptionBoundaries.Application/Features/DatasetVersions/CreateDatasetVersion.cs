@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Security;
 using System.Text.Json;
 using CaptionBoundaries.Application.Datasets;
 using CaptionBoundaries.Application.DatasetVersions;
@@ -12,6 +13,7 @@ namespace CaptionBoundaries.Application.Features.DatasetVersions;
 /// Records the content of a dataset folder as the next version of a named dataset, storing only blobs the
 /// store does not have. Content identical to the latest version gives that version back instead of a new one.
 /// </summary>
+[RequiresRole(Roles.Researcher)]
 public sealed record CreateDatasetVersionCommand(string Name, string Folder, string? Message = null) : ICommand<CreatedDatasetVersion>
 {
     public IProgress<DatasetHashingProgress>? Progress { get; init; }

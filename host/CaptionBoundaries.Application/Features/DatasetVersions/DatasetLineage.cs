@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Application.Datasets;
 using CaptionBoundaries.Application.DatasetVersions;
 using CaptionBoundaries.Application.Tracking;
@@ -11,6 +12,7 @@ namespace CaptionBoundaries.Application.Features.DatasetVersions;
 /// What a version is made of and what was made from it: its blobs (with the samples and fields using each)
 /// and the experiments trained on its content (matched by dataset identity, so a run on any checkout counts).
 /// </summary>
+[RequiresRole(Roles.Viewer)]
 public sealed record DatasetLineageQuery(string Name, int Version) : IQuery<DatasetLineage>;
 
 public sealed record DatasetLineage(

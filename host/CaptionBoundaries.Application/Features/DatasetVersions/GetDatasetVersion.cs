@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Application.DatasetVersions;
 using CaptionBoundaries.Application.Tracking;
 using FluentValidation;
@@ -6,6 +7,7 @@ using Mediator;
 namespace CaptionBoundaries.Application.Features.DatasetVersions;
 
 /// <summary>One version, by id or by dataset name and number, with the metadata from its (verified) manifest blob.</summary>
+[RequiresRole(Roles.Viewer)]
 public sealed record GetDatasetVersionQuery(string? Name = null, int? Version = null, Guid? Id = null) : IQuery<DatasetVersionDetails>;
 
 public sealed record DatasetVersionDetails(

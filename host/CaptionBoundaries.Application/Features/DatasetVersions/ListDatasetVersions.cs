@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Application.Tracking;
 using FluentValidation;
 using Mediator;
@@ -6,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CaptionBoundaries.Application.Features.DatasetVersions;
 
 /// <summary>Versions of one dataset (newest first), or of every dataset when no name is given.</summary>
+[RequiresRole(Roles.Viewer)]
 public sealed record ListDatasetVersionsQuery(string? Name = null) : IQuery<IReadOnlyList<DatasetVersionSummary>>;
 
 public sealed class ListDatasetVersionsValidator : AbstractValidator<ListDatasetVersionsQuery>

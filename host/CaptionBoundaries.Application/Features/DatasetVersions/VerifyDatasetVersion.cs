@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Application.DatasetVersions;
 using CaptionBoundaries.Application.Tracking;
 using FluentValidation;
@@ -9,6 +10,7 @@ namespace CaptionBoundaries.Application.Features.DatasetVersions;
 /// Re-hashes every blob a version needs and reports all that are missing or altered (a checkout stops at the
 /// first). A version whose manifests are themselves damaged cannot be read, which is reported as one problem.
 /// </summary>
+[RequiresRole(Roles.Viewer)]
 public sealed record VerifyDatasetVersionQuery(string Name, int Version) : IQuery<DatasetVersionVerification>;
 
 public sealed record DatasetVersionVerification(DatasetVersionSummary Version, int BlobsChecked, IReadOnlyList<BlobProblem> Problems)

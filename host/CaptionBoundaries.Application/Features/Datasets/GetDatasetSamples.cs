@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Application.Datasets;
 using CaptionBoundaries.Application.Infrastructure;
 using FluentValidation;
@@ -6,6 +7,7 @@ using Mediator;
 namespace CaptionBoundaries.Application.Features.Datasets;
 
 /// <summary>A page of a dataset's samples with their image bytes, optionally of one label, for browsing.</summary>
+[RequiresRole(Roles.Viewer)]
 public sealed record GetDatasetSamplesQuery(string Folder, string? Label = null, int Skip = 0, int Take = 12) : IQuery<DatasetSamplePage>;
 
 public sealed record DatasetSamplePage(int Total, IReadOnlyList<DatasetSampleImages> Samples);

@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Application.Datasets;
 using CaptionBoundaries.Application.Infrastructure;
 using CaptionBoundaries.Contracts;
@@ -6,6 +7,7 @@ using Mediator;
 namespace CaptionBoundaries.Application.Features.Datasets;
 
 /// <summary>The dataset folders under {DataFolder}/datasets with their class distribution; a broken manifest is listed with its error.</summary>
+[RequiresRole(Roles.Viewer)]
 public sealed record ListDatasetsQuery : IQuery<IReadOnlyList<DatasetSummary>>;
 
 /// <summary><see cref="TrainCounts"/> and <see cref="ValidationCounts"/> are indexed like <see cref="TaskSpec.Classes"/>.</summary>

@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Application.Datasets;
 using FluentValidation;
 using Mediator;
@@ -5,6 +6,7 @@ using Mediator;
 namespace CaptionBoundaries.Application.Features.Datasets;
 
 /// <summary>Generates a deterministic synthetic dataset into a folder.</summary>
+[RequiresRole(Roles.Researcher)]
 public sealed record SynthesizeDatasetCommand(
     string OutputFolder,
     int SamplesPerClass = 40,

@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Security;
 using System.Text.Json;
 using CaptionBoundaries.Application.Tracking;
 using FluentValidation;
@@ -10,6 +11,7 @@ namespace CaptionBoundaries.Application.Features.Experiments;
 /// Experiments side by side: one row per setting or metric, one column per experiment, with the rows whose
 /// values differ marked, so what changed between runs is visible at a glance.
 /// </summary>
+[RequiresRole(Roles.Viewer)]
 public sealed record CompareExperimentsQuery(IReadOnlyList<string> Ids) : IQuery<ExperimentComparison>;
 
 public sealed record ComparedExperiment(Guid Id, string Name, IReadOnlyList<EpochCurvePoint> Curve);
@@ -29,13 +31,13 @@ public sealed class CompareExperimentsValidator : AbstractValidator<CompareExper
     }
 }
 
-public sealed class CompareExperimentsHandler(TrackingDbContext db) : IQueryHandler<CompareExperimentsQuery, ExperimentComparison>
+public sealed class CompareExperimentsHandler(TrackingDbContext db, Security.ActorContext actors) : IQueryHandler<CompareExperimentsQuery, ExperimentComparison>
 {
     public async ValueTask<ExperimentComparison> Handle(CompareExperimentsQuery query, CancellationToken cancellationToken)
     {
         var experiments = new List<Experiment>();
         foreach (var id in query.Ids)
-            experiments.Add(await ExperimentLookup.FindAsync(db, id, cancellationToken));
+            experiments.Add(await ExperimentLookup.FindAsync(db, id, actors.Current, cancellationToken));
 
         var columns = experiments.Select(Describe).ToList();
         var keys = columns.SelectMany(c => c.Keys).Distinct().ToList();

@@ -1,16 +1,21 @@
+using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Application.Features.Training;
 using FluentValidation;
 using FluentValidation.Results;
 using Mediator;
+using CaptionBoundaries.Application.Security;
 
 namespace CaptionBoundaries.Application.Features.Experiments;
 
 /// <summary>Queues an experiment with the scheduler; it runs when a worker slot is free.</summary>
+[RequiresRole(Roles.Researcher)]
 public sealed record StartExperimentCommand(ExperimentSpec Spec) : ICommand<ExperimentInfo>;
 
+[RequiresRole(Roles.Researcher)]
 public sealed record CancelExperimentCommand(Guid ExperimentId) : ICommand<ExperimentInfo>;
 
+[RequiresRole(Roles.Viewer)]
 public sealed record GetExperimentQuery(Guid ExperimentId) : IQuery<ExperimentInfo>;
 
 /// <summary>The same rules as an in-process training run, so the API and the CLI refuse the same input.</summary>
@@ -27,7 +32,7 @@ public sealed class StartExperimentValidator : AbstractValidator<StartExperiment
         Task.FromResult(Validate(context));
 }
 
-public sealed class ExperimentLifecycleHandlers(IGrainFactory grains, Plugins.PluginRegistry plugins) :
+public sealed class ExperimentLifecycleHandlers(IGrainFactory grains, Plugins.PluginRegistry plugins, Tracking.TrackingDbContext db, ActorContext actors) :
     ICommandHandler<StartExperimentCommand, ExperimentInfo>,
     ICommandHandler<CancelExperimentCommand, ExperimentInfo>,
     IQueryHandler<GetExperimentQuery, ExperimentInfo>
@@ -39,11 +44,14 @@ public sealed class ExperimentLifecycleHandlers(IGrainFactory grains, Plugins.Pl
         architecture.DefaultConfig.MergeOverrides(command.Spec.ModelConfig, command.Spec.Architecture);
         plugins.GetAugmentation(command.Spec.Augmentation);
         plugins.GetEmbedder(command.Spec.Embedder);
-        return await grains.GetGrain<IExperimentGrain>(Guid.NewGuid()).Submit(command.Spec);
+        return await grains.GetGrain<IExperimentGrain>(Guid.NewGuid()).Submit(command.Spec with { Owner = actors.Current.Name });
     }
 
-    public async ValueTask<ExperimentInfo> Handle(CancelExperimentCommand command, CancellationToken ct) =>
-        await grains.GetGrain<IExperimentGrain>(command.ExperimentId).Cancel();
+    public async ValueTask<ExperimentInfo> Handle(CancelExperimentCommand command, CancellationToken ct)
+    {
+        await ExperimentAccess.EnsureMayChange(db, actors.Current, command.ExperimentId, "cancel", ct);
+        return await grains.GetGrain<IExperimentGrain>(command.ExperimentId).Cancel();
+    }
 
     public async ValueTask<ExperimentInfo> Handle(GetExperimentQuery query, CancellationToken ct) =>
         await grains.GetGrain<IExperimentGrain>(query.ExperimentId).GetInfo();

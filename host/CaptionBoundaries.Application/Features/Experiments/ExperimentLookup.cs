@@ -6,11 +6,12 @@ namespace CaptionBoundaries.Application.Features.Experiments;
 /// <summary>Finds an experiment by full id or an unambiguous prefix (as printed by `experiments list`).</summary>
 public static class ExperimentLookup
 {
-    public static async Task<Experiment> FindAsync(TrackingDbContext db, string idOrPrefix, CancellationToken ct)
+    /// <summary>A run the viewer may see; another account's private run is "not found", so its existence is not revealed.</summary>
+    public static async Task<Experiment> FindAsync(TrackingDbContext db, string idOrPrefix, Security.Actor viewer, CancellationToken ct)
     {
         var prefix = idOrPrefix.Replace("-", "").ToLowerInvariant();
         // Guids are compared client-side: providers store them differently (text, uuid, uniqueidentifier).
-        var ids = await db.Experiments.AsNoTracking().Select(e => e.Id).ToListAsync(ct);
+        var ids = await db.Experiments.AsNoTracking().VisibleTo(viewer).Select(e => e.Id).ToListAsync(ct);
         var matches = ids.Where(id => id.ToString("N").StartsWith(prefix, StringComparison.Ordinal)).ToList();
         if (matches.Count == 0) throw new KeyNotFoundException($"No experiment has id '{idOrPrefix}'.");
         if (matches.Count > 1) throw new ArgumentException($"Experiment id prefix '{idOrPrefix}' matches {matches.Count} experiments; give more characters.");

@@ -24,5 +24,7 @@ public static class ExperimentSpecMapping
         Device = device,
         ResumeFrom = spec.ResumeFrom,
         Stages = spec.Stages,
+        Owner = spec.Owner,
+        Private = spec.Private,
     };
 }

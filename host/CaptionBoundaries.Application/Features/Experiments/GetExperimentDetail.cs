@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Security;
 using System.Text.Json;
 using CaptionBoundaries.Application.Tracking;
 using FluentValidation;
@@ -10,6 +11,7 @@ namespace CaptionBoundaries.Application.Features.Experiments;
 /// Everything tracked about one run (settings, every epoch with per-class F1 and confusion matrix, checkpoints),
 /// read from the tracking database so finished runs stay viewable after their grain is gone.
 /// </summary>
+[RequiresRole(Roles.Viewer)]
 public sealed record GetExperimentDetailQuery(string Id) : IQuery<ExperimentDetail>;
 
 public sealed record ExperimentDetail(
@@ -51,11 +53,11 @@ public sealed class GetExperimentDetailValidator : AbstractValidator<GetExperime
         RuleFor(q => q.Id).NotEmpty().MinimumLength(4).WithMessage("Experiment id prefixes need at least 4 characters.").OverridePropertyName("id");
 }
 
-public sealed class GetExperimentDetailHandler(TrackingDbContext db) : IQueryHandler<GetExperimentDetailQuery, ExperimentDetail>
+public sealed class GetExperimentDetailHandler(TrackingDbContext db, Security.ActorContext actors) : IQueryHandler<GetExperimentDetailQuery, ExperimentDetail>
 {
     public async ValueTask<ExperimentDetail> Handle(GetExperimentDetailQuery query, CancellationToken cancellationToken)
     {
-        var e = await ExperimentLookup.FindAsync(db, query.Id, cancellationToken);
+        var e = await ExperimentLookup.FindAsync(db, query.Id, actors.Current, cancellationToken);
         var (stages, stageEpochs) = await Stages(e, cancellationToken);
         var epochs = e.TrainingPlanJson is null ? e.Epochs : stageEpochs;
         return new ExperimentDetail(

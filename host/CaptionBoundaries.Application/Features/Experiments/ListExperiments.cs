@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Application.Tracking;
 using FluentValidation;
 using Mediator;
@@ -6,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CaptionBoundaries.Application.Features.Experiments;
 
 /// <summary>Experiments filtered by architecture, status or dataset, sorted by best validation F1 or recency.</summary>
+[RequiresRole(Roles.Viewer)]
 public sealed record ListExperimentsQuery(
     string? Architecture = null,
     string? Status = null,
@@ -34,11 +36,11 @@ public sealed class ListExperimentsValidator : AbstractValidator<ListExperiments
     }
 }
 
-public sealed class ListExperimentsHandler(TrackingDbContext db) : IQueryHandler<ListExperimentsQuery, IReadOnlyList<ExperimentSummary>>
+public sealed class ListExperimentsHandler(TrackingDbContext db, Security.ActorContext actors) : IQueryHandler<ListExperimentsQuery, IReadOnlyList<ExperimentSummary>>
 {
     public async ValueTask<IReadOnlyList<ExperimentSummary>> Handle(ListExperimentsQuery query, CancellationToken cancellationToken)
     {
-        var experiments = db.Experiments.AsNoTracking();
+        var experiments = db.Experiments.AsNoTracking().VisibleTo(actors.Current);
         // A plan's stages are listed under their experiment (its detail), not beside it.
         if (!query.IncludeStages) experiments = experiments.Where(e => e.ParentExperimentId == null);
         if (query.Architecture is not null) experiments = experiments.Where(e => e.ArchitectureName == query.Architecture);

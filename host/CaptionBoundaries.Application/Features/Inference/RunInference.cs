@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Security;
 using System.Text.Json;
 using CaptionBoundaries.Application.Datasets;
 using CaptionBoundaries.Application.Infrastructure;
@@ -9,6 +10,7 @@ using Mediator;
 namespace CaptionBoundaries.Application.Features.Inference;
 
 /// <summary>Predicts every sample of a dataset folder with a model rebuilt from a checkpoint alone.</summary>
+[RequiresRole(Roles.Researcher)]
 public sealed record RunInferenceCommand(string DataFolder, string CheckpointPath, string? OutputPath = null, string Device = "cpu", int BatchSize = 32)
     : ICommand<InferenceResult>;
 

@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Application.Plugins;
 using Mediator;
 
@@ -8,6 +9,7 @@ namespace CaptionBoundaries.Application.Features.Models;
 /// Counting builds each model once (seconds for the triple backbone on a cold start); pickers that only need names
 /// and default configs pass false and get null counts.
 /// </param>
+[RequiresRole(Roles.Viewer)]
 public sealed record ListModelsQuery(bool WithParameterCounts = true) : IQuery<ModelCatalog>;
 
 public sealed record ArchitectureInfo(

@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Application.Registry;
 using CaptionBoundaries.Application.Tracking;
 using FluentValidation;
@@ -7,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CaptionBoundaries.Application.Features.Models;
 
 /// <summary>The registry's records of a model: its versions (with source, hash, inference config) and every change.</summary>
+[RequiresRole(Roles.Viewer)]
 public sealed record GetModelRegistryQuery(string Model) : IQuery<ModelRegistryRecords>;
 
 public sealed record ModelRegistryRecords(string Model, IReadOnlyList<RegisteredModelVersion> Versions, IReadOnlyList<ModelChange> Changes);

@@ -1,36 +1,41 @@
+using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Grains;
 using FluentValidation;
 using Mediator;
+using Microsoft.EntityFrameworkCore;
 
 namespace CaptionBoundaries.Application.Features.Models;
 
 // Served-model use cases: each request goes to the model's grain, which validates and keeps the state.
 
+[RequiresRole(Roles.Viewer)]
 public sealed record ListServedModelsQuery : IQuery<IReadOnlyList<ModelInfo>>;
 
+[RequiresRole(Roles.Viewer)]
 public sealed record GetServedModelQuery(string Model) : IQuery<ModelInfo>;
 
-/// <summary>Who asks, recorded in the change history ("anonymous" until accounts exist).</summary>
-public abstract record RegistryRequest
-{
-    public string Actor { get; init; } = "anonymous";
-}
-
-public sealed record RegisterModelVersionCommand(string Model, string CheckpointPath) : RegistryRequest, ICommand<ModelVersionInfo>;
+[RequiresRole(Roles.Researcher)]
+public sealed record RegisterModelVersionCommand(string Model, string CheckpointPath) : ICommand<ModelVersionInfo>;
 
 /// <summary>Registers the best (or last) checkpoint of a tracked experiment: one command from run to version.</summary>
-public sealed record RegisterFromExperimentCommand(string Model, string ExperimentId, string Kind = "best") : RegistryRequest, ICommand<ModelVersionInfo>;
+[RequiresRole(Roles.Researcher)]
+public sealed record RegisterFromExperimentCommand(string Model, string ExperimentId, string Kind = "best") : ICommand<ModelVersionInfo>;
 
-public sealed record SwitchModelVersionCommand(string Model, int Version, string Reason = "") : RegistryRequest, ICommand<SwitchResult>;
+[RequiresRole(Roles.Researcher)]
+public sealed record SwitchModelVersionCommand(string Model, int Version, string Reason = "") : ICommand<SwitchResult>;
 
-public sealed record RollbackModelCommand(string Model, string Reason = "") : RegistryRequest, ICommand<SwitchResult>;
+[RequiresRole(Roles.Researcher)]
+public sealed record RollbackModelCommand(string Model, string Reason = "") : ICommand<SwitchResult>;
 
 /// <summary>Points an alias at a version; an alias already on another version is refused unless <paramref name="Move"/>.</summary>
-public sealed record SetModelAliasCommand(string Model, string Alias, int Version, string Reason = "", bool Move = true) : RegistryRequest, ICommand<SwitchResult>;
+[RequiresRole(Roles.Researcher)]
+public sealed record SetModelAliasCommand(string Model, string Alias, int Version, string Reason = "", bool Move = true) : ICommand<SwitchResult>;
 
-public sealed record PromoteModelCommand(string Model, string From = "staging", string To = "production", string Reason = "") : RegistryRequest, ICommand<SwitchResult>;
+[RequiresRole(Roles.Researcher)]
+public sealed record PromoteModelCommand(string Model, string From = "staging", string To = "production", string Reason = "") : ICommand<SwitchResult>;
 
-public sealed record ArchiveModelVersionCommand(string Model, int Version, string Reason = "") : RegistryRequest, ICommand<SwitchResult>;
+[RequiresRole(Roles.Researcher)]
+public sealed record ArchiveModelVersionCommand(string Model, int Version, string Reason = "") : ICommand<SwitchResult>;
 
 /// <summary>Model names are URL path segments and grain keys: keep them simple.</summary>
 public static class ModelNameRules
@@ -116,7 +121,7 @@ public sealed class ArchiveModelVersionValidator : AbstractValidator<ArchiveMode
     }
 }
 
-public sealed class ServedModelHandlers(IGrainFactory grains, Tracking.TrackingDbContext db) :
+public sealed class ServedModelHandlers(IGrainFactory grains, Tracking.TrackingDbContext db, ActorContext actors) :
     IQueryHandler<ListServedModelsQuery, IReadOnlyList<ModelInfo>>,
     IQueryHandler<GetServedModelQuery, ModelInfo>,
     ICommandHandler<RegisterModelVersionCommand, ModelVersionInfo>,
@@ -143,42 +148,70 @@ public sealed class ServedModelHandlers(IGrainFactory grains, Tracking.TrackingD
 
     public async ValueTask<ModelVersionInfo> Handle(RegisterModelVersionCommand command, CancellationToken ct)
     {
-        var version = await grains.GetGrain<IModelGrain>(command.Model).RegisterVersion(Path.GetFullPath(command.CheckpointPath), "upload", command.Actor);
+        await EnsureMayRegister(command.Model, ct);
+        var version = await grains.GetGrain<IModelGrain>(command.Model).RegisterVersion(Path.GetFullPath(command.CheckpointPath), "upload", Actor);
         await grains.GetGrain<IModelCatalogGrain>(0).Add(command.Model);
         return version;
     }
 
     public async ValueTask<ModelVersionInfo> Handle(RegisterFromExperimentCommand command, CancellationToken ct)
     {
-        var experiment = await Experiments.ExperimentLookup.FindAsync(db, command.ExperimentId, ct);
+        await EnsureMayRegister(command.Model, ct);
+        var experiment = await Experiments.ExperimentLookup.FindAsync(db, command.ExperimentId, actors.Current, ct);
         var checkpoint = experiment.Checkpoints.FirstOrDefault(c => c.Kind == command.Kind)
             ?? throw new KeyNotFoundException($"Experiment {experiment.Id:N} ({experiment.Name}, {experiment.Status}) has no '{command.Kind}' checkpoint.");
         if (!File.Exists(checkpoint.Path))
             throw new FileNotFoundException($"The '{command.Kind}' checkpoint of experiment {experiment.Id:N} is gone: '{checkpoint.Path}'.", checkpoint.Path);
-        var version = await grains.GetGrain<IModelGrain>(command.Model).RegisterVersion(checkpoint.Path, "experiment", command.Actor);
+        var version = await grains.GetGrain<IModelGrain>(command.Model).RegisterVersion(checkpoint.Path, "experiment", Actor);
         await grains.GetGrain<IModelCatalogGrain>(0).Add(command.Model);
         return version;
     }
 
     public async ValueTask<SwitchResult> Handle(PromoteModelCommand command, CancellationToken ct) =>
-        await (await Existing(command.Model)).Promote(command.From, command.To, command.Reason, command.Actor);
+        await (await Existing(command.Model, governed: command.To == ProductionAlias, ct)).Promote(command.From, command.To, command.Reason, Actor);
 
     public async ValueTask<SwitchResult> Handle(ArchiveModelVersionCommand command, CancellationToken ct) =>
-        await (await Existing(command.Model)).Archive(command.Version, command.Reason, command.Actor);
+        await (await Existing(command.Model, governed: true, ct)).Archive(command.Version, command.Reason, Actor);
 
     public async ValueTask<SwitchResult> Handle(SwitchModelVersionCommand command, CancellationToken ct) =>
-        await (await Existing(command.Model)).Switch(command.Version, command.Reason, command.Actor);
+        await (await Existing(command.Model, governed: true, ct)).Switch(command.Version, command.Reason, Actor);
 
     public async ValueTask<SwitchResult> Handle(RollbackModelCommand command, CancellationToken ct) =>
-        await (await Existing(command.Model)).Rollback(command.Reason, command.Actor);
+        await (await Existing(command.Model, governed: true, ct)).Rollback(command.Reason, Actor);
 
     public async ValueTask<SwitchResult> Handle(SetModelAliasCommand command, CancellationToken ct) =>
-        await (await Existing(command.Model)).AssignAlias(command.Alias, command.Version, command.Reason, command.Actor, command.Move);
+        await (await Existing(command.Model, governed: command.Alias == ProductionAlias, ct))
+            .AssignAlias(command.Alias, command.Version, command.Reason, Actor, command.Move);
 
-    private async Task<IModelGrain> Existing(string model)
+    private const string ProductionAlias = "production";
+
+    private string Actor => actors.Current.Name;
+
+    /// <summary>A model's owners: whoever registered its first version. Admins may act on every model.</summary>
+    private async Task<string?> OwnerOf(string model, CancellationToken ct) =>
+        await db.ModelVersions.Where(v => v.ModelName == model).OrderBy(v => v.Version).Select(v => v.CreatedBy).FirstOrDefaultAsync(ct);
+
+    /// <summary>What is served in production (the active version, the production alias, archiving) is changed by admins or the model's owner.</summary>
+    private async Task EnsureGoverns(string model, CancellationToken ct)
+    {
+        var actor = actors.Current;
+        if (actor.IsAdmin) return;
+        var owner = await OwnerOf(model, ct);
+        if (owner != actor.Name)
+            throw new ForbiddenException($"Only an admin or the owner of model '{model}' ({owner}) may change what it serves; {actor.Name} may not.");
+    }
+
+    /// <summary>A new model belongs to whoever registers it first; later versions come from its owner or an admin.</summary>
+    private async Task EnsureMayRegister(string model, CancellationToken ct)
+    {
+        if (await OwnerOf(model, ct) is not null) await EnsureGoverns(model, ct);
+    }
+
+    private async Task<IModelGrain> Existing(string model, bool governed, CancellationToken ct)
     {
         var names = await grains.GetGrain<IModelCatalogGrain>(0).List();
         if (!names.Contains(model)) throw new KeyNotFoundException($"No model named '{model}' is registered.");
+        if (governed) await EnsureGoverns(model, ct);
         return grains.GetGrain<IModelGrain>(model);
     }
 }

@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Application.Features.Models;
 using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Grains;
@@ -7,6 +8,8 @@ using Mediator;
 namespace CaptionBoundaries.Application.Features.Serving;
 
 /// <summary>Classifies one sample with the model's active version; the answer names that version.</summary>
+[RequiresRole(Roles.Viewer)]
+[NotAudited]
 public sealed record PredictCommand(
     string Model,
     string Frame1Path,

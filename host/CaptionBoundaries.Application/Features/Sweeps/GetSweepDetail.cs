@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Grains;
 using FluentValidation;
 using Mediator;
@@ -5,6 +6,7 @@ using Mediator;
 namespace CaptionBoundaries.Application.Features.Sweeps;
 
 /// <summary>A sweep with every trial's parameter values, and each parameter's declared shape (categories, range, log scale).</summary>
+[RequiresRole(Roles.Viewer)]
 public sealed record GetSweepDetailQuery(Guid SweepId) : IQuery<SweepDetail>;
 
 public sealed class GetSweepDetailValidator : AbstractValidator<GetSweepDetailQuery>

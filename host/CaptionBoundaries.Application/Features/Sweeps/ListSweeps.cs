@@ -1,9 +1,11 @@
+using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Grains;
 using Mediator;
 
 namespace CaptionBoundaries.Application.Features.Sweeps;
 
 /// <summary>Every sweep started on the cluster, newest first.</summary>
+[RequiresRole(Roles.Viewer)]
 public sealed record ListSweepsQuery : IQuery<IReadOnlyList<SweepSummary>>;
 
 public sealed class ListSweepsHandler(IGrainFactory grains) : IQueryHandler<ListSweepsQuery, IReadOnlyList<SweepSummary>>

@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Application.Features.Models;
 using CaptionBoundaries.Grains;
 using FluentValidation;
@@ -6,7 +7,8 @@ using Mediator;
 namespace CaptionBoundaries.Application.Features.Sweeps;
 
 /// <summary>One step from a finished sweep to a served model: the best trial's best checkpoint becomes the model's next version.</summary>
-public sealed record RegisterBestTrialCommand(Guid SweepId, string Model) : RegistryRequest, ICommand<ModelVersionInfo>;
+[RequiresRole(Roles.Researcher)]
+public sealed record RegisterBestTrialCommand(Guid SweepId, string Model) : ICommand<ModelVersionInfo>;
 
 public sealed class RegisterBestTrialValidator : AbstractValidator<RegisterBestTrialCommand>
 {
@@ -22,6 +24,6 @@ public sealed class RegisterBestTrialHandler(IMediator mediator) : ICommandHandl
     public async ValueTask<ModelVersionInfo> Handle(RegisterBestTrialCommand command, CancellationToken ct)
     {
         var best = await mediator.Send(new BestTrialQuery(command.SweepId), ct);
-        return await mediator.Send(new RegisterFromExperimentCommand(command.Model, best.ExperimentId.ToString("N")) { Actor = command.Actor }, ct);
+        return await mediator.Send(new RegisterFromExperimentCommand(command.Model, best.ExperimentId.ToString("N")), ct);
     }
 }

@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Application.Features.Experiments;
 using CaptionBoundaries.Application.Features.Training;
 using CaptionBoundaries.Application.Plugins;
@@ -13,6 +14,7 @@ namespace CaptionBoundaries.Application.Features.Sweeps;
 /// Starts a sweep: <see cref="Definition"/> is the YAML or JSON text; the other fields fix what the definition does not
 /// sweep, with the same defaults as a single experiment.
 /// </summary>
+[RequiresRole(Roles.Researcher)]
 public sealed record StartSweepCommand(
     string Definition,
     string DatasetFolder,

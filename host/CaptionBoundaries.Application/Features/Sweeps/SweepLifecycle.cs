@@ -1,18 +1,24 @@
+using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Grains;
 using FluentValidation;
 using Mediator;
 
 namespace CaptionBoundaries.Application.Features.Sweeps;
 
+[RequiresRole(Roles.Viewer)]
 public sealed record GetSweepQuery(Guid SweepId) : IQuery<SweepInfo>;
 
+[RequiresRole(Roles.Researcher)]
 public sealed record PauseSweepCommand(Guid SweepId) : ICommand<SweepInfo>;
 
+[RequiresRole(Roles.Researcher)]
 public sealed record ResumeSweepCommand(Guid SweepId) : ICommand<SweepInfo>;
 
+[RequiresRole(Roles.Researcher)]
 public sealed record CancelSweepCommand(Guid SweepId) : ICommand<SweepInfo>;
 
 /// <summary>The best finished (or early-stopped) trial by the sweep's metric and goal.</summary>
+[RequiresRole(Roles.Viewer)]
 public sealed record BestTrialQuery(Guid SweepId) : IQuery<TrialInfo>;
 
 public sealed class GetSweepValidator : AbstractValidator<GetSweepQuery>

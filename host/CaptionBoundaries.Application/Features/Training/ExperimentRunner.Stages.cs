@@ -134,6 +134,8 @@ public sealed partial class ExperimentRunner
             Status = ExperimentStatus.Queued,
             CreatedAtUtc = DateTime.UtcNow,
             ParentExperimentId = parent.Id,
+            Owner = parent.Owner,
+            IsPrivate = parent.IsPrivate,
             StageIndex = index,
             StageName = stage.Name,
         };

@@ -57,6 +57,8 @@ public sealed partial class ExperimentRunner(
             Device = command.Device,
             Status = ExperimentStatus.Queued,
             CreatedAtUtc = DateTime.UtcNow,
+            Owner = command.Owner,
+            IsPrivate = command.Private,
         });
         await db.SaveChangesAsync(cancellationToken);
     }

@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Security;
 using System.Globalization;
 using System.Text.Json;
 using CaptionBoundaries.Application.Features.Experiments;
@@ -14,6 +15,7 @@ namespace CaptionBoundaries.Application.Features.Training;
 /// a single run from its last checkpoint, a multi-stage plan at its first unfinished stage. Everything comes from the
 /// tracking row; only the device is chosen again.
 /// </summary>
+[RequiresRole(Roles.Researcher)]
 public sealed record ResumeExperimentCommand(string Id, string Device = "cpu") : ICommand<TrainModelResult>
 {
     public IProgress<TrainingProgress>? Progress { get; init; }
@@ -29,11 +31,12 @@ public sealed class ResumeExperimentValidator : AbstractValidator<ResumeExperime
     }
 }
 
-public sealed class ResumeExperimentHandler(TrackingDbContext db, ExperimentRunner runner) : ICommandHandler<ResumeExperimentCommand, TrainModelResult>
+public sealed class ResumeExperimentHandler(TrackingDbContext db, ExperimentRunner runner, Security.ActorContext actors) : ICommandHandler<ResumeExperimentCommand, TrainModelResult>
 {
     public async ValueTask<TrainModelResult> Handle(ResumeExperimentCommand command, CancellationToken cancellationToken)
     {
-        var experiment = await ExperimentLookup.FindAsync(db, command.Id, cancellationToken);
+        var experiment = await ExperimentLookup.FindAsync(db, command.Id, actors.Current, cancellationToken);
+        await ExperimentAccess.EnsureMayChange(db, actors.Current, experiment.Id, "resume", cancellationToken);
         if (experiment.ParentExperimentId is { } parent)
             throw new ArgumentException($"Experiment {experiment.Id:N} is stage '{experiment.StageName}' of {parent:N}; resume that experiment instead.");
         if (experiment.Status == ExperimentStatus.Completed)

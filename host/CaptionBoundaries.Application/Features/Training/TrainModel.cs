@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Application.Training;
 using CaptionBoundaries.Grains;
 using FluentValidation;
@@ -6,6 +7,7 @@ using Mediator;
 namespace CaptionBoundaries.Application.Features.Training;
 
 /// <summary>Trains an architecture on a dataset folder and records the run as an experiment.</summary>
+[RequiresRole(Roles.Researcher)]
 public sealed record TrainModelCommand : ICommand<TrainModelResult>
 {
     public required string DatasetFolder { get; init; }
@@ -28,6 +30,10 @@ public sealed record TrainModelCommand : ICommand<TrainModelResult>
 
     /// <summary>Empty: one run. Otherwise a multi-stage plan whose stages run in order as child runs of this experiment.</summary>
     public IReadOnlyList<TrainingStage> Stages { get; init; } = [];
+
+    /// <summary>Who the run belongs to (the caller: handlers set it) and whether others may see it.</summary>
+    public string Owner { get; init; } = "local";
+    public bool Private { get; init; }
 
     public IProgress<TrainingProgress>? Progress { get; init; }
 

@@ -7,11 +7,12 @@ namespace CaptionBoundaries.Application.Features.Training;
 /// Bad input is refused before anything is stored; from the moment the experiment row exists every outcome
 /// (completed, failed with the reason, cancelled) is written to it.
 /// </summary>
-public sealed class TrainModelHandler(ExperimentRunner runner) : ICommandHandler<TrainModelCommand, TrainModelResult>
+public sealed class TrainModelHandler(ExperimentRunner runner, Security.ActorContext actors) : ICommandHandler<TrainModelCommand, TrainModelResult>
 {
     public async ValueTask<TrainModelResult> Handle(TrainModelCommand command, CancellationToken cancellationToken)
     {
         var experimentId = Guid.NewGuid();
+        command = command with { Owner = actors.Current.Name };
         await runner.QueueAsync(experimentId, command, cancellationToken);
         return await runner.RunAsync(experimentId, command, cancellationToken);
     }

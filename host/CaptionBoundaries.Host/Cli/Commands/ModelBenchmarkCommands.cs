@@ -48,7 +48,7 @@ public static class ModelBenchmarkCommands
             { model, dataset, versions, split, device };
         command.SetAction((parse, ct) => CliErrors.Run(async () =>
         {
-            using var client = new ServerApiClient(parse.GetValue(Server)!);
+            using var client = new ServerApiClient(parse.GetValue(Server)!, parse.GetValue(GlobalOptions.Token));
             var name = parse.GetValue(model)!;
             var body = new
             {
@@ -74,7 +74,7 @@ public static class ModelBenchmarkCommands
             { model, versions };
         command.SetAction((parse, ct) => CliErrors.Run(async () =>
         {
-            using var client = new ServerApiClient(parse.GetValue(Server)!);
+            using var client = new ServerApiClient(parse.GetValue(Server)!, parse.GetValue(GlobalOptions.Token));
             var name = parse.GetValue(model)!;
             var comparison = await client.Get<ModelVersionComparison>(
                 $"api/models/{Uri.EscapeDataString(name)}/compare?versions={Uri.EscapeDataString(parse.GetValue(versions)!)}", ct);
@@ -90,7 +90,7 @@ public static class ModelBenchmarkCommands
         var command = new Command("performance", $"The model's performance table: every benchmark run with its per-version results. {ViaServer}") { model };
         command.SetAction((parse, ct) => CliErrors.Run(async () =>
         {
-            using var client = new ServerApiClient(parse.GetValue(Server)!);
+            using var client = new ServerApiClient(parse.GetValue(Server)!, parse.GetValue(GlobalOptions.Token));
             var runs = await client.Get<List<BenchmarkRunView>>($"api/models/performance/{Uri.EscapeDataString(parse.GetValue(model)!)}", ct);
             if (runs.Count == 0) AnsiConsole.MarkupLine("[grey]No benchmark runs recorded for this model yet.[/]");
             WriteRuns(runs);

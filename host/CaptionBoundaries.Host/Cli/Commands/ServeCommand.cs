@@ -3,6 +3,7 @@ using CaptionBoundaries.Application.Features.Datasets;
 using CaptionBoundaries.Application.Infrastructure;
 using CaptionBoundaries.Application.Tracking;
 using CaptionBoundaries.Host.Server;
+using CaptionBoundaries.Application.Security;
 using Mediator;
 
 namespace CaptionBoundaries.Host.Cli.Commands;
@@ -59,6 +60,7 @@ public static class ServeCommand
         var folder = Path.Combine(options.ResolvedDataFolder, "datasets", "demo");
         if (File.Exists(Path.Combine(folder, "manifest.json"))) return;
         await using var scope = services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<ActorContext>().Current = Actor.System;
         await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new SynthesizeDatasetCommand(folder, SamplesPerClass: 40, Seed: 7), ct);
     }
 }

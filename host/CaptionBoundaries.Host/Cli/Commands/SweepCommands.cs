@@ -32,7 +32,7 @@ public static class SweepCommands
     {
         command.SetAction((parse, ct) => CliErrors.Run(async () =>
         {
-            using var client = new ServerApiClient(parse.GetValue(ModelBenchmarkCommands.Server)!);
+            using var client = new ServerApiClient(parse.GetValue(ModelBenchmarkCommands.Server)!, parse.GetValue(GlobalOptions.Token));
             await action(parse, client, ct);
             return CliErrors.Ok;
         }));

@@ -29,24 +29,12 @@ public sealed class ConsoleServer : IAsyncLifetime
         TestPaths.PopulatePluginsFolder(plugins);
         var port = FreePort.Next();
         BaseUrl = $"http://127.0.0.1:{port}";
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = _root.Path,
-        };
-        foreach (var a in new[]
-                 {
-                     HostDll(), "serve", "--urls", BaseUrl, "--data-dir", DataFolder, "--plugins", plugins,
-                     "--silo-port", FreePort.Next().ToString(), "--gateway-port", FreePort.Next().ToString(),
-                 })
-            start.ArgumentList.Add(a);
-        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        // Production's appsettings ask for PostgreSQL and a GPU; environment variables bring it back to this machine
-        // (which the configuration page test also checks: the source of these values is the environment).
-        start.Environment["CAPTIONBOUNDARIES_Database__Provider"] = "sqlite";
-        start.Environment["CAPTIONBOUNDARIES_Cluster__Device"] = "cpu";
+        // The operator's first steps on a new server: an admin account and a token, made with the CLI before `serve`.
+        await RunCli(Accounts.Password + "\n", "users", "create-admin", AdminName, "--password-stdin");
+        var tokenOutput = await RunCli(null, "tokens", "create", "--user", AdminName, "--name", "e2e");
+        AdminToken = tokenOutput.Trim().Split('\n')[^1].Trim();
+
+        var start = Start("serve", "--urls", BaseUrl, "--silo-port", FreePort.Next().ToString(), "--gateway-port", FreePort.Next().ToString());
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
@@ -68,6 +56,54 @@ public sealed class ConsoleServer : IAsyncLifetime
             await Task.Delay(500);
         }
         throw new TimeoutException($"serve did not answer within 2 minutes:\n{Log}");
+    }
+
+    public const string AdminName = "e2e-admin";
+
+    /// <summary>The admin's API token, made by `caption-boundaries tokens create` (its last output line).</summary>
+    public string AdminToken { get; private set; } = "";
+
+    /// <summary>An HTTP client for the served API, signed in as the admin.</summary>
+    public HttpClient Http()
+    {
+        var http = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminToken);
+        return http;
+    }
+
+    /// <summary>The host executable with this server's data and plugins folders, in Production with the overrides of this machine.</summary>
+    private ProcessStartInfo Start(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            WorkingDirectory = _root.Path,
+        };
+        start.ArgumentList.Add(HostDll());
+        foreach (var a in args) start.ArgumentList.Add(a);
+        foreach (var a in new[] { "--data-dir", DataFolder, "--plugins", _root.Combine("plugins") }) start.ArgumentList.Add(a);
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // Production's appsettings ask for PostgreSQL and a GPU; environment variables bring it back to this machine
+        // (which the configuration page test also checks: the source of these values is the environment).
+        start.Environment["CAPTIONBOUNDARIES_Database__Provider"] = "sqlite";
+        start.Environment["CAPTIONBOUNDARIES_Cluster__Device"] = "cpu";
+        return start;
+    }
+
+    private async Task<string> RunCli(string? input, params string[] args)
+    {
+        using var process = Process.Start(Start(args))!;
+        if (input is not null) await process.StandardInput.WriteAsync(input);
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"`caption-boundaries {string.Join(' ', args)}` exited with {process.ExitCode}:\n{await output}\n{await error}");
+        return await output;
     }
 
     private void Append(string? line)

@@ -30,7 +30,7 @@ public sealed class LiveUpdatesE2ETests(ConsoleE2EFixture console)
     [Fact]
     public async Task A_run_and_a_model_switch_made_through_the_API_appear_on_open_pages_without_reload()
     {
-        using var http = new HttpClient { BaseAddress = new Uri(console.Server.BaseUrl) };
+        using var http = console.Server.Http();
         // The circuit is up before the run starts: a tiny run can finish within the seconds a cold page load takes.
         var run = await console.OpenAsync("/");
         await MarkAsNotReloaded(run);

@@ -13,7 +13,7 @@ public sealed class MultiStageRunE2ETests(ConsoleE2EFixture console)
     [Fact]
     public async Task A_staged_run_shows_its_stages_with_their_trainable_parameters_on_one_timeline()
     {
-        using var http = new HttpClient { BaseAddress = new Uri(console.Server.BaseUrl) };
+        using var http = console.Server.Http();
         var response = await http.PostAsJsonAsync("/api/experiments", new
         {
             Name = "e2e-stages",

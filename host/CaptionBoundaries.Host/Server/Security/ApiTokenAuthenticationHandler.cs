@@ -1,0 +1,42 @@
+using System.Text.Encodings.Web;
+using CaptionBoundaries.Application.Security;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace CaptionBoundaries.Host.Server.Security;
+
+/// <summary>
+/// "Authorization: Bearer cbt_…" → the token's account and roles. No header: no result (the cookie may still sign
+/// the request in). A header with a bad, expired or revoked token fails, and the request gets 401 saying why.
+/// </summary>
+public sealed class ApiTokenAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiTokenService tokens)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string Scheme = "ApiToken";
+
+    public static bool HasBearer(HttpRequest request) =>
+        request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!HasBearer(Request)) return AuthenticateResult.NoResult();
+        var token = Request.Headers.Authorization.ToString()["Bearer ".Length..].Trim();
+        var (actor, refusal) = await tokens.AuthenticateAsync(token, Context.Connection.RemoteIpAddress?.ToString(), Context.RequestAborted);
+        if (actor is null) return AuthenticateResult.Fail(refusal ?? "invalid token");
+        return AuthenticateResult.Success(new AuthenticationTicket(ActorClaims.ToPrincipal(actor, Scheme), Scheme));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var result = await HandleAuthenticateOnceSafeAsync();
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = "Bearer";
+        await Response.WriteAsJsonAsync(new
+        {
+            status = 401,
+            title = "Authentication required.",
+            detail = result.Failure?.Message ?? "Send a personal API token: Authorization: Bearer cbt_… (caption-boundaries tokens create).",
+        });
+    }
+}

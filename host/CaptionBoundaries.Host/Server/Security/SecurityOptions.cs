@@ -1,0 +1,13 @@
+namespace CaptionBoundaries.Host.Server.Security;
+
+/// <summary>Configuration section "Security".</summary>
+public sealed class SecurityOptions
+{
+    public const string Section = "Security";
+
+    /// <summary>API requests each account (or, anonymous, each address) may make per minute; beyond it, 429.</summary>
+    public int RateLimitPerMinute { get; set; } = 600;
+
+    /// <summary>Largest request body the API accepts (uploads of checkpoints and plugins), in megabytes.</summary>
+    public int MaxUploadMegabytes { get; set; } = 512;
+}
