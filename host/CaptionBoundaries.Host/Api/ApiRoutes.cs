@@ -11,6 +11,7 @@ public static class ApiRoutes
         api.MapModelEndpoints();
         api.MapBenchmarkEndpoints();
         api.MapExperimentEndpoints();
+        api.MapExplainEndpoints();
         api.MapSweepEndpoints();
         api.MapSlotEndpoints();
         api.MapDatasetVersionEndpoints();
