@@ -14,7 +14,7 @@ namespace CaptionBoundaries.Plugins.Architectures;
 /// their affine parameters are frozen, and updating their running statistics would still silently change the
 /// "frozen" backbone, with noisy estimates from the small batches this CPU box trains with.
 /// </remarks>
-public sealed class ChannelFusionLoRAResNet50Model : CaptionBoundaryModel
+public sealed class ChannelFusionLoRAResNet50Model : CaptionBoundaryModel, IExposesConvFeatures
 {
     private readonly ChannelFusion fusion;
     private readonly ResNet50Backbone backbone;
@@ -32,6 +32,13 @@ public sealed class ChannelFusionLoRAResNet50Model : CaptionBoundaryModel
     public ChannelFusion Fusion => fusion;
     public ResNet50Backbone Backbone => backbone;
     public IEnumerable<LoRAConv2d> Adapters => LoRABackbone.Adapters(backbone);
+
+    /// <summary>
+    /// One backbone over the three images fused by channel: its single last-stage map explains ocr_viz, frame1 and
+    /// frame2 jointly, so their heatmaps are the same map.
+    /// </summary>
+    public IReadOnlyList<ConvFeatureSource> LastConvStages =>
+        [new("backbone.layer4", backbone.LastStage, [TaskSpec.OcrViz, TaskSpec.Frame1, TaskSpec.Frame2], FeatureMapLayout.Joint)];
 
     /// <summary>Switches every adapter on or off; off, the backbone computes exactly its frozen base weights.</summary>
     public bool AdaptersEnabled

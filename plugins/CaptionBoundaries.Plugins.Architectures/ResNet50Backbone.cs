@@ -46,6 +46,12 @@ public sealed class ResNet50Backbone : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>
+    /// The last convolutional stage (layer4): its (batch, 2048, H/32, W/32) output is what Grad-CAM explains. It is
+    /// invoked through <c>call</c>, so forward hooks registered on it fire.
+    /// </summary>
+    public Sequential LastStage => layer4;
+
     /// <summary>A new backbone, with weights from a local <c>Module.save</c> file when a path is given.</summary>
     public static ResNet50Backbone Create(string? pretrainedPath)
     {
@@ -88,7 +94,8 @@ public sealed class ResNet50Backbone : nn.Module<Tensor, Tensor>
         using var l1 = layer1.forward(p);
         using var l2 = layer2.forward(l1);
         using var l3 = layer3.forward(l2);
-        using var l4 = layer4.forward(l3);
+        // Through call, so a forward hook on the last stage (Grad-CAM, see LastStage) sees its output.
+        using var l4 = layer4.call(l3);
         using var pooled = avgpool.forward(l4);
         return pooled.flatten(1);
     }

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace CaptionBoundaries.Plugins.Architectures;
 
 /// <summary>One ResNet-50 shared by the three images; their pooled vectors and the side inputs feed the head.</summary>
-public sealed class SharedBackboneResNet50Model : CaptionBoundaryModel
+public sealed class SharedBackboneResNet50Model : CaptionBoundaryModel, IExposesConvFeatures
 {
     private readonly ResNet50Backbone backbone;
     private readonly FusionHead head;
@@ -18,6 +18,10 @@ public sealed class SharedBackboneResNet50Model : CaptionBoundaryModel
     }
 
     public ResNet50Backbone Backbone => backbone;
+
+    /// <summary>The shared backbone runs once over [ocr_viz, frame1, frame2] stacked on the batch: one chunk of its last stage per image.</summary>
+    public IReadOnlyList<ConvFeatureSource> LastConvStages =>
+        [new("backbone.layer4", backbone.LastStage, [TaskSpec.OcrViz, TaskSpec.Frame1, TaskSpec.Frame2], FeatureMapLayout.StackedOnBatch)];
 
     protected override Tensor ForwardLogits(CaptionInputs inputs)
     {

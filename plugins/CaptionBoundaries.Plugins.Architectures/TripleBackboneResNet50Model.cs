@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace CaptionBoundaries.Plugins.Architectures;
 
 /// <summary>One ResNet-50 per image (ocr_viz, frame1, frame2); the three pooled vectors and the side inputs feed the head.</summary>
-public sealed class TripleBackboneResNet50Model : CaptionBoundaryModel
+public sealed class TripleBackboneResNet50Model : CaptionBoundaryModel, IExposesConvFeatures
 {
     private readonly ResNet50Backbone ocr_backbone;
     private readonly ResNet50Backbone frame1_backbone;
@@ -25,6 +25,14 @@ public sealed class TripleBackboneResNet50Model : CaptionBoundaryModel
     public ResNet50Backbone OcrBackbone => ocr_backbone;
     public ResNet50Backbone Frame1Backbone => frame1_backbone;
     public ResNet50Backbone Frame2Backbone => frame2_backbone;
+
+    /// <summary>One last stage per image: each backbone sees exactly one input.</summary>
+    public IReadOnlyList<ConvFeatureSource> LastConvStages =>
+    [
+        new("ocr_backbone.layer4", ocr_backbone.LastStage, [TaskSpec.OcrViz]),
+        new("frame1_backbone.layer4", frame1_backbone.LastStage, [TaskSpec.Frame1]),
+        new("frame2_backbone.layer4", frame2_backbone.LastStage, [TaskSpec.Frame2]),
+    ];
 
     protected override Tensor ForwardLogits(CaptionInputs inputs)
     {

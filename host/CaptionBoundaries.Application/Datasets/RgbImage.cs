@@ -39,6 +39,19 @@ public sealed class RgbImage
 
     public void SavePng(string path) => File.WriteAllBytes(path, EncodePng());
 
+    /// <summary>From planar (3, H, W) bytes, the layout <see cref="DatasetSample"/> keeps its images in.</summary>
+    public static RgbImage FromPlanar(byte[] planar, int width, int height)
+    {
+        var plane = width * height;
+        if (planar.Length != 3 * plane)
+            throw new ArgumentException($"A planar {width}x{height} RGB image needs {3 * plane} bytes, got {planar.Length}.", nameof(planar));
+        var pixels = new byte[3 * plane];
+        for (var i = 0; i < plane; i++)
+            for (var c = 0; c < 3; c++)
+                pixels[i * 3 + c] = planar[c * plane + i];
+        return new RgbImage(width, height, pixels);
+    }
+
     /// <summary>Planar (3, H, W) floats in [0, 1], the tensor layout.</summary>
     public float[] ToPlanarFloats()
     {

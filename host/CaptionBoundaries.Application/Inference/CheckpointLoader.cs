@@ -38,4 +38,17 @@ public sealed class CheckpointLoader(PluginRegistry plugins)
         model.eval();
         return new LoadedModel(path, CheckpointFile.FileSha256(path), meta, model);
     }
+
+    /// <summary>
+    /// The font embedder a checkpoint was trained with, refused when another version is installed: its embeddings
+    /// would differ from the ones the model learned. <paramref name="what"/> names the model in the error.
+    /// </summary>
+    public IEmbedder EmbedderFor(CheckpointMetadata meta, string what)
+    {
+        var embedder = plugins.GetEmbedder(meta.EmbedderName);
+        if (embedder.Version != meta.EmbedderVersion)
+            throw new InvalidOperationException(
+                $"{what} was trained with embedder {meta.EmbedderName} {meta.EmbedderVersion}, but {embedder.Version} is installed; its font embeddings would differ.");
+        return embedder;
+    }
 }

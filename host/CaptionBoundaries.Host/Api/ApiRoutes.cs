@@ -15,6 +15,7 @@ public static class ApiRoutes
         api.MapModelEndpoints();
         api.MapBenchmarkEndpoints();
         api.MapExperimentEndpoints();
+        api.MapExplainEndpoints();
         api.MapSweepEndpoints();
         api.MapSlotEndpoints();
         api.MapDatasetVersionEndpoints();

@@ -42,7 +42,7 @@ public static class CliErrors
         catch (Exception e) when (e is UnknownPluginException or ModelConfigException or InputShapeException or CorruptCheckpointException
                                       or CorruptBlobException or DatasetFormatException
                                       or FileNotFoundException or DirectoryNotFoundException or KeyNotFoundException
-                                      or ArgumentException or InvalidDataException or InvalidOperationException)
+                                      or ArgumentException or InvalidDataException or InvalidOperationException or NotSupportedException)
         {
             Error(e.Message);
             return BadInput;

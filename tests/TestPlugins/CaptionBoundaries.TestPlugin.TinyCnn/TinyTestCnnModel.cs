@@ -9,7 +9,7 @@ namespace CaptionBoundaries.TestPlugin.TinyCnn;
 /// The tiny_test_cnn module. With the default width of 16 the pooled image features are 64 wide, which with
 /// the 20 spatial features and the 64-wide font embedding makes the 148 inputs of the head.
 /// </summary>
-public sealed class TinyTestCnnModel : CaptionBoundaryModel
+public sealed class TinyTestCnnModel : CaptionBoundaryModel, IExposesConvFeatures
 {
     // The three images plus their difference: the difference makes "same/different" learnable by such a small net.
     private const int InputChannels = 4 * TaskSpec.ImageChannels;
@@ -45,11 +45,15 @@ public sealed class TinyTestCnnModel : CaptionBoundaryModel
         RegisterComponents();
     }
 
+    /// <summary>The conv stack runs over the images stacked as channels: one map for all three.</summary>
+    public IReadOnlyList<ConvFeatureSource> LastConvStages =>
+        [new("features", features, [TaskSpec.Frame1, TaskSpec.Frame2, TaskSpec.OcrViz], FeatureMapLayout.Joint)];
+
     protected override Tensor ForwardLogits(CaptionInputs inputs)
     {
         using var scope = NewDisposeScope();
         var stacked = cat([inputs.Frame1, inputs.Frame2, inputs.OcrViz, inputs.Frame1 - inputs.Frame2], 1);
-        var maps = features.forward(stacked);
+        var maps = features.call(stacked);
         var pooled = cat([averagePool.forward(maps).flatten(1), maxPool.forward(maps).flatten(1)], 1);
         var joined = cat([pooled, inputs.SpatialFeatures, inputs.FontEmbedding], 1);
         var logits = output.forward(dropout.forward(nn.functional.relu(hidden.forward(joined))));

@@ -6,7 +6,6 @@ using CaptionBoundaries.Application.Datasets;
 using CaptionBoundaries.Application.Features.Models;
 using CaptionBoundaries.Application.Infrastructure;
 using CaptionBoundaries.Application.Inference;
-using CaptionBoundaries.Application.Plugins;
 using CaptionBoundaries.Application.Tracking;
 using CaptionBoundaries.Grains;
 using FluentValidation;
@@ -46,7 +45,7 @@ public sealed class RunBenchmarkValidator : AbstractValidator<RunBenchmarkComman
     }
 }
 
-public sealed class RunBenchmarkHandler(IGrainFactory grains, CheckpointLoader loader, PluginRegistry plugins, TrackingDbContext db)
+public sealed class RunBenchmarkHandler(IGrainFactory grains, CheckpointLoader loader, TrackingDbContext db)
     : ICommandHandler<RunBenchmarkCommand, BenchmarkRunView>
 {
     public async ValueTask<BenchmarkRunView> Handle(RunBenchmarkCommand command, CancellationToken ct)
@@ -80,10 +79,7 @@ public sealed class RunBenchmarkHandler(IGrainFactory grains, CheckpointLoader l
             var key = (meta.EmbedderName, meta.EmbedderVersion, meta.ImageHeight, meta.ImageWidth);
             if (!datasets.TryGetValue(key, out var dataset))
             {
-                var embedder = plugins.GetEmbedder(meta.EmbedderName);
-                if (embedder.Version != meta.EmbedderVersion)
-                    throw new InvalidOperationException(
-                        $"Version {version.Version} of model '{command.Model}' was trained with embedder {meta.EmbedderName} {meta.EmbedderVersion}, but {embedder.Version} is installed; its font embeddings would differ.");
+                var embedder = loader.EmbedderFor(meta, $"Version {version.Version} of model '{command.Model}'");
                 dataset = CaptionDataset.Load(command.DatasetFolder, embedder, new ImageTransform(meta.ImageHeight, meta.ImageWidth));
                 datasets[key] = dataset;
             }

@@ -3,7 +3,6 @@ using System.Text.Json;
 using CaptionBoundaries.Application.Datasets;
 using CaptionBoundaries.Application.Infrastructure;
 using CaptionBoundaries.Application.Inference;
-using CaptionBoundaries.Application.Plugins;
 using FluentValidation;
 using Mediator;
 
@@ -26,20 +25,14 @@ public sealed class RunInferenceValidator : AbstractValidator<RunInferenceComman
 {
     public RunInferenceValidator()
     {
-        RuleFor(c => c.CheckpointPath).NotEmpty().OverridePropertyName("checkpoint");
-        RuleFor(c => c.CheckpointPath).Must(File.Exists)
-            .When(c => !string.IsNullOrWhiteSpace(c.CheckpointPath))
-            .WithMessage(c => $"Checkpoint '{c.CheckpointPath}' does not exist.")
-            .OverridePropertyName("checkpoint");
-        RuleFor(c => c.DataFolder).Must(f => File.Exists(Path.Combine(f, "manifest.json")))
-            .WithMessage(c => $"'{c.DataFolder}' is not a dataset folder (no manifest.json in it).")
-            .OverridePropertyName("data");
+        RuleFor(c => c.CheckpointPath).MustBeCheckpointFile().OverridePropertyName("checkpoint");
+        RuleFor(c => c.DataFolder).MustBeDatasetFolder().OverridePropertyName("data");
         RuleFor(c => c.BatchSize).InclusiveBetween(1, 4096).OverridePropertyName("batch_size");
         RuleFor(c => c.Device).Matches(DeviceSelection.Pattern()).WithMessage("Device must be cpu, cuda or cuda:N.").OverridePropertyName("device");
     }
 }
 
-public sealed class RunInferenceHandler(CheckpointLoader loader, PluginRegistry plugins) : ICommandHandler<RunInferenceCommand, InferenceResult>
+public sealed class RunInferenceHandler(CheckpointLoader loader) : ICommandHandler<RunInferenceCommand, InferenceResult>
 {
     public async ValueTask<InferenceResult> Handle(RunInferenceCommand command, CancellationToken cancellationToken)
     {
@@ -48,10 +41,7 @@ public sealed class RunInferenceHandler(CheckpointLoader loader, PluginRegistry 
         {
             using var loaded = loader.Load(command.CheckpointPath, device);
             var meta = loaded.Metadata;
-            var embedder = plugins.GetEmbedder(meta.EmbedderName);
-            if (embedder.Version != meta.EmbedderVersion)
-                throw new InvalidOperationException(
-                    $"Checkpoint '{command.CheckpointPath}' was trained with embedder {meta.EmbedderName} {meta.EmbedderVersion}, but {embedder.Version} is installed; its font embeddings would differ.");
+            var embedder = loader.EmbedderFor(meta, $"Checkpoint '{command.CheckpointPath}'");
             var dataset = CaptionDataset.Load(command.DataFolder, embedder, new ImageTransform(meta.ImageHeight, meta.ImageWidth));
             var samples = dataset.Train.Concat(dataset.Validation).ToList();
             var predictions = Predictor.Predict(loaded, dataset, samples, command.BatchSize, device);

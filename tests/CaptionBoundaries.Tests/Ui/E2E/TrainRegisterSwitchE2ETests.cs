@@ -3,8 +3,9 @@ using Microsoft.Playwright;
 namespace CaptionBoundaries.Tests.Ui.E2E;
 
 /// <summary>
-/// The whole loop through the console: start a run from the form, watch its epochs arrive, register its best
-/// checkpoint, point production at it. Needs the experiment, scheduler, slot and model grains.
+/// The whole loop through the console: start a run from the form, watch its epochs arrive, open a confusion-matrix
+/// cell's samples with their Grad-CAM overlays, register its best checkpoint, point production at it. Needs the
+/// experiment, scheduler, slot and model grains.
 /// </summary>
 [Collection(ConsoleE2ECollection.Name)]
 public sealed class TrainRegisterSwitchE2ETests(ConsoleE2EFixture console)
@@ -48,6 +49,14 @@ public sealed class TrainRegisterSwitchE2ETests(ConsoleE2EFixture console)
         await Assertions.Expect(page.Locator("[data-chart=confusion-matrix]")).ToBeVisibleAsync();
         Directory.CreateDirectory(ConsoleE2EFixture.ScreenshotFolder);
         await page.ScreenshotAsync(new() { Path = Path.Combine(ConsoleE2EFixture.ScreenshotFolder, "run-detail.png"), FullPage = true });
+
+        // Every non-empty confusion-matrix cell links to its validation samples, shown with their Grad-CAM overlays.
+        await page.Locator("[data-chart=confusion-matrix] a[data-cell]").First.ClickAsync();
+        var explained = page.Locator("#cell-samples [data-sample]").First;
+        await Assertions.Expect(explained).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        Assert.StartsWith("data:image/png;base64,", await explained.Locator("img.cb-overlay").First.GetAttributeAsync("src"));
+        Assert.Equal(3, await explained.Locator("figure[data-method=grad_cam]").CountAsync());
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ConsoleE2EFixture.ScreenshotFolder, "confusion-cell-samples.png"), FullPage = true });
 
         await page.Locator("input[name=register-model]").FillAsync("e2e-model");
         await page.Locator("input[name=register-model]").PressAsync("Tab");
