@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Security;
 using System.Text.Json;
 using CaptionBoundaries.Application.Benchmarks;
 using CaptionBoundaries.Application.Datasets;
@@ -15,6 +16,7 @@ namespace CaptionBoundaries.Application.Features.Explain;
 /// else the first <see cref="Limit"/> of <see cref="Split"/> (only misclassified ones if asked). With
 /// <see cref="OutputFolder"/> the overlays are written there as PNGs, one folder per sample.
 /// </summary>
+[RequiresRole(Roles.Researcher)]
 public sealed record ExplainSamplesCommand(
     string DataFolder,
     string CheckpointPath,

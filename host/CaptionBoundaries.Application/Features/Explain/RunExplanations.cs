@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Application.Explain;
 using CaptionBoundaries.Application.Features.Experiments;
 using CaptionBoundaries.Application.Inference;
@@ -14,10 +15,12 @@ namespace CaptionBoundaries.Application.Features.Explain;
 /// <see cref="PredictedClass"/>) for a run's best checkpoint, a page at a time, each with Grad-CAM overlays of the
 /// predicted class: why the model said what it said.
 /// </summary>
+[RequiresRole(Roles.Viewer)]
 public sealed record GetConfusionCellSamplesQuery(string ExperimentId, string TrueClass, string PredictedClass, int Skip = 0, int Take = 6)
     : IQuery<ConfusionCellSamples>;
 
 /// <summary>One validation sample of a run (by its index in the validation split), predicted and explained.</summary>
+[RequiresRole(Roles.Viewer)]
 public sealed record ExplainRunSampleQuery(string ExperimentId, int ValidationIndex, string Target = ExplainTarget.Predicted) : IQuery<RunSampleExplanation>;
 
 /// <summary>Which checkpoint of the run answered, and how many validation samples its dataset has.</summary>
@@ -55,7 +58,7 @@ public sealed class ExplainRunSampleValidator : AbstractValidator<ExplainRunSamp
     }
 }
 
-public sealed class RunExplanationHandlers(TrackingDbContext db, CheckpointLoader loader) :
+public sealed class RunExplanationHandlers(TrackingDbContext db, CheckpointLoader loader, ActorContext actors) :
     IQueryHandler<GetConfusionCellSamplesQuery, ConfusionCellSamples>,
     IQueryHandler<ExplainRunSampleQuery, RunSampleExplanation>
 {
@@ -98,7 +101,7 @@ public sealed class RunExplanationHandlers(TrackingDbContext db, CheckpointLoade
     /// <summary>The run's best checkpoint (its last before a best exists), checked to still be on disk with its dataset.</summary>
     private async Task<(Experiment, CheckpointRecord)> BestCheckpoint(string id, CancellationToken ct)
     {
-        var experiment = await ExperimentLookup.FindAsync(db, id, ct);
+        var experiment = await ExperimentLookup.FindAsync(db, id, actors.Current, ct);
         var checkpoint = experiment.Checkpoints.FirstOrDefault(c => c.Kind == "best") ?? experiment.Checkpoints.FirstOrDefault(c => c.Kind == "last")
             ?? throw new KeyNotFoundException($"Experiment {experiment.Id:N} ({experiment.Name}, {experiment.Status}) has no checkpoint yet.");
         if (!File.Exists(checkpoint.Path))
