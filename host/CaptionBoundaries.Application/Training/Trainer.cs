@@ -64,14 +64,17 @@ public sealed class Trainer
             }
 
             var written = new List<WrittenCheckpoint>();
-            var modelState = ModelStateBytes.Save(model);
-            var optimizerState = ModelStateBytes.Save(optimizer);
-            lastPath = Path.Combine(spec.CheckpointFolder, "last.pt");
-            written.Add(WriteCheckpoint(spec, LastKind, lastPath, epoch, valLoss, metrics, best, bestEpoch, counts, modelState, optimizerState));
-            if (isBest)
+            if (spec.WriteCheckpoints)
             {
-                bestPath = Path.Combine(spec.CheckpointFolder, "best.pt");
-                written.Add(WriteCheckpoint(spec, BestKind, bestPath, epoch, valLoss, metrics, best, bestEpoch, counts, modelState, optimizerState));
+                var modelState = ModelStateBytes.Save(model);
+                var optimizerState = ModelStateBytes.Save(optimizer);
+                lastPath = Path.Combine(spec.CheckpointFolder, "last.pt");
+                written.Add(WriteCheckpoint(spec, LastKind, lastPath, epoch, valLoss, metrics, best, bestEpoch, counts, modelState, optimizerState));
+                if (isBest)
+                {
+                    bestPath = Path.Combine(spec.CheckpointFolder, "best.pt");
+                    written.Add(WriteCheckpoint(spec, BestKind, bestPath, epoch, valLoss, metrics, best, bestEpoch, counts, modelState, optimizerState));
+                }
             }
             onEpoch(new EpochResult(epoch, trainLoss, valLoss, metrics, clock.Elapsed.TotalSeconds, isBest), written);
         }

@@ -4,7 +4,11 @@ using static TorchSharp.torch;
 
 namespace CaptionBoundaries.Application.Training;
 
-/// <summary>Everything one run needs, resolved: plugins looked up, dataset loaded, device chosen.</summary>
+/// <summary>
+/// Everything one run needs, resolved: plugins looked up, dataset loaded, device chosen. Without
+/// <paramref name="WriteCheckpoints"/> nothing is written to <paramref name="CheckpointFolder"/> (a benchmark that only
+/// wants the learning curves; a ResNet-50 checkpoint is ~140 MB, twice per improving epoch).
+/// </summary>
 public sealed record TrainingRunSpec(
     Guid ExperimentId,
     string ArchitectureName,
@@ -19,7 +23,8 @@ public sealed record TrainingRunSpec(
     Device Device,
     string CheckpointFolder,
     string GitCommit,
-    string? ResumeFrom)
+    string? ResumeFrom,
+    bool WriteCheckpoints = true)
 {
     /// <summary>Which parameters train (a stage's freeze/unfreeze); the architecture's choice by default.</summary>
     public ParameterSelection Trainable { get; init; } = ParameterSelection.ArchitectureDefault;
