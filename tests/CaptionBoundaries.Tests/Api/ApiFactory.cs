@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using CaptionBoundaries.Application.Tracking;
 using CaptionBoundaries.Host.Server;
 using CaptionBoundaries.Tests.Support;
@@ -50,7 +51,11 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
             .ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning))
             .UseOrleans((context, silo) => ServerComposition.ConfigureSilo(silo, context.Configuration))
             .ConfigureWebHostDefaults(web => web
-                .ConfigureServices((context, services) => ServerComposition.AddServerServices(services, context.Configuration))
+                .ConfigureServices((context, services) =>
+                {
+                    ServerComposition.AddServerServices(services, context.Configuration);
+                    services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, LoopbackAddressFilter>();
+                })
                 .Configure(ServerComposition.UseServerPipeline));
     }
 
@@ -94,4 +99,18 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         _root.Dispose();
     }
+}
+
+/// <summary>The in-memory test server has no socket, hence no client address; its requests come from loopback.</summary>
+internal sealed class LoopbackAddressFilter : Microsoft.AspNetCore.Hosting.IStartupFilter
+{
+    public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
+    {
+        app.Use(inner => http =>
+        {
+            http.Connection.RemoteIpAddress ??= System.Net.IPAddress.Loopback;
+            return inner(http);
+        });
+        next(app);
+    };
 }

@@ -4,6 +4,7 @@ using CaptionBoundaries.Application.Features.Training;
 using FluentValidation;
 using FluentValidation.Results;
 using Mediator;
+using Microsoft.EntityFrameworkCore;
 using CaptionBoundaries.Application.Security;
 
 namespace CaptionBoundaries.Application.Features.Experiments;
@@ -53,6 +54,13 @@ public sealed class ExperimentLifecycleHandlers(IGrainFactory grains, Plugins.Pl
         return await grains.GetGrain<IExperimentGrain>(command.ExperimentId).Cancel();
     }
 
-    public async ValueTask<ExperimentInfo> Handle(GetExperimentQuery query, CancellationToken ct) =>
-        await grains.GetGrain<IExperimentGrain>(query.ExperimentId).GetInfo();
+    public async ValueTask<ExperimentInfo> Handle(GetExperimentQuery query, CancellationToken ct)
+    {
+        // Another account's private run is "not found" here as everywhere.
+        var row = await db.Experiments.Where(e => e.Id == query.ExperimentId).Select(e => new { e.Owner, e.IsPrivate }).FirstOrDefaultAsync(ct);
+        var actor = actors.Current;
+        if (row is { IsPrivate: true } && row.Owner != actor.Name && !actor.IsAdmin)
+            throw new KeyNotFoundException($"No experiment has id '{query.ExperimentId}'.");
+        return await grains.GetGrain<IExperimentGrain>(query.ExperimentId).GetInfo();
+    }
 }

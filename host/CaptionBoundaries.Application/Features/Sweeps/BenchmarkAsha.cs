@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Application.Datasets;
 using CaptionBoundaries.Application.Infrastructure;
 using CaptionBoundaries.Application.Plugins;
@@ -15,6 +16,7 @@ namespace CaptionBoundaries.Application.Features.Sweeps;
 /// <see cref="SamplesPerClass"/> samples per class is generated (seed <see cref="Seed"/>) in a scratch folder and deleted
 /// afterwards. Repeat r (from 0) draws and trains with seed <see cref="Seed"/> + r on the same data.
 /// </summary>
+[RequiresRole(Roles.Researcher)]
 public sealed record BenchmarkAshaCommand : ICommand<AshaBenchmarkReport>
 {
     public int Trials { get; init; } = 8;

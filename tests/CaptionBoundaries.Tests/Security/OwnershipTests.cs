@@ -1,0 +1,124 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CaptionBoundaries.Application.Datasets;
+using CaptionBoundaries.Tests.Support;
+
+namespace CaptionBoundaries.Tests.Security;
+
+/// <summary>Another researcher's token: runs and models have owners, private runs stay private, and every refusal is audited.</summary>
+[Collection(AccessControlCollection.Name)]
+public sealed class OwnershipTests(AccessControlFixture fx)
+{
+    private string Dataset()
+    {
+        var folder = Path.Combine(fx.Factory.DataFolder, "datasets", "owners");
+        if (!File.Exists(Path.Combine(folder, "manifest.json")))
+            SyntheticDatasetGenerator.Generate(new SyntheticDatasetOptions { OutputFolder = folder, SamplesPerClass = 4, Seed = 9, Width = 64, Height = 48 });
+        return folder;
+    }
+
+    private async Task<string> StartRun(HttpClient client, string name, bool isPrivate = false, int epochs = 1)
+    {
+        var response = await client.PostAsJsonAsync("/api/experiments", new Dictionary<string, object>
+        {
+            ["name"] = name, ["architecture"] = "tiny_test_cnn", ["dataset_folder"] = Dataset(), ["epochs"] = epochs,
+            ["image_size"] = 32, ["batch_size"] = 8, ["private"] = isPrivate,
+        });
+        var body = await ApiJson.Expect(response, HttpStatusCode.Accepted);
+        return body.GetProperty("id").GetString()!;
+    }
+
+    private static async Task WaitFinished(HttpClient client, string id)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (DateTime.UtcNow < deadline)
+        {
+            var info = await ApiJson.Expect(await client.GetAsync($"/api/experiments/{id}"), HttpStatusCode.OK);
+            if (info.GetProperty("phase").GetString() is "Completed" or "Failed" or "Cancelled") return;
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"experiment {id} did not finish");
+    }
+
+    [Fact]
+    public async Task Runs_and_models_are_changed_by_their_owner_or_an_admin_only()
+    {
+        using var bob = fx.Factory.CreateClient(fx.BobToken);
+        using var carol = fx.Factory.CreateClient(fx.CarolToken);
+        using var admin = fx.Factory.CreateClient();
+
+        var run = await StartRun(bob, "bobs-run");
+        var before = await fx.StateFingerprintAsync();
+        Assert.Equal(HttpStatusCode.Forbidden, (await carol.PostAsync($"/api/experiments/{run}/cancel", null)).StatusCode);
+        Assert.Equal(before, await fx.StateFingerprintAsync());
+        await WaitFinished(bob, run);
+
+        // The run's owner is the account behind the token, whatever the request body said.
+        var listed = await ApiJson.Expect(await bob.GetAsync("/api/experiments?sort=created"), HttpStatusCode.OK);
+        Assert.Contains(listed.EnumerateArray(), e => e.GetProperty("id").GetString() == run);
+
+        var registered = await bob.PostAsJsonAsync("/api/models/bobs-model/versions", new { experiment_id = run });
+        await ApiJson.Expect(registered, HttpStatusCode.Created);
+        before = await fx.StateFingerprintAsync();
+        Assert.Equal(HttpStatusCode.Forbidden, (await carol.PostAsJsonAsync("/api/models/bobs-model/switch", new { version = 1, reason = "mine now" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await carol.PutAsJsonAsync("/api/models/bobs-model/aliases/production", new { version = 1 })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await carol.PostAsJsonAsync("/api/models/bobs-model/versions", new { experiment_id = run })).StatusCode);
+        Assert.Equal(before, await fx.StateFingerprintAsync());
+
+        await ApiJson.Expect(await bob.PostAsJsonAsync("/api/models/bobs-model/switch", new { version = 1, reason = "owner" }), HttpStatusCode.OK);
+        await ApiJson.Expect(await admin.PostAsJsonAsync("/api/models/bobs-model/switch", new { version = 1, reason = "admin" }), HttpStatusCode.OK);
+
+        // Refusals are in the audit log with who and from where; only admins read it.
+        var audit = await ApiJson.Expect(await admin.GetAsync("/api/audit?actor=carol"), HttpStatusCode.OK);
+        var denied = audit.EnumerateArray().Where(e => e.GetProperty("outcome").GetString()!.StartsWith("denied")).ToList();
+        Assert.Contains(denied, e => e.GetProperty("action").GetString() == "cancel experiment");
+        Assert.Contains(denied, e => e.GetProperty("action").GetString() == "switch model version");
+        Assert.All(denied, e => Assert.Equal("127.0.0.1", e.GetProperty("remote_address").GetString()));
+        var bobsChanges = await ApiJson.Expect(await admin.GetAsync("/api/audit?actor=bob"), HttpStatusCode.OK);
+        Assert.Contains(bobsChanges.EnumerateArray(), e => e.GetProperty("action").GetString() == "start experiment" && e.GetProperty("outcome").GetString() == "ok");
+        Assert.Equal(HttpStatusCode.Forbidden, (await bob.GetAsync("/api/audit")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_private_run_is_invisible_to_other_accounts_but_not_to_admins()
+    {
+        using var bob = fx.Factory.CreateClient(fx.BobToken);
+        using var carol = fx.Factory.CreateClient(fx.CarolToken);
+        using var admin = fx.Factory.CreateClient();
+        var run = await StartRun(bob, "bobs-secret", isPrivate: true);
+        await WaitFinished(bob, run);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await carol.GetAsync($"/api/experiments/{run}")).StatusCode);
+        var carolsList = await ApiJson.Expect(await carol.GetAsync("/api/experiments?sort=created"), HttpStatusCode.OK);
+        Assert.DoesNotContain(carolsList.EnumerateArray(), e => e.GetProperty("id").GetString() == run);
+        var adminsList = await ApiJson.Expect(await admin.GetAsync("/api/experiments?sort=created"), HttpStatusCode.OK);
+        Assert.Contains(adminsList.EnumerateArray(), e => e.GetProperty("id").GetString() == run);
+        Assert.Equal(HttpStatusCode.OK, (await bob.GetAsync($"/api/experiments/{run}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Tokens_are_managed_by_their_owner_and_a_revoked_token_stops_working()
+    {
+        using var admin = fx.Factory.CreateClient();
+        using var carol = fx.Factory.CreateClient(fx.CarolToken);
+        var created = await ApiJson.Expect(await admin.PostAsJsonAsync("/api/tokens", new { name = "to-revoke", user_name = "bob" }), HttpStatusCode.OK);
+        var token = created.GetProperty("token").GetString()!;
+        var id = created.GetProperty("info").GetProperty("id").GetString();
+        using var bob = fx.Factory.CreateClient(token);
+        Assert.Equal(HttpStatusCode.OK, (await bob.GetAsync("/api/experiments")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await carol.DeleteAsync($"/api/tokens/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await carol.GetAsync("/api/tokens?user=bob")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await bob.GetAsync("/api/experiments")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await bob.DeleteAsync($"/api/tokens/{id}")).StatusCode);
+        var refused = await bob.GetAsync("/api/experiments");
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Contains("revoked", await refused.Content.ReadAsStringAsync());
+        // Only the hash is stored: the token text appears nowhere in the listing.
+        var listing = await (await admin.GetAsync("/api/tokens?user=bob")).Content.ReadAsStringAsync();
+        Assert.DoesNotContain(token, listing);
+        Assert.Contains(token[..12], listing);
+    }
+}
