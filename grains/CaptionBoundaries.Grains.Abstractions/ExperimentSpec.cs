@@ -21,6 +21,14 @@ public sealed record ExperimentSpec
     /// <summary>Empty: one run of <see cref="Epochs"/> epochs. Otherwise the stages run in order as child runs.</summary>
     [Id(13)] public List<TrainingStage> Stages { get; init; } = [];
 
+    /// <summary>
+    /// The user the run belongs to: the scheduler's per-user quota and fair-share order go by it. Sweep trials carry their
+    /// sweep's owner. "local" until accounts fill it from the signed-in user.
+    /// </summary>
+    [Id(14)] public string Owner { get; init; } = DefaultOwner;
+
+    public const string DefaultOwner = "local";
+
     /// <summary>Epochs of the whole run: the plan's total when it has stages.</summary>
     public int TotalEpochs => Stages.Count > 0 ? Stages.Sum(s => s.Epochs) : Epochs;
 }

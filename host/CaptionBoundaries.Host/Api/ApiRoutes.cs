@@ -13,6 +13,7 @@ public static class ApiRoutes
         api.MapExperimentEndpoints();
         api.MapSweepEndpoints();
         api.MapSlotEndpoints();
+        api.MapSchedulingEndpoints();
         api.MapDatasetVersionEndpoints();
         api.MapConfigurationEndpoints();
         return app;

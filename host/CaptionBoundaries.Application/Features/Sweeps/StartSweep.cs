@@ -25,7 +25,8 @@ public sealed record StartSweepCommand(
     int Seed = 42,
     string Augmentation = "none",
     string Embedder = "glyph_profile",
-    Dictionary<string, string>? ModelConfig = null) : ICommand<SweepInfo>
+    Dictionary<string, string>? ModelConfig = null,
+    string Owner = ExperimentSpec.DefaultOwner) : ICommand<SweepInfo>
 {
     public ExperimentSpec BaseSpec() => new()
     {
@@ -41,6 +42,8 @@ public sealed record StartSweepCommand(
         Augmentation = Augmentation,
         Embedder = Embedder,
         ModelConfig = ModelConfig ?? [],
+        // Trials inherit it: the scheduler's quota and fair share count a sweep's trials as its owner's runs.
+        Owner = string.IsNullOrWhiteSpace(Owner) ? ExperimentSpec.DefaultOwner : Owner.Trim(),
     };
 }
 
@@ -61,6 +64,8 @@ public sealed class StartSweepValidator : AbstractValidator<StartSweepCommand>
             failures.Add(new ValidationFailure(command.DatasetFolder is null ? "dataset_folder" : "architecture", "Required."));
         else
             failures.AddRange(_training.Validate(command.BaseSpec().ToTrainCommand()).Errors);
+        if (command.Owner is { Length: > 100 })
+            failures.Add(new ValidationFailure("owner", $"An owner (user name) is at most 100 characters (got {command.Owner.Length})."));
         return new ValidationResult(failures);
     }
 
