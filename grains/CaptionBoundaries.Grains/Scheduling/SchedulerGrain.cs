@@ -14,6 +14,7 @@ public sealed class SchedulerGrain(
     ILogger<SchedulerGrain> logger) : Grain, ISchedulerGrain
 {
     public const int MaxQuota = 10_000;
+    private const double ForgottenSlotSeconds = 0.01;
 
     private SchedulerState S => state.State;
 
@@ -69,7 +70,7 @@ public sealed class SchedulerGrain(
         var users = S.Owners.Values
             .Concat(S.QuotaOverrides.Keys)
             .Concat(options.UserQuotas.Keys)
-            .Concat(S.Usage.Where(u => u.Value.At(now, options.UsageHalfLife) >= 1).Select(u => u.Key))
+            .Concat(S.Usage.Keys)
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)
             .Select(u => ShareOf(u, now))
@@ -179,6 +180,9 @@ public sealed class SchedulerGrain(
             var owner = OwnerOf(experimentId);
             if (!S.Usage.TryGetValue(owner, out var entry)) S.Usage[owner] = entry = new UsageEntry { AsOfUtc = now };
             entry.Add((now - since).TotalSeconds, now, options.UsageHalfLife);
+            // Usage decayed to nothing is forgotten, so the ledger holds only users seen lately.
+            foreach (var gone in S.Usage.Where(u => u.Value.At(now, options.UsageHalfLife) < ForgottenSlotSeconds).Select(u => u.Key).ToList())
+                S.Usage.Remove(gone);
         }
         S.Leases.Remove(slot);
         await state.WriteStateAsync();
@@ -209,7 +213,7 @@ public sealed class SchedulerGrain(
     {
         var (quota, source) = QuotaOf(user);
         return new UserShare(user, S.Leases.Values.Count(id => OwnerOf(id) == user), S.Queue.Count(id => OwnerOf(id) == user),
-            quota, source, Math.Round(RecentUsage(user, now), 1));
+            quota, source, Math.Round(RecentUsage(user, now), 2));
     }
 
     private string OwnerOf(Guid experimentId) => S.Owners.GetValueOrDefault(experimentId) ?? ExperimentSpec.DefaultOwner;
