@@ -21,8 +21,13 @@ public sealed record ExperimentSpec
     /// <summary>Empty: one run of <see cref="Epochs"/> epochs. Otherwise the stages run in order as child runs.</summary>
     [Id(13)] public List<TrainingStage> Stages { get; init; } = [];
 
-    /// <summary>The account that started the run (set by the handler from the caller, never from the request body).</summary>
-    [Id(14)] public string Owner { get; init; } = "local";
+    /// <summary>
+    /// The account the run belongs to: set by the handler from the caller, never from the request body. The scheduler's
+    /// per-user quota and fair-share order go by it; sweep trials carry their sweep's owner.
+    /// </summary>
+    [Id(14)] public string Owner { get; init; } = DefaultOwner;
+
+    public const string DefaultOwner = "local";
 
     /// <summary>Private runs are seen by their owner and admins only; shared ones by everyone who can read.</summary>
     [Id(15)] public bool Private { get; init; }

@@ -1,6 +1,9 @@
 namespace CaptionBoundaries.Grains;
 
-/// <summary>Lifecycle: Queued -> Running -> Completed | Failed | Cancelled (Queued -> Cancelled too).</summary>
+/// <summary>
+/// Lifecycle: Queued -> Running -> Completed | Failed | Cancelled (Queued -> Cancelled too). A pre-empted run goes
+/// Running -> Queued again (its <see cref="ExperimentInfo.Preemptions"/> say when and why) and resumes from its checkpoint.
+/// </summary>
 [GenerateSerializer]
 public enum ExperimentPhase
 {
@@ -24,7 +27,13 @@ public sealed record ExperimentInfo(
     [property: Id(8)] string? FailureReason,
     [property: Id(9)] DateTime QueuedAtUtc,
     [property: Id(10)] DateTime? StartedAtUtc,
-    [property: Id(11)] DateTime? FinishedAtUtc);
+    [property: Id(11)] DateTime? FinishedAtUtc)
+{
+    [Id(12)] public string Owner { get; init; } = ExperimentSpec.DefaultOwner;
+
+    /// <summary>Every time an administrator took the run's slot, oldest first; empty when it never was pre-empted.</summary>
+    [Id(13)] public IReadOnlyList<PreemptionRecord> Preemptions { get; init; } = [];
+}
 
 [GenerateSerializer, Immutable]
 public sealed record EpochMetrics(

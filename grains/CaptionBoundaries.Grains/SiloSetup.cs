@@ -11,12 +11,13 @@ public static class SiloSetup
     /// <summary>
     /// Adds what the grains need on top of the Application services (which the host registers with AddCaptionBoundaries):
     /// the EF Core grain storage under <see cref="GrainStorageNames.Default"/>, this silo's worker slots from the
-    /// "Cluster" configuration section, and a start-up task that registers those slots with the scheduler (which then
-    /// settles runs cut off by a previous shutdown and starts what is queued).
+    /// "Cluster" configuration section, the fair-share settings from "Scheduling", and a start-up task that registers
+    /// those slots with the scheduler (which then settles runs cut off by a previous shutdown and starts what is queued).
     /// </summary>
     public static ISiloBuilder UseCaptionBoundaries(this ISiloBuilder silo)
     {
         silo.Services.AddSingleton(sp => WorkerSlots.From(sp.GetRequiredService<IConfiguration>()));
+        silo.Services.AddSingleton(sp => SchedulingOptions.From(sp.GetRequiredService<IConfiguration>()));
         silo.Services.AddModelServing();
         silo.Services.AddGrainStorage(GrainStorageNames.Default,
             (sp, name) => new EfCoreGrainStorage(name, sp.GetRequiredService<IServiceScopeFactory>()));

@@ -24,12 +24,17 @@ public sealed class ExperimentGrain(
 {
     public const string HostRestartedReason = "host restarted during the run";
     public const string CancelledReason = "cancelled by the user";
+    public const int MaxOwnerLength = 100;
+    public const int MaxPreemptionReasonLength = 500;
 
     private readonly ObserverManager<IExperimentObserver> _observers = new(TimeSpan.FromMinutes(5), logger);
     private CancellationTokenSource? _cancel;
     private Task? _run;
     private Guid _runId;
     private volatile bool _deactivating;
+
+    // Set by Preempt until the training thread has stopped: its ending then requeues instead of finishing the run.
+    private (string By, string Reason, DateTime AtUtc)? _preemption;
 
     private ExperimentGrainState S => state.State;
     private Guid Id => this.GetPrimaryKey();
@@ -82,6 +87,7 @@ public sealed class ExperimentGrain(
     public async Task<ExperimentInfo> Submit(ExperimentSpec spec)
     {
         if (S.Spec is not null) return Info();
+        spec = spec with { Owner = CheckOwner(spec.Owner) };
 
         var command = spec.ToTrainCommand("cpu");
         try
@@ -98,7 +104,7 @@ public sealed class ExperimentGrain(
         state.State = new ExperimentGrainState { Spec = spec, Phase = ExperimentPhase.Queued, QueuedAtUtc = DateTime.UtcNow };
         await state.WriteStateAsync();
         NotifyChanged();
-        await GrainFactory.GetGrain<ISchedulerGrain>(0).Enqueue(Id);
+        await GrainFactory.GetGrain<ISchedulerGrain>(0).Enqueue(Id, spec.Owner);
         return Info();
     }
 
@@ -122,10 +128,29 @@ public sealed class ExperimentGrain(
                 break;
             case ExperimentPhase.Running:
                 // The training thread stops at its next step, records Cancelled and reports the ending here.
+                // A cancel wins over a pre-emption still in progress: the run ends instead of requeueing.
+                _preemption = null;
                 _cancel?.Cancel();
                 break;
         }
         return Info();
+    }
+
+    public Task<ExperimentInfo> Preempt(string by, string reason)
+    {
+        RequireSubmitted();
+        if (string.IsNullOrWhiteSpace(by)) throw new ArgumentException("by: who pre-empts the run is required.");
+        if (string.IsNullOrWhiteSpace(reason)) throw new ArgumentException("reason: say why the run is pre-empted.");
+        if (reason.Length > MaxPreemptionReasonLength)
+            throw new ArgumentException($"reason: at most {MaxPreemptionReasonLength} characters (got {reason.Length}).");
+        if (S.Phase != ExperimentPhase.Running || _cancel is null)
+            throw new InvalidOperationException($"Experiment {Id} is {S.Phase}; only a running experiment can be pre-empted.");
+        // The trainer writes last.pt after every epoch and checks the token every step, so at most the epoch in
+        // progress is lost; the ending comes back through ReportEnded, which requeues.
+        _preemption ??= (by.Trim(), reason.Trim(), DateTime.UtcNow);
+        _cancel.Cancel();
+        logger.LogInformation("Experiment {ExperimentId} pre-empted by {By}: {Reason}", Id, by, reason);
+        return Task.FromResult(Info());
     }
 
     public Task Subscribe(IExperimentObserver observer)
@@ -147,7 +172,8 @@ public sealed class ExperimentGrain(
         S.Phase = ExperimentPhase.Running;
         S.Slot = slot;
         S.Device = device;
-        S.StartedAtUtc = DateTime.UtcNow;
+        // A resumed run (after a pre-emption) keeps its first start.
+        S.StartedAtUtc ??= DateTime.UtcNow;
         await state.WriteStateAsync();
         NotifyChanged();
 
@@ -180,6 +206,14 @@ public sealed class ExperimentGrain(
     public async Task ReportEnded(Guid runId, RunOutcome outcome)
     {
         if (runId != _runId || S.Phase != ExperimentPhase.Running) return;
+        var preemption = _preemption;
+        _preemption = null;
+        // A run that completed (or failed) before the cancellation reached it simply ended.
+        if (preemption is { } p && outcome.Phase == ExperimentPhase.Cancelled)
+        {
+            await RequeueAfterPreemption(p.By, p.Reason, p.AtUtc, outcome);
+            return;
+        }
         S.Phase = outcome.Phase;
         S.FailureReason = outcome.FailureReason;
         S.BestValMacroF1 = outcome.BestValMacroF1 ?? S.BestValMacroF1;
@@ -191,6 +225,34 @@ public sealed class ExperimentGrain(
         DelayDeactivation(TimeSpan.Zero);
         NotifyChanged();
         await GrainFactory.GetGrain<ISchedulerGrain>(0).RunEnded(Id);
+    }
+
+    /// <summary>
+    /// Back to the queue with the same id: the tracking row turns Queued (its epochs and checkpoints stay), the spec now
+    /// resumes from the run's last checkpoint (a plan resumes its unfinished stage by itself), and the scheduler frees the
+    /// slot and hands it to the fair-share pick.
+    /// </summary>
+    private async Task RequeueAfterPreemption(string by, string reason, DateTime atUtc, RunOutcome outcome)
+    {
+        PreemptedRun resume;
+        await using (var scope = scopes.CreateAsyncScope())
+            resume = await scope.ServiceProvider.GetRequiredService<ExperimentRunner>().RequeueAfterPreemptionAsync(Id);
+        var plain = S.Spec!.Stages.Count == 0;
+        var resumeFrom = plain && resume.LastCheckpoint is not null ? resume.LastCheckpoint : S.Spec.ResumeFrom;
+        S.Preemptions.Add(new PreemptionRecord(by, reason, atUtc, S.Slot, S.EpochsDone, plain ? resume.LastEpoch : null, plain ? resumeFrom : null));
+        S.Spec = S.Spec with { ResumeFrom = resumeFrom };
+        S.Phase = ExperimentPhase.Queued;
+        S.Slot = null;
+        S.Device = null;
+        S.BestValMacroF1 = outcome.BestValMacroF1 ?? S.BestValMacroF1;
+        S.BestCheckpoint = outcome.BestCheckpoint ?? S.BestCheckpoint;
+        await state.WriteStateAsync();
+        _cancel?.Dispose();
+        _cancel = null;
+        DelayDeactivation(TimeSpan.Zero);
+        NotifyChanged();
+        logger.LogInformation("Experiment {ExperimentId} requeued after pre-emption; resumes from {Checkpoint}", Id, resumeFrom ?? "the start");
+        await GrainFactory.GetGrain<ISchedulerGrain>(0).Requeue(Id);
     }
 
     /// <summary>Runs on the thread pool: touches no grain state, only calls back through the grain reference.</summary>
@@ -258,6 +320,15 @@ public sealed class ExperimentGrain(
         _observers.Notify(o => o.OnChanged(info));
     }
 
+    private static string CheckOwner(string? owner)
+    {
+        if (string.IsNullOrWhiteSpace(owner)) return ExperimentSpec.DefaultOwner;
+        owner = owner.Trim();
+        return owner.Length <= MaxOwnerLength
+            ? owner
+            : throw new ArgumentException($"owner: at most {MaxOwnerLength} characters (got {owner.Length}).");
+    }
+
     private void RequireSubmitted()
     {
         if (S.Spec is null) throw new InvalidOperationException($"Experiment {Id} was never submitted.");
@@ -265,5 +336,9 @@ public sealed class ExperimentGrain(
 
     private ExperimentInfo Info() => new(
         Id, S.Spec?.Name ?? "", S.Phase, S.Slot, S.EpochsDone, S.Spec?.TotalEpochs ?? 0, S.BestValMacroF1, S.BestCheckpoint,
-        S.FailureReason, S.QueuedAtUtc, S.StartedAtUtc, S.FinishedAtUtc);
+        S.FailureReason, S.QueuedAtUtc, S.StartedAtUtc, S.FinishedAtUtc)
+    {
+        Owner = S.Spec?.Owner ?? ExperimentSpec.DefaultOwner,
+        Preemptions = S.Preemptions.ToList(),
+    };
 }

@@ -15,4 +15,7 @@ public sealed record ExperimentGrainState
     public DateTime QueuedAtUtc { get; set; }
     public DateTime? StartedAtUtc { get; set; }
     public DateTime? FinishedAtUtc { get; set; }
+
+    /// <summary>Every pre-emption, oldest first.</summary>
+    public List<PreemptionRecord> Preemptions { get; set; } = [];
 }

@@ -10,4 +10,16 @@ public sealed record SchedulerState
 
     /// <summary>Slot key -> the experiment running on it.</summary>
     public Dictionary<string, Guid> Leases { get; set; } = [];
+
+    /// <summary>Slot key -> when its current lease began (what the owner is charged for when it ends).</summary>
+    public Dictionary<string, DateTime> LeasedAtUtc { get; set; } = [];
+
+    /// <summary>Owner of every queued or running experiment.</summary>
+    public Dictionary<Guid, string> Owners { get; set; } = [];
+
+    /// <summary>Quotas set at run time (they win over configuration).</summary>
+    public Dictionary<string, int> QuotaOverrides { get; set; } = [];
+
+    /// <summary>Each user's decayed slot-seconds of finished leases.</summary>
+    public Dictionary<string, UsageEntry> Usage { get; set; } = [];
 }

@@ -9,7 +9,7 @@ namespace CaptionBoundaries.Application.Configuration;
 /// </summary>
 public static class KnownSettings
 {
-    public static readonly IReadOnlyList<string> Sections = ["CaptionBoundaries", "Database", "Cluster", "Registry", "Ui", "Security"];
+    public static readonly IReadOnlyList<string> Sections = ["CaptionBoundaries", "Database", "Cluster", "Scheduling", "Registry", "Ui", "Security"];
 
     public static readonly IReadOnlyList<SettingDefinition> All =
     [
@@ -29,6 +29,10 @@ public static class KnownSettings
         new("Cluster:Device", "cpu", "Device of this node's slots: cpu or cuda", Device),
         new("Cluster:SiloPort", "11111", "Orleans silo-to-silo port", WholeNumber(1, 65535)),
         new("Cluster:GatewayPort", "30000", "Orleans client gateway port", DifferentPort),
+        new("Scheduling:DefaultUserSlotQuota", "<all slots>", "Worker slots one user's runs may hold at once", WholeNumber(1, 10_000)),
+        new("Scheduling:UserQuotas", "(none)", "Scheduling:UserQuotas:<user> = that user's slot quota (quotas set at run time win)",
+            WholeNumber(1, 10_000)) { IsList = true },
+        new("Scheduling:UsageHalfLife", "06:00:00", "Fair share forgets past slot usage with this half-life", Duration(allowZero: false)),
         new("Registry:Webhooks", "(none)", "URLs that receive every registry change as a JSON POST", HttpUrl) { IsList = true },
         new("Security:RateLimitPerMinute", "600", "API requests per account (or address) per minute; beyond it 429", WholeNumber(1, 1_000_000)),
         new("Security:MaxUploadMegabytes", "512", "Largest request body (checkpoint and plugin uploads)", WholeNumber(1, 100_000)),

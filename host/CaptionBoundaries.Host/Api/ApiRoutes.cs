@@ -18,6 +18,7 @@ public static class ApiRoutes
         api.MapExplainEndpoints();
         api.MapSweepEndpoints();
         api.MapSlotEndpoints();
+        api.MapSchedulingEndpoints();
         api.MapDatasetVersionEndpoints();
         api.MapConfigurationEndpoints();
         api.MapUserEndpoints();

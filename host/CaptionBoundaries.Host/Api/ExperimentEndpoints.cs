@@ -6,6 +6,8 @@ namespace CaptionBoundaries.Host.Api;
 
 public static class ExperimentEndpoints
 {
+    public sealed record PreemptRequest(string? Reason);
+
     public static void MapExperimentEndpoints(this IEndpointRouteBuilder api)
     {
         var experiments = api.MapGroup("/experiments").WithTags("Experiments");
@@ -24,5 +26,17 @@ public static class ExperimentEndpoints
 
         experiments.MapPost("/{id:guid}/cancel", async (Guid id, IMediator m, CancellationToken ct) => await m.Send(new CancelExperimentCommand(id), ct))
             .WithSummary("Cancel a queued or running experiment.");
+
+        experiments.MapPost("/{id:guid}/preempt", async (Guid id, PreemptRequest? body, HttpContext http, IMediator m, CancellationToken ct) =>
+        {
+            try
+            {
+                return Results.Ok(await m.Send(new PreemptExperimentCommand(id, body?.Reason ?? ""), ct));
+            }
+            catch (InvalidOperationException e)
+            {
+                return Results.Problem(title: "Only a running experiment can be pre-empted.", detail: e.Message, statusCode: StatusCodes.Status409Conflict);
+            }
+        }).WithSummary("Admin: stop a running experiment now and requeue it; it resumes from its last checkpoint (at most the current epoch is lost).");
     }
 }

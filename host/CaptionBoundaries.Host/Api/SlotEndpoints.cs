@@ -8,6 +8,6 @@ public static class SlotEndpoints
     public static void MapSlotEndpoints(this IEndpointRouteBuilder api)
     {
         api.MapGet("/slots", async (IMediator m, CancellationToken ct) => await m.Send(new GetSlotsQuery(), ct))
-            .WithTags("Cluster").WithSummary("Worker slots (busy or free, and which run) and the queue.");
+            .WithTags("Cluster").WithSummary("Worker slots (busy or free, and which run), the queue with each run's owner, and each user's running count, quota and recent usage.");
     }
 }

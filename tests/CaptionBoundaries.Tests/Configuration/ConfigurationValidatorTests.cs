@@ -32,6 +32,9 @@ public sealed class ConfigurationValidatorTests
     [InlineData("Ui:RefreshInterval", "soon", "expected a duration")]
     [InlineData("CaptionBoundaries:DatasetVersions:GarbageGracePeriod", "-00:01:00", "positive duration")]
     [InlineData("CaptionBoundaries:DataFolder", "", "is empty")]
+    [InlineData("Scheduling:DefaultUserSlotQuota", "0", "from 1 to 10000")]
+    [InlineData("Scheduling:UserQuotas:alice", "many", "whole number")]
+    [InlineData("Scheduling:UsageHalfLife", "00:00:00", "positive duration")]
     public void A_bad_value_is_reported_under_its_key(string key, string value, string expected)
     {
         var error = Assert.Single(Validate((key, value)));
@@ -82,6 +85,17 @@ public sealed class ConfigurationValidatorTests
 
         Assert.Equal("Cluster:Slot", error.Key);
         Assert.Contains("Cluster:Slots", error.Message);
+    }
+
+    [Fact]
+    public void Per_user_slot_quotas_are_accepted_under_any_user_name_but_a_mistyped_scheduling_key_is_not()
+    {
+        Assert.Empty(Validate(("Scheduling:DefaultUserSlotQuota", "2"), ("Scheduling:UserQuotas:alice", "1"),
+            ("Scheduling:UserQuotas:bob.smith", "3"), ("Scheduling:UsageHalfLife", "12:00:00")));
+
+        var error = Assert.Single(Validate(("Scheduling:UserQuota:alice", "1")));
+        Assert.Equal("Scheduling:UserQuota:alice", error.Key);
+        Assert.Contains("Scheduling:UserQuotas", error.Message);
     }
 
     [Fact]

@@ -24,10 +24,15 @@ public sealed class StartExperimentValidator : AbstractValidator<StartExperiment
 {
     private readonly TrainModelValidator _training = new();
 
-    public override ValidationResult Validate(ValidationContext<StartExperimentCommand> context) =>
-        context.InstanceToValidate.Spec is null
-            ? new ValidationResult([new ValidationFailure("spec", "The experiment spec is required.")])
-            : _training.Validate(context.InstanceToValidate.Spec.ToTrainCommand());
+    public override ValidationResult Validate(ValidationContext<StartExperimentCommand> context)
+    {
+        var spec = context.InstanceToValidate.Spec;
+        if (spec is null) return new ValidationResult([new ValidationFailure("spec", "The experiment spec is required.")]);
+        var result = _training.Validate(spec.ToTrainCommand());
+        if (spec.Owner is { Length: > 100 })
+            result.Errors.Add(new ValidationFailure("owner", $"An owner (user name) is at most 100 characters (got {spec.Owner.Length})."));
+        return result;
+    }
 
     public override Task<ValidationResult> ValidateAsync(ValidationContext<StartExperimentCommand> context, CancellationToken cancellation = default) =>
         Task.FromResult(Validate(context));

@@ -27,7 +27,8 @@ public sealed record StartSweepCommand(
     int Seed = 42,
     string Augmentation = "none",
     string Embedder = "glyph_profile",
-    Dictionary<string, string>? ModelConfig = null) : ICommand<SweepInfo>
+    Dictionary<string, string>? ModelConfig = null,
+    string Owner = ExperimentSpec.DefaultOwner) : ICommand<SweepInfo>
 {
     public ExperimentSpec BaseSpec() => new()
     {
@@ -43,6 +44,8 @@ public sealed record StartSweepCommand(
         Augmentation = Augmentation,
         Embedder = Embedder,
         ModelConfig = ModelConfig ?? [],
+        // Trials inherit it: the scheduler's quota and fair share count a sweep's trials as its owner's runs.
+        Owner = string.IsNullOrWhiteSpace(Owner) ? ExperimentSpec.DefaultOwner : Owner.Trim(),
     };
 }
 
@@ -63,6 +66,8 @@ public sealed class StartSweepValidator : AbstractValidator<StartSweepCommand>
             failures.Add(new ValidationFailure(command.DatasetFolder is null ? "dataset_folder" : "architecture", "Required."));
         else
             failures.AddRange(_training.Validate(command.BaseSpec().ToTrainCommand()).Errors);
+        if (command.Owner is { Length: > 100 })
+            failures.Add(new ValidationFailure("owner", $"An owner (user name) is at most 100 characters (got {command.Owner.Length})."));
         return new ValidationResult(failures);
     }
 
@@ -86,7 +91,7 @@ public sealed class StartSweepValidator : AbstractValidator<StartSweepCommand>
     }
 }
 
-public sealed class StartSweepHandler(IGrainFactory grains, PluginRegistry plugins) : ICommandHandler<StartSweepCommand, SweepInfo>
+public sealed class StartSweepHandler(IGrainFactory grains, PluginRegistry plugins, ActorContext actors) : ICommandHandler<StartSweepCommand, SweepInfo>
 {
     public async ValueTask<SweepInfo> Handle(StartSweepCommand command, CancellationToken ct)
     {
@@ -98,6 +103,7 @@ public sealed class StartSweepHandler(IGrainFactory grains, PluginRegistry plugi
         var unknown = TrialSpecMapping.UnknownConfigKeys(SweepDefinitionParser.Parse(command.Definition), architecture.DefaultConfig, command.Architecture)
             .Select(e => new ValidationFailure($"definition.{e.Path}", e.ToString())).ToList();
         if (unknown.Count > 0) throw new ValidationException(unknown);
-        return await grains.GetGrain<ISweepGrain>(Guid.NewGuid()).Start(command.Definition, command.BaseSpec());
+        // The sweep and its trials belong to the caller, whatever the request said.
+        return await grains.GetGrain<ISweepGrain>(Guid.NewGuid()).Start(command.Definition, (command with { Owner = actors.Current.Name }).BaseSpec());
     }
 }

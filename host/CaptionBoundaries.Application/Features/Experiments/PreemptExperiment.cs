@@ -1,0 +1,35 @@
+using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Grains;
+using FluentValidation;
+using Mediator;
+
+namespace CaptionBoundaries.Application.Features.Experiments;
+
+/// <summary>
+/// An administrator takes a running experiment's slot: it stops at once, goes back to the queue and later resumes from
+/// its last checkpoint (losing at most the epoch in progress). Who asks is recorded on the experiment.
+/// Unknown experiment: <see cref="KeyNotFoundException"/>; not running: <see cref="InvalidOperationException"/>.
+/// </summary>
+[RequiresRole(Roles.Admin)]
+public sealed record PreemptExperimentCommand(Guid ExperimentId, string Reason) : ICommand<ExperimentInfo>;
+
+public sealed class PreemptExperimentValidator : AbstractValidator<PreemptExperimentCommand>
+{
+    public PreemptExperimentValidator()
+    {
+        RuleFor(c => c.Reason).NotEmpty().WithMessage("Say why the run is pre-empted.")
+            .MaximumLength(500).WithMessage("The reason is at most 500 characters.").OverridePropertyName("reason");
+    }
+}
+
+public sealed class PreemptExperimentHandler(IGrainFactory grains, ActorContext actors) : ICommandHandler<PreemptExperimentCommand, ExperimentInfo>
+{
+    public async ValueTask<ExperimentInfo> Handle(PreemptExperimentCommand command, CancellationToken ct)
+    {
+        var experiment = grains.GetGrain<IExperimentGrain>(command.ExperimentId);
+        // A grain exists for any id; one that was never submitted has no name.
+        if ((await experiment.GetInfo()).Name.Length == 0)
+            throw new KeyNotFoundException($"No experiment {command.ExperimentId} was submitted to the scheduler.");
+        return await experiment.Preempt(actors.Current.Name, command.Reason);
+    }
+}
