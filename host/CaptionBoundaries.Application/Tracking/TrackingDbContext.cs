@@ -57,5 +57,6 @@ public abstract partial class TrackingDbContext(DbContextOptions options) : DbCo
         });
         OnModelCreatingDatasets(modelBuilder);
         OnModelCreatingBenchmarks(modelBuilder);
+        OnModelCreatingMonitoring(modelBuilder);
     }
 }

@@ -14,6 +14,7 @@ public static class ApiRoutes
         api.MapSweepEndpoints();
         api.MapSlotEndpoints();
         api.MapDatasetVersionEndpoints();
+        api.MapMonitoringEndpoints();
         return app;
     }
 }
