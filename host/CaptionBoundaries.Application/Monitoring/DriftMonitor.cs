@@ -24,9 +24,9 @@ public sealed record DriftAlertNotice(
 }
 
 /// <summary>
-/// Evaluates sliding windows after each prediction-log flush: per (model, version), once
-/// <see cref="DriftSettings.EvaluateEvery"/> new predictions arrived (or on an explicit flush), the last
-/// <see cref="DriftSettings.WindowSize"/> predictions are scored against the version's reference profile. Each
+/// Evaluates sliding windows after each prediction-log flush: per (model, version), at every
+/// <see cref="DriftSettings.EvaluateEvery"/>-th prediction (and at the newest on an explicit flush), the last
+/// <see cref="DriftSettings.WindowSize"/> predictions up to it are scored against the version's reference profile. Each
 /// evaluation is stored; a metric over its threshold opens an alert unless one is already open for the same
 /// (model, version, metric), which then only counts the repeat; an open alert resolves after
 /// <see cref="DriftSettings.ResolveAfterCleanWindows"/> clean windows in a row. New alerts go to the webhooks.
@@ -47,28 +47,51 @@ public sealed class DriftMonitor(IServiceScopeFactory scopes, MonitoringOptions 
 
     public void InvalidateSettings(string model) => _settings.TryRemove(model, out _);
 
+    /// <summary>
+    /// Called with each flushed batch (rows in id order). A window ends at every <see cref="DriftSettings.EvaluateEvery"/>-th
+    /// prediction of a version (counted since the last window end), so windows do not depend on how rows were batched;
+    /// an explicit flush (<paramref name="force"/>) also ends one at the newest prediction. A window with fewer than
+    /// <see cref="DriftSettings.MinWindow"/> predictions is skipped.
+    /// </summary>
     public async Task AfterFlushAsync(IReadOnlyList<PredictionRecord> saved, bool force, CancellationToken ct = default)
     {
-        foreach (var group in saved.GroupBy(p => (p.ModelName, p.Version)))
-            _sinceEvaluation[group.Key] = _sinceEvaluation.GetValueOrDefault(group.Key) + group.Count();
-
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TrackingDbContext>();
+        var newest = new Dictionary<(string Model, int Version), long>();
+        foreach (var group in saved.GroupBy(p => (p.ModelName, p.Version)))
+        {
+            var settings = await SettingsFor(db, group.Key.ModelName, ct);
+            var since = _sinceEvaluation.GetValueOrDefault(group.Key);
+            foreach (var row in group.OrderBy(p => p.Id))
+            {
+                if (++since < settings.EvaluateEvery) continue;
+                since = 0;
+                await EvaluateWindowEndingAt(db, group.Key.ModelName, group.Key.Version, row.Id, settings, ct);
+            }
+            _sinceEvaluation[group.Key] = since;
+            newest[group.Key] = group.Max(p => p.Id);
+        }
+        if (!force) return;
         foreach (var (key, since) in _sinceEvaluation.ToList())
         {
             if (since == 0) continue;
-            var settings = await SettingsFor(db, key.Model, ct);
-            if (!force && since < settings.EvaluateEvery) continue;
-            var reference = await ReferenceFor(db, key.Model, key.Version, ct);
-            if (reference is null) continue;
-            var window = await db.Predictions.AsNoTracking()
-                .Where(p => p.ModelName == key.Model && p.Version == key.Version)
-                .OrderByDescending(p => p.Id).Take(settings.WindowSize).ToListAsync(ct);
-            if (window.Count < settings.MinWindow) continue;
-            window.Reverse();
             _sinceEvaluation[key] = 0;
-            await EvaluateAsync(db, key.Model, key.Version, reference, window, settings, ct);
+            var end = newest.TryGetValue(key, out var id) ? id
+                : await db.Predictions.Where(p => p.ModelName == key.Model && p.Version == key.Version).MaxAsync(p => (long?)p.Id, ct) ?? 0;
+            await EvaluateWindowEndingAt(db, key.Model, key.Version, end, await SettingsFor(db, key.Model, ct), ct);
         }
+    }
+
+    private async Task EvaluateWindowEndingAt(TrackingDbContext db, string model, int version, long lastId, DriftSettings settings, CancellationToken ct)
+    {
+        var reference = await ReferenceFor(db, model, version, ct);
+        if (reference is null) return;
+        var window = await db.Predictions.AsNoTracking()
+            .Where(p => p.ModelName == model && p.Version == version && p.Id <= lastId)
+            .OrderByDescending(p => p.Id).Take(settings.WindowSize).ToListAsync(ct);
+        if (window.Count < settings.MinWindow) return;
+        window.Reverse();
+        await EvaluateAsync(db, model, version, reference, window, settings, ct);
     }
 
     private async Task EvaluateAsync(TrackingDbContext db, string model, int version, ReferenceProfile reference,

@@ -17,6 +17,7 @@ public static class CliApp
         root.Subcommands.Add(ExperimentsCommands.Create());
         root.Subcommands.Add(ModelBenchmarkCommands.Create());
         root.Subcommands.Add(SweepCommands.Create());
+        root.Subcommands.Add(MonitorCommands.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
         return root;

@@ -86,11 +86,12 @@ public sealed class DriftMonitorTests : IAsyncLifetime
     [Fact]
     public async Task WindowsSlideOverTheLastNPredictionsAndScoresMatchHandComputedValues()
     {
-        await Setup("windows", new DriftSettings { WindowSize = 20, EvaluateEvery = 5, MinWindow = 10 });
+        // A window ends at every 6th prediction and holds the last 20 up to it; fewer than 12 and it is skipped.
+        await Setup("windows", new DriftSettings { WindowSize = 20, EvaluateEvery = 6, MinWindow = 12 });
         var rows = new List<PredictionRecord>();
 
         rows.AddRange(await Add("windows", 8, _ => 0.95));
-        Assert.Empty(await Evaluations("windows")); // 8 new ≥ 5, but 8 < min window 10
+        Assert.Empty(await Evaluations("windows")); // the window ending at row 6 has only 6 < 12 predictions
 
         rows.AddRange(await Add("windows", 4, _ => 0.95));
         var first = Assert.Single(await Evaluations("windows"));
@@ -109,66 +110,73 @@ public sealed class DriftMonitorTests : IAsyncLifetime
         Assert.Equal(7.365232, first.ConfidencePsi, 5);
 
         rows.AddRange(await Add("windows", 3, _ => 0.95));
-        Assert.Single(await Evaluations("windows")); // only 3 new since the last evaluation
+        Assert.Single(await Evaluations("windows")); // 15 rows: the next window ends at row 18
 
-        rows.AddRange(await Add("windows", 2, _ => 0.95));
+        rows.AddRange(await Add("windows", 3, _ => 0.95));
         var second = (await Evaluations("windows"))[1];
-        Assert.Equal((17, rows[0].Id, rows[16].Id), (second.WindowCount, second.FirstPredictionId, second.LastPredictionId));
+        Assert.Equal((18, rows[0].Id, rows[17].Id), (second.WindowCount, second.FirstPredictionId, second.LastPredictionId));
 
         rows.AddRange(await Add("windows", 8, _ => 0.95));
         var third = (await Evaluations("windows"))[2];
-        // 25 rows: the window is the last 20, rows 6-25, which hold 4 of each class: JS 0, chi-square 0, p 1.
-        Assert.Equal((20, rows[5].Id, rows[24].Id), (third.WindowCount, third.FirstPredictionId, third.LastPredictionId));
+        // 26 rows: the window ends at row 24 and holds the 20 before it, rows 5-24, 4 of each class: JS 0, chi-square p 1.
+        Assert.Equal((20, rows[4].Id, rows[23].Id), (third.WindowCount, third.FirstPredictionId, third.LastPredictionId));
         Assert.Equal("[4,4,4,4,4]", third.ClassCountsJson);
         Assert.Equal(0, third.ClassJs, 9);
         Assert.Equal(1, third.ClassChi2P, 9);
 
+        // An explicit flush ends a window at the newest row (26: rows 7-26) and restarts the count there…
         await Monitor.AfterFlushAsync([], force: true);
-        Assert.Equal(3, (await Evaluations("windows")).Count); // nothing new: an explicit flush does not re-score the same window
-
-        rows.AddRange(await Add("windows", 1, _ => 0.95, force: true));
         var fourth = (await Evaluations("windows"))[3];
         Assert.Equal((20, rows[6].Id, rows[25].Id), (fourth.WindowCount, fourth.FirstPredictionId, fourth.LastPredictionId));
+        // …so flushing again with nothing new scores nothing twice.
+        await Monitor.AfterFlushAsync([], force: true);
+        Assert.Equal(4, (await Evaluations("windows")).Count);
+
+        rows.AddRange(await Add("windows", 6, _ => 0.95));
+        var fifth = (await Evaluations("windows"))[4];
+        Assert.Equal((20, rows[12].Id, rows[31].Id), (fifth.WindowCount, fifth.FirstPredictionId, fifth.LastPredictionId));
     }
 
     [Fact]
     public async Task AnAlertIsRaisedOncePerCrossingAndResolvesAfterCleanWindows()
     {
+        // Windows of the last 20 end at every 10th prediction; an alert resolves after 2 clean windows in a row.
         await Setup("dedup", new DriftSettings { WindowSize = 20, EvaluateEvery = 10, MinWindow = 10, ResolveAfterCleanWindows = 2 });
-        // Clean rows put one confidence in each reference bin in turn: any 20 consecutive ones are 20% per bin (PSI 0).
+        // Clean rows put one confidence in each reference bin in turn: any 10 consecutive ones are 20% per bin (PSI 0).
         double Clean(int k) => 0.55 + 0.1 * (k % 5);
 
-        await Add("dedup", 20, _ => 0.95);
+        await Add("dedup", 10, _ => 0.95); // rows 1-10
         var alert = Assert.Single(await Alerts("dedup"));
         Assert.Equal((DriftMetrics.ConfidencePsi, DriftAlert.Open, 1), (alert.Metric, alert.Status, alert.Occurrences));
         Assert.Equal(7.365232, alert.Value, 5);
         Assert.Equal(0.25, alert.Threshold);
 
-        await Add("dedup", 10, _ => 0.95);
-        alert = Assert.Single(await Alerts("dedup")); // de-duplicated: still one alert, seen twice
-        Assert.Equal(2, alert.Occurrences);
+        await Add("dedup", 20, _ => 0.95); // rows 11-30: windows at 20 and 30 cross again
+        alert = Assert.Single(await Alerts("dedup")); // de-duplicated: still one alert, seen three times
+        Assert.Equal(3, alert.Occurrences);
 
-        // Half clean: bins (2, 2, 2, 2, 12)/20, PSI = 4·(0.1 − 0.2)·ln(0.5) + (0.6 − 0.2)·ln 3 = 0.277259 + 0.439445 = 0.716704.
+        // Rows 31-40 clean; the window 21-40 is half bad: bins (2, 2, 2, 2, 12)/20,
+        // PSI = 4·(0.1 − 0.2)·ln(0.5) + (0.6 − 0.2)·ln 3 = 0.277259 + 0.439445 = 0.716704.
         await Add("dedup", 10, Clean);
         Assert.Equal(0.716704, (await Evaluations("dedup"))[^1].ConfidencePsi, 5);
         alert = Assert.Single(await Alerts("dedup"));
-        Assert.Equal(3, alert.Occurrences);
+        Assert.Equal(4, alert.Occurrences);
 
-        await Add("dedup", 10, Clean);
+        await Add("dedup", 10, Clean); // window 31-50, all clean
         Assert.Equal(0, (await Evaluations("dedup"))[^1].ConfidencePsi, 9);
         alert = Assert.Single(await Alerts("dedup"));
         Assert.Equal((DriftAlert.Open, 1), (alert.Status, alert.CleanStreak));
 
-        await Add("dedup", 10, Clean);
+        await Add("dedup", 10, Clean); // window 41-60: the second clean window in a row
         alert = Assert.Single(await Alerts("dedup"));
         Assert.Equal(DriftAlert.Resolved, alert.Status);
         Assert.NotNull(alert.ResolvedAtUtc);
 
-        // A new crossing after resolution is a new alert.
+        // A new crossing after resolution is a new alert (window 51-70: half bad again).
         await Add("dedup", 20, _ => 0.95);
         var alerts = await Alerts("dedup");
         Assert.Equal(2, alerts.Count);
-        Assert.Equal((DriftAlert.Resolved, DriftAlert.Open), (alerts[0].Status, alerts[1].Status));
+        Assert.Equal((DriftAlert.Resolved, DriftAlert.Open, 2), (alerts[0].Status, alerts[1].Status, alerts[1].Occurrences));
         // Only the confidence moved: no class or input alert was ever raised.
         Assert.All(alerts, a => Assert.Equal(DriftMetrics.ConfidencePsi, a.Metric));
     }
