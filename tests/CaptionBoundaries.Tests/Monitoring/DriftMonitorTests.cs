@@ -10,15 +10,12 @@ namespace CaptionBoundaries.Tests.Monitoring;
 /// <summary>
 /// Sliding windows, scores and alert de-duplication of the drift monitor over a real database, with a hand-made
 /// reference (100 values per distribution) and hand-made prediction rows, so every number can be worked out on paper.
+/// On SQLite and PostgreSQL: the windows are database queries.
 /// </summary>
-public sealed class DriftMonitorTests : IAsyncLifetime
+public sealed class DriftMonitorTests
 {
     private AppHost _host = null!;
     private int _k;
-
-    public async Task InitializeAsync() => _host = await AppHost.StartAsync();
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
 
     private DriftMonitor Monitor => _host.Services.GetRequiredService<DriftMonitor>();
 
@@ -83,9 +80,12 @@ public sealed class DriftMonitorTests : IAsyncLifetime
     private Task<List<DriftAlert>> Alerts(string model) =>
         _host.QueryDb(db => db.DriftAlerts.Where(a => a.ModelName == model).OrderBy(a => a.Id).ToListAsync());
 
-    [Fact]
-    public async Task WindowsSlideOverTheLastNPredictionsAndScoresMatchHandComputedValues()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task WindowsSlideOverTheLastNPredictionsAndScoresMatchHandComputedValues(string provider)
     {
+        await using var host = _host = await AppHost.StartAsync(provider);
         // A window ends at every 6th prediction and holds the last 20 up to it; fewer than 12 and it is skipped.
         await Setup("windows", new DriftSettings { WindowSize = 20, EvaluateEvery = 6, MinWindow = 12 });
         var rows = new List<PredictionRecord>();
@@ -137,9 +137,12 @@ public sealed class DriftMonitorTests : IAsyncLifetime
         Assert.Equal((20, rows[12].Id, rows[31].Id), (fifth.WindowCount, fifth.FirstPredictionId, fifth.LastPredictionId));
     }
 
-    [Fact]
-    public async Task AnAlertIsRaisedOncePerCrossingAndResolvesAfterCleanWindows()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task AnAlertIsRaisedOncePerCrossingAndResolvesAfterCleanWindows(string provider)
     {
+        await using var host = _host = await AppHost.StartAsync(provider);
         // Windows of the last 20 end at every 10th prediction; an alert resolves after 2 clean windows in a row.
         await Setup("dedup", new DriftSettings { WindowSize = 20, EvaluateEvery = 10, MinWindow = 10, ResolveAfterCleanWindows = 2 });
         // Clean rows put one confidence in each reference bin in turn: any 10 consecutive ones are 20% per bin (PSI 0).
