@@ -4,7 +4,8 @@ namespace CaptionBoundaries.Host.Cli;
 
 public sealed record LoggingBenchRound(int Round, bool Logging, double PerSecond);
 
-public sealed record LoggingBenchResult(IReadOnlyList<LoggingBenchRound> Rounds, double MedianOff, double MedianOn, int Requests, int Concurrency)
+public sealed record LoggingBenchResult(IReadOnlyList<LoggingBenchRound> Rounds, double MedianOff, double MedianOn, int Requests, int Concurrency,
+    double BackgroundMicrosecondsPerRow = 0)
 {
     /// <summary>Throughput lost to logging, in percent of the throughput without it (negative: within noise, logging was faster).</summary>
     public double OverheadPercent => MedianOff > 0 ? (MedianOff - MedianOn) / MedianOff * 100 : 0;
@@ -26,11 +27,18 @@ public sealed class MonitorBenchmark(ServerApiClient client)
         var simulation = new MonitorSimulation(client);
         var bodies = MonitorSimulation.Prepare(datasetFolder, new SimulationOptions { Count = requests, Seed = 7 }, out var cleanup);
         var original = await client.Get<PredictionLogStatistics>("api/monitoring/log", ct);
+        PredictionLogStatistics before = original, after = original;
         var results = new List<LoggingBenchRound>();
         try
         {
+            // Warm-up, unmeasured: one pass per mode, so both paths (and the log writer's) are compiled and cached.
             progress?.Report("warm-up");
-            await simulation.SendAsync(model, bodies.Take(Math.Min(bodies.Count, 64)).ToList(), concurrency, null, ct);
+            foreach (var logging in new[] { true, false })
+            {
+                await client.Put<PredictionLogStatistics>("api/monitoring/log", new { enabled = logging }, ct);
+                await simulation.SendAsync(model, bodies, concurrency, null, ct);
+            }
+            before = await client.Post<PredictionLogStatistics>("api/monitoring/flush", new { }, ct);
             for (var round = 1; round <= rounds; round++)
             {
                 bool[] order = round % 2 == 1 ? [false, true] : [true, false];
@@ -44,14 +52,17 @@ public sealed class MonitorBenchmark(ServerApiClient client)
                     progress?.Report($"round {round}: logging {(logging ? "on " : "off")} {result.PerSecond:F1} predictions/s");
                 }
             }
+            after = await client.Post<PredictionLogStatistics>("api/monitoring/flush", new { }, ct);
         }
         finally
         {
             cleanup();
             await client.Put<PredictionLogStatistics>("api/monitoring/log", new { enabled = original.Enabled }, CancellationToken.None);
         }
+        var rows = after.Written - before.Written;
+        var background = rows == 0 ? 0 : (after.WriteSeconds + after.EvaluationSeconds - before.WriteSeconds - before.EvaluationSeconds) * 1e6 / rows;
         return new LoggingBenchResult(results, Median(results.Where(r => !r.Logging).Select(r => r.PerSecond)),
-            Median(results.Where(r => r.Logging).Select(r => r.PerSecond)), requests, concurrency);
+            Median(results.Where(r => r.Logging).Select(r => r.PerSecond)), requests, concurrency, background);
     }
 
     public static double Median(IEnumerable<double> values)

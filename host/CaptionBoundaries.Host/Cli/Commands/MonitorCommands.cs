@@ -220,7 +220,7 @@ public static class MonitorCommands
             if (reference.ClassCounts is { } classes)
             {
                 AnsiConsole.MarkupLineInterpolated($"{reference.SampleCount} samples of {reference.DatasetFolder} ({reference.Split}), accuracy {reference.Accuracy:P1}");
-                var chart = new BarChart().Label("Reference predicted classes");
+                var chart = new BarChart().Width(60).Label("Reference predicted classes");
                 for (var i = 0; i < classes.Count; i++) chart.AddItem(TaskSpec.Classes[i], classes[i], Color.Blue);
                 AnsiConsole.Write(chart);
             }
@@ -245,6 +245,8 @@ public static class MonitorCommands
                 parse.GetValue(concurrency), parse.GetValue(repeats), new Progress<string>(line => AnsiConsole.WriteLine(line)), ct);
             AnsiConsole.MarkupLineInterpolated(
                 $"[bold]Median throughput:[/] logging off {result.MedianOff:F1}/s, on {result.MedianOn:F1}/s: overhead {result.OverheadPercent:+0.0;-0.0}% ({result.Requests} requests × {result.Rounds.Count / 2} rounds, concurrency {result.Concurrency}).");
+            AnsiConsole.MarkupLineInterpolated(
+                $"Log writer (batched writes + drift windows, off the request path): {result.BackgroundMicrosecondsPerRow:F0} µs per logged prediction.");
             return CliErrors.Ok;
         }));
         return command;
