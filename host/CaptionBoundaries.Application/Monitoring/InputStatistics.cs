@@ -41,40 +41,48 @@ public static class InputStatistics
         if (sample.Frame1.Length != size || sample.Frame2.Length != size || sample.OcrViz.Length != size)
             throw new ArgumentException($"Sample '{sample.Id}' images do not have 3x{height}x{width} values.", nameof(sample));
 
-        var (b1, c1) = MeanStd(sample.Frame1, 0, height, height, width);
-        var (b2, c2) = MeanStd(sample.Frame2, 0, height, height, width);
-        long diff = 0, ink = 0;
+        // One pass over the three images for everything but the caption band.
+        ReadOnlySpan<byte> f1 = sample.Frame1, f2 = sample.Frame2, ocr = sample.OcrViz;
+        long s1 = 0, q1 = 0, s2 = 0, q2 = 0, diff = 0, ink = 0;
         for (var i = 0; i < size; i++)
         {
-            diff += Math.Abs(sample.Frame1[i] - sample.Frame2[i]);
-            ink += sample.OcrViz[i];
+            int a = f1[i], b = f2[i];
+            s1 += a;
+            q1 += a * a;
+            s2 += b;
+            q2 += b * b;
+            diff += Math.Abs(a - b);
+            ink += ocr[i];
         }
-        var band = MeanStd(sample.Frame2, height - Math.Max(1, height / 4), height, height, width).Std;
+        var (b1, c1) = MeanStd(s1, q1, size);
+        var (b2, c2) = MeanStd(s2, q2, size);
+        var band = BandContrast(sample.Frame2, height - Math.Max(1, height / 4), height, width);
         var spatial = sample.SpatialFeatures.Length == 0 ? 0 : sample.SpatialFeatures.Average(v => (double)v);
         return [b1, c1, b2, c2, diff / (255.0 * size), ink / (255.0 * size), band, spatial];
     }
 
-    /// <summary>Mean and standard deviation (0-1 scale) of rows [fromRow, toRow) over all three planes.</summary>
-    private static (double Mean, double Std) MeanStd(byte[] planar, int fromRow, int toRow, int height, int width)
+    private static (double Mean, double Std) MeanStd(long sum, long sumSquares, long count)
     {
-        long sum = 0, sumSquares = 0, count = 0;
-        for (var c = 0; c < 3; c++)
-        {
-            var plane = c * height * width;
-            for (var y = fromRow; y < toRow; y++)
-            {
-                var row = plane + y * width;
-                for (var x = 0; x < width; x++)
-                {
-                    int v = planar[row + x];
-                    sum += v;
-                    sumSquares += v * v;
-                }
-                count += width;
-            }
-        }
         var mean = sum / (double)count;
         var variance = Math.Max(0, sumSquares / (double)count - mean * mean);
         return (mean / 255, Math.Sqrt(variance) / 255);
+    }
+
+    /// <summary>Standard deviation (0-1 scale) of rows [fromRow, toRow) over all three planes.</summary>
+    private static double BandContrast(byte[] planar, int fromRow, int toRow, int width)
+    {
+        var height = planar.Length / (3 * width);
+        long sum = 0, sumSquares = 0, count = 0;
+        for (var c = 0; c < 3; c++)
+        {
+            var rows = planar.AsSpan((c * height + fromRow) * width, (toRow - fromRow) * width);
+            foreach (int v in rows)
+            {
+                sum += v;
+                sumSquares += v * v;
+            }
+            count += rows.Length;
+        }
+        return MeanStd(sum, sumSquares, count).Std;
     }
 }
