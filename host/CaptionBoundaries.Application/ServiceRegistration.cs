@@ -2,6 +2,7 @@ using CaptionBoundaries.Application.Configuration;
 using CaptionBoundaries.Application.DatasetVersions;
 using CaptionBoundaries.Application.Infrastructure;
 using CaptionBoundaries.Application.Inference;
+using CaptionBoundaries.Application.Monitoring;
 using CaptionBoundaries.Application.Plugins;
 using CaptionBoundaries.Application.Registry;
 using CaptionBoundaries.Application.Security;
@@ -43,6 +44,7 @@ public static class ServiceRegistration
         services.AddSingleton<ModelRegistryStore>();
         services.AddSingleton<WebhookPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookPublisher>());
+        services.AddMonitoring(configuration);
         services.AddSingleton<Features.Models.ParameterCountCache>();
         services.AddSingleton<Trainer>();
         services.AddScoped<Features.Training.ExperimentRunner>();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CaptionBoundaries.Application.Monitoring;
 using CaptionBoundaries.Application.Registry;
 using Microsoft.Extensions.Logging;
 using Orleans.Utilities;
@@ -15,6 +16,7 @@ public sealed class ModelGrain(
     CheckpointStore checkpoints,
     ModelRegistryStore registry,
     WebhookPublisher webhooks,
+    ReferenceProfiler references,
     ILogger<ModelGrain> logger) : Grain, IModelGrain
 {
     public const string ProductionAlias = "production";
@@ -73,8 +75,25 @@ public sealed class ModelGrain(
         }, notice);
         await Save(current with { Versions = [.. current.Versions, version], NextVersion = current.NextVersion + 1 });
         Notify([notice]);
+        await QueueReference(version, meta.ExperimentId);
         logger.LogInformation("Model {Model}: registered version {Version} from {Path} (sha256 {Sha}).", Name, version.Version, path, sha);
         return version;
+    }
+
+    /// <summary>
+    /// The version's monitoring reference is built in the background from its training run's validation split;
+    /// a failure to queue it is logged and never fails the registration.
+    /// </summary>
+    private async Task QueueReference(ModelVersionInfo version, Guid experimentId)
+    {
+        try
+        {
+            await references.EnqueueAsync(new ReferenceJob(Name, version.Version, version.CheckpointPath, experimentId));
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("Model {Model}: could not queue the reference profile of version {Version}: {Error}", Name, version.Version, e.Message);
+        }
     }
 
     public Task<ModelInfo> GetInfo()

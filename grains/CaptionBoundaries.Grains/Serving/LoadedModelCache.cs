@@ -1,5 +1,6 @@
 using CaptionBoundaries.Application.Datasets;
 using CaptionBoundaries.Application.Inference;
+using CaptionBoundaries.Application.Monitoring;
 using CaptionBoundaries.Application.Plugins;
 using CaptionBoundaries.Contracts;
 using Microsoft.Extensions.Logging;
@@ -45,7 +46,14 @@ public sealed class LoadedModelCache : IAsyncDisposable
     /// Answers one sample with the given version (the one active when the request arrived), batched with
     /// concurrent requests for the same version. Bad input throws <see cref="ArgumentException"/> naming the field.
     /// </summary>
-    public async Task<PredictionOutput> PredictAsync(ActiveModelVersion active, PredictionInput input)
+    public async Task<PredictionOutput> PredictAsync(ActiveModelVersion active, PredictionInput input) =>
+        (await PredictObservedAsync(active, input, withStatistics: false)).Output;
+
+    /// <summary>
+    /// Like <see cref="PredictAsync"/>, and with <paramref name="withStatistics"/> also the monitoring input
+    /// statistics of the sample as the model saw it (<see cref="InputStatistics.Names"/> order).
+    /// </summary>
+    public async Task<(PredictionOutput Output, double[]? Statistics)> PredictObservedAsync(ActiveModelVersion active, PredictionInput input, bool withStatistics)
     {
         ArgumentNullException.ThrowIfNull(active);
         if (input is null) throw new ArgumentException($"Model '{active.Model}': the prediction input is missing.", nameof(input));
@@ -53,11 +61,11 @@ public sealed class LoadedModelCache : IAsyncDisposable
         try
         {
             var loaded = await entry.Served.LoadedAsync;
-            var inputs = await Task.Run(() => BuildInputs(active, loaded, input));
+            var (inputs, statistics) = await Task.Run(() => BuildInputs(active, loaded, input, withStatistics));
             var probabilities = await entry.Served.ForwardAsync(inputs);
             var best = Array.IndexOf(probabilities, probabilities.Max());
-            return new PredictionOutput(active.Model, active.Version.Version, TaskSpec.Classes[best], probabilities[best],
-                TaskSpec.Classes.Select((c, k) => (c, k)).ToDictionary(x => x.c, x => (double)probabilities[x.k]));
+            return (new PredictionOutput(active.Model, active.Version.Version, TaskSpec.Classes[best], probabilities[best],
+                TaskSpec.Classes.Select((c, k) => (c, k)).ToDictionary(x => x.c, x => (double)probabilities[x.k])), statistics);
         }
         finally
         {
@@ -81,7 +89,7 @@ public sealed class LoadedModelCache : IAsyncDisposable
         await Task.WhenAll(pending);
     }
 
-    private CaptionInputs BuildInputs(ActiveModelVersion active, LoadedModel loaded, PredictionInput input)
+    private (CaptionInputs Inputs, double[]? Statistics) BuildInputs(ActiveModelVersion active, LoadedModel loaded, PredictionInput input, bool withStatistics)
     {
         var meta = loaded.Metadata;
         if (!_plugins.TryGetEmbedder(meta.EmbedderName, out var embedder))
@@ -89,8 +97,11 @@ public sealed class LoadedModelCache : IAsyncDisposable
                 $"Model '{active.Model}' version {active.Version.Version} needs embedder '{meta.EmbedderName}', which is not registered.");
         try
         {
-            return CaptionDataset.LoadSingle(input.Frame1Path, input.Frame2Path, input.OcrVizPath, input.SpatialFeatures,
-                embedder, new ImageTransform(meta.ImageHeight, meta.ImageWidth), input.CaptionBox);
+            var transform = new ImageTransform(meta.ImageHeight, meta.ImageWidth);
+            var sample = CaptionDataset.PrepareSingle(input.Frame1Path, input.Frame2Path, input.OcrVizPath, input.SpatialFeatures,
+                embedder, transform, input.CaptionBox);
+            var statistics = withStatistics ? InputStatistics.Compute(sample, transform.Height, transform.Width) : null;
+            return (CaptionDataset.ToInputs(sample, transform), statistics);
         }
         catch (Exception e) when (e is DatasetFormatException or IOException or InvalidDataException or InvalidOperationException or ArgumentException)
         {

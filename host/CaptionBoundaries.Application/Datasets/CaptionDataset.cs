@@ -142,6 +142,18 @@ public sealed class CaptionDataset
     public static CaptionInputs LoadSingle(string frame1Path, string frame2Path, string ocrVizPath, float[] spatialFeatures,
         IEmbedder fontEmbedder, ImageTransform transform, float[]? captionBox = null)
     {
+        var sample = PrepareSingle(frame1Path, frame2Path, ocrVizPath, spatialFeatures, fontEmbedder, transform, captionBox);
+        return ToInputs(sample, transform);
+    }
+
+    /// <summary>
+    /// One sample from three image files, prepared exactly as training data is, but kept as a
+    /// <see cref="DatasetSample"/> (8-bit planes at the model's input size) so a caller can look at what the model
+    /// will see (e.g. the monitoring input statistics) before turning it into tensors with <see cref="ToInputs"/>.
+    /// </summary>
+    public static DatasetSample PrepareSingle(string frame1Path, string frame2Path, string ocrVizPath, float[] spatialFeatures,
+        IEmbedder fontEmbedder, ImageTransform transform, float[]? captionBox = null)
+    {
         PreparedImages.CheckEmbedder(fontEmbedder);
         ArgumentNullException.ThrowIfNull(transform);
         transform.Validate();
@@ -159,7 +171,12 @@ public sealed class CaptionDataset
         var (f1, f2, ocr, embedding) = PreparedImages.Prepare(id,
             Read("frame1", frame1Path), Read("frame2", frame2Path), Read("ocr_viz", ocrVizPath),
             spatialFeatures, captionBox, fontEmbedder, transform);
-        var sample = new DatasetSample(id, 0, DatasetSplit.Validation, f1, f2, ocr, spatialFeatures, embedding);
+        return new DatasetSample(id, 0, DatasetSplit.Validation, f1, f2, ocr, spatialFeatures, embedding);
+    }
+
+    /// <summary>A prepared sample as a batch of 1 on the CPU; the caller disposes the returned tensors.</summary>
+    public static CaptionInputs ToInputs(DatasetSample sample, ImageTransform transform)
+    {
         var batch = MakeBatch([sample], transform, CPU);
         batch.Labels.Dispose();
         return batch.Inputs;

@@ -22,6 +22,7 @@ public static class ApiRoutes
         api.MapDatasetVersionEndpoints();
         api.MapConfigurationEndpoints();
         api.MapUserEndpoints();
+        api.MapMonitoringEndpoints();
         return app;
     }
 }

@@ -19,6 +19,7 @@ public static class CliApp
         root.Subcommands.Add(ModelBenchmarkCommands.Create());
         root.Subcommands.Add(SweepCommands.Create());
         root.Subcommands.Add(BenchCommands.Create());
+        root.Subcommands.Add(MonitorCommands.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(ConfigCommands.Create());

@@ -59,9 +59,13 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
                 .Configure(ServerComposition.UseServerPipeline));
     }
 
+    /// <summary>The running host, so a test can stop it as `serve` stops (hosted services drained) and look at what is left.</summary>
+    public IHost? RunningHost { get; private set; }
+
     protected override IHost CreateHost(IHostBuilder builder)
     {
         var host = builder.Build();
+        RunningHost = host;
         // As in `serve`: the schema exists before the silo starts.
         TrackingDatabase.MigrateAsync(host.Services).GetAwaiter().GetResult();
         host.Start();

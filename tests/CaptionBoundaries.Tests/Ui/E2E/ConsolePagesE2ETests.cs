@@ -14,6 +14,7 @@ public sealed class ConsolePagesE2ETests(ConsoleE2EFixture console)
     [InlineData("/models", "Served models", "models")]
     [InlineData("/datasets", "Datasets", "datasets")]
     [InlineData("/configuration", "Configuration", "configuration")]
+    [InlineData("/monitoring", "Monitoring", "monitoring-empty")]
     public async Task Each_main_page_renders_and_is_saved_as_a_screenshot(string path, string heading, string screenshot)
     {
         var page = await console.OpenAsync(path);

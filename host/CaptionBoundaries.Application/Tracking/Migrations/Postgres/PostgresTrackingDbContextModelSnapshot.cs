@@ -103,6 +103,304 @@ namespace CaptionBoundaries.Application.Tracking.Migrations.Postgres
                     b.ToTable("BenchmarkRuns");
                 });
 
+            modelBuilder.Entity("CaptionBoundaries.Application.Monitoring.DriftAlert", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AcknowledgedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("CleanStreak")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("EvaluationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("LastSeenAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("ModelName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("Occurrences")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("OpenedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("ResolvedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<double>("Threshold")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OpenedAtUtc");
+
+                    b.HasIndex("ModelName", "Version", "Metric", "Status");
+
+                    b.ToTable("DriftAlerts");
+                });
+
+            modelBuilder.Entity("CaptionBoundaries.Application.Monitoring.DriftEvaluation", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("AtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Breaches")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<double>("ClassChi2")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("ClassChi2P")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("ClassCountsJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<double>("ClassJs")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("ConfidencePsi")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("FirstPredictionId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("InputKsJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("LastPredictionId")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("MeanConfidence")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("MeanLatencyMs")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("ModelName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("PsiBins")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("WindowCount")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelName", "Version", "Id");
+
+                    b.ToTable("DriftEvaluations");
+                });
+
+            modelBuilder.Entity("CaptionBoundaries.Application.Monitoring.ModelReference", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("DatasetFolder")
+                        .HasColumnType("text");
+
+                    b.Property<string>("DatasetIdentity")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ModelName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Note")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ProfileJson")
+                        .HasColumnType("text");
+
+                    b.Property<int>("SampleCount")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Split")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTime>("UpdatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelName", "Version")
+                        .IsUnique();
+
+                    b.ToTable("ModelReferences");
+                });
+
+            modelBuilder.Entity("CaptionBoundaries.Application.Monitoring.MonitoringSettingsRecord", b =>
+                {
+                    b.Property<string>("ModelName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<double>("ClassChi2Alpha")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("ClassJsThreshold")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("EvaluateEvery")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("InputKsAlpha")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("MinWindow")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PsiBins")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("PsiThreshold")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("ResolveAfterCleanWindows")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("UpdatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("WindowSize")
+                        .HasColumnType("integer");
+
+                    b.HasKey("ModelName");
+
+                    b.ToTable("MonitoringSettings");
+                });
+
+            modelBuilder.Entity("CaptionBoundaries.Application.Monitoring.PredictionRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("AtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<double>("CaptionBandContrast")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("Confidence")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("Frame1Brightness")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("Frame1Contrast")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("Frame2Brightness")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("Frame2Contrast")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("FrameDifference")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("LatencyMs")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("ModelName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<double>("OcrInk")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("PredictedClass")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<double>("SpatialMean")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AtUtc");
+
+                    b.HasIndex("ModelName", "Version", "Id");
+
+                    b.ToTable("PredictionLog", (string)null);
+                });
+
             modelBuilder.Entity("CaptionBoundaries.Application.Registry.ModelChange", b =>
                 {
                     b.Property<long>("Id")

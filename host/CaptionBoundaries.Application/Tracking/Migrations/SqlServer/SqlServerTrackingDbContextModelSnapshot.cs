@@ -103,6 +103,304 @@ namespace CaptionBoundaries.Application.Tracking.Migrations.SqlServer
                     b.ToTable("BenchmarkRuns");
                 });
 
+            modelBuilder.Entity("CaptionBoundaries.Application.Monitoring.DriftAlert", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AcknowledgedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<int>("CleanStreak")
+                        .HasColumnType("int");
+
+                    b.Property<long>("EvaluationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("LastSeenAtUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("ModelName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<int>("Occurrences")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime>("OpenedAtUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime?>("ResolvedAtUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<double>("Threshold")
+                        .HasColumnType("float");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("float");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OpenedAtUtc");
+
+                    b.HasIndex("ModelName", "Version", "Metric", "Status");
+
+                    b.ToTable("DriftAlerts");
+                });
+
+            modelBuilder.Entity("CaptionBoundaries.Application.Monitoring.DriftEvaluation", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("AtUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Breaches")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<double>("ClassChi2")
+                        .HasColumnType("float");
+
+                    b.Property<double>("ClassChi2P")
+                        .HasColumnType("float");
+
+                    b.Property<string>("ClassCountsJson")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<double>("ClassJs")
+                        .HasColumnType("float");
+
+                    b.Property<double>("ConfidencePsi")
+                        .HasColumnType("float");
+
+                    b.Property<long>("FirstPredictionId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("InputKsJson")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<long>("LastPredictionId")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("MeanConfidence")
+                        .HasColumnType("float");
+
+                    b.Property<double>("MeanLatencyMs")
+                        .HasColumnType("float");
+
+                    b.Property<string>("ModelName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<int>("PsiBins")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("int");
+
+                    b.Property<int>("WindowCount")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelName", "Version", "Id");
+
+                    b.ToTable("DriftEvaluations");
+                });
+
+            modelBuilder.Entity("CaptionBoundaries.Application.Monitoring.ModelReference", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("DatasetFolder")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("DatasetIdentity")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("ModelName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("Note")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("ProfileJson")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<int>("SampleCount")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Split")
+                        .HasMaxLength(10)
+                        .HasColumnType("nvarchar(10)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<DateTime>("UpdatedAtUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelName", "Version")
+                        .IsUnique();
+
+                    b.ToTable("ModelReferences");
+                });
+
+            modelBuilder.Entity("CaptionBoundaries.Application.Monitoring.MonitoringSettingsRecord", b =>
+                {
+                    b.Property<string>("ModelName")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<double>("ClassChi2Alpha")
+                        .HasColumnType("float");
+
+                    b.Property<double>("ClassJsThreshold")
+                        .HasColumnType("float");
+
+                    b.Property<int>("EvaluateEvery")
+                        .HasColumnType("int");
+
+                    b.Property<double>("InputKsAlpha")
+                        .HasColumnType("float");
+
+                    b.Property<int>("MinWindow")
+                        .HasColumnType("int");
+
+                    b.Property<int>("PsiBins")
+                        .HasColumnType("int");
+
+                    b.Property<double>("PsiThreshold")
+                        .HasColumnType("float");
+
+                    b.Property<int>("ResolveAfterCleanWindows")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime>("UpdatedAtUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<int>("WindowSize")
+                        .HasColumnType("int");
+
+                    b.HasKey("ModelName");
+
+                    b.ToTable("MonitoringSettings");
+                });
+
+            modelBuilder.Entity("CaptionBoundaries.Application.Monitoring.PredictionRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("AtUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<double>("CaptionBandContrast")
+                        .HasColumnType("float");
+
+                    b.Property<double>("Confidence")
+                        .HasColumnType("float");
+
+                    b.Property<double>("Frame1Brightness")
+                        .HasColumnType("float");
+
+                    b.Property<double>("Frame1Contrast")
+                        .HasColumnType("float");
+
+                    b.Property<double>("Frame2Brightness")
+                        .HasColumnType("float");
+
+                    b.Property<double>("Frame2Contrast")
+                        .HasColumnType("float");
+
+                    b.Property<double>("FrameDifference")
+                        .HasColumnType("float");
+
+                    b.Property<double>("LatencyMs")
+                        .HasColumnType("float");
+
+                    b.Property<string>("ModelName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<double>("OcrInk")
+                        .HasColumnType("float");
+
+                    b.Property<string>("PredictedClass")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<double>("SpatialMean")
+                        .HasColumnType("float");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AtUtc");
+
+                    b.HasIndex("ModelName", "Version", "Id");
+
+                    b.ToTable("PredictionLog", (string)null);
+                });
+
             modelBuilder.Entity("CaptionBoundaries.Application.Registry.ModelChange", b =>
                 {
                     b.Property<long>("Id")

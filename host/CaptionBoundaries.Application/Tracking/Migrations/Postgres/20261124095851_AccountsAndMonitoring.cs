@@ -7,7 +7,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace CaptionBoundaries.Application.Tracking.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class Accounts : Migration
+    public partial class AccountsAndMonitoring : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -103,6 +103,130 @@ namespace CaptionBoundaries.Application.Tracking.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_AuditEntries", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DriftAlerts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ModelName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Version = table.Column<int>(type: "integer", nullable: false),
+                    Metric = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Value = table.Column<double>(type: "double precision", nullable: false),
+                    Threshold = table.Column<double>(type: "double precision", nullable: false),
+                    Message = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    OpenedAtUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    LastSeenAtUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    ResolvedAtUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    AcknowledgedBy = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    Occurrences = table.Column<int>(type: "integer", nullable: false),
+                    CleanStreak = table.Column<int>(type: "integer", nullable: false),
+                    EvaluationId = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DriftAlerts", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DriftEvaluations",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ModelName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Version = table.Column<int>(type: "integer", nullable: false),
+                    AtUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    WindowCount = table.Column<int>(type: "integer", nullable: false),
+                    FirstPredictionId = table.Column<long>(type: "bigint", nullable: false),
+                    LastPredictionId = table.Column<long>(type: "bigint", nullable: false),
+                    ConfidencePsi = table.Column<double>(type: "double precision", nullable: false),
+                    PsiBins = table.Column<int>(type: "integer", nullable: false),
+                    ClassJs = table.Column<double>(type: "double precision", nullable: false),
+                    ClassChi2 = table.Column<double>(type: "double precision", nullable: false),
+                    ClassChi2P = table.Column<double>(type: "double precision", nullable: false),
+                    ClassCountsJson = table.Column<string>(type: "text", nullable: false),
+                    InputKsJson = table.Column<string>(type: "text", nullable: false),
+                    Breaches = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    MeanConfidence = table.Column<double>(type: "double precision", nullable: false),
+                    MeanLatencyMs = table.Column<double>(type: "double precision", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DriftEvaluations", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ModelReferences",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ModelName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Version = table.Column<int>(type: "integer", nullable: false),
+                    Status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Note = table.Column<string>(type: "text", nullable: true),
+                    DatasetFolder = table.Column<string>(type: "text", nullable: true),
+                    DatasetIdentity = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    Split = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: true),
+                    SampleCount = table.Column<int>(type: "integer", nullable: false),
+                    ProfileJson = table.Column<string>(type: "text", nullable: true),
+                    UpdatedAtUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ModelReferences", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "MonitoringSettings",
+                columns: table => new
+                {
+                    ModelName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    WindowSize = table.Column<int>(type: "integer", nullable: false),
+                    EvaluateEvery = table.Column<int>(type: "integer", nullable: false),
+                    MinWindow = table.Column<int>(type: "integer", nullable: false),
+                    PsiBins = table.Column<int>(type: "integer", nullable: false),
+                    PsiThreshold = table.Column<double>(type: "double precision", nullable: false),
+                    ClassJsThreshold = table.Column<double>(type: "double precision", nullable: false),
+                    ClassChi2Alpha = table.Column<double>(type: "double precision", nullable: false),
+                    InputKsAlpha = table.Column<double>(type: "double precision", nullable: false),
+                    ResolveAfterCleanWindows = table.Column<int>(type: "integer", nullable: false),
+                    UpdatedBy = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    UpdatedAtUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MonitoringSettings", x => x.ModelName);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "PredictionLog",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ModelName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Version = table.Column<int>(type: "integer", nullable: false),
+                    PredictedClass = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Confidence = table.Column<double>(type: "double precision", nullable: false),
+                    LatencyMs = table.Column<double>(type: "double precision", nullable: false),
+                    AtUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Frame1Brightness = table.Column<double>(type: "double precision", nullable: false),
+                    Frame1Contrast = table.Column<double>(type: "double precision", nullable: false),
+                    Frame2Brightness = table.Column<double>(type: "double precision", nullable: false),
+                    Frame2Contrast = table.Column<double>(type: "double precision", nullable: false),
+                    FrameDifference = table.Column<double>(type: "double precision", nullable: false),
+                    OcrInk = table.Column<double>(type: "double precision", nullable: false),
+                    CaptionBandContrast = table.Column<double>(type: "double precision", nullable: false),
+                    SpatialMean = table.Column<double>(type: "double precision", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PredictionLog", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -268,6 +392,37 @@ namespace CaptionBoundaries.Application.Tracking.Migrations.Postgres
                 name: "IX_AuditEntries_AtUtc",
                 table: "AuditEntries",
                 column: "AtUtc");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DriftAlerts_ModelName_Version_Metric_Status",
+                table: "DriftAlerts",
+                columns: new[] { "ModelName", "Version", "Metric", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DriftAlerts_OpenedAtUtc",
+                table: "DriftAlerts",
+                column: "OpenedAtUtc");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DriftEvaluations_ModelName_Version_Id",
+                table: "DriftEvaluations",
+                columns: new[] { "ModelName", "Version", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ModelReferences_ModelName_Version",
+                table: "ModelReferences",
+                columns: new[] { "ModelName", "Version" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PredictionLog_AtUtc",
+                table: "PredictionLog",
+                column: "AtUtc");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PredictionLog_ModelName_Version_Id",
+                table: "PredictionLog",
+                columns: new[] { "ModelName", "Version", "Id" });
         }
 
         /// <inheritdoc />
@@ -293,6 +448,21 @@ namespace CaptionBoundaries.Application.Tracking.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "AuditEntries");
+
+            migrationBuilder.DropTable(
+                name: "DriftAlerts");
+
+            migrationBuilder.DropTable(
+                name: "DriftEvaluations");
+
+            migrationBuilder.DropTable(
+                name: "ModelReferences");
+
+            migrationBuilder.DropTable(
+                name: "MonitoringSettings");
+
+            migrationBuilder.DropTable(
+                name: "PredictionLog");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");
