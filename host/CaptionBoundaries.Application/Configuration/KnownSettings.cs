@@ -35,6 +35,7 @@ public static class KnownSettings
         new("Scheduling:UsageHalfLife", "06:00:00", "Fair share forgets past slot usage with this half-life", Duration(allowZero: false)),
         new("Registry:Webhooks", "(none)", "URLs that receive every registry change as a JSON POST", HttpUrl) { IsList = true },
         new("Security:RateLimitPerMinute", "600", "API requests per account (or address) per minute; beyond it 429", WholeNumber(1, 1_000_000)),
+        new("Security:PredictionsPerMinute", "120000", "Predictions per account per minute (serving's own limit)", WholeNumber(1, 100_000_000)),
         new("Security:MaxUploadMegabytes", "512", "Largest request body (checkpoint and plugin uploads)", WholeNumber(1, 100_000)),
         new("Ui:RefreshInterval", "00:00:01", "Fallback refresh of live console pages", Duration(allowZero: false)),
     ];

@@ -65,7 +65,9 @@ public static class ModelEndpoints
 
         models.MapPost("/{model}/predict", async (string model, PredictRequest body, IMediator m, CancellationToken ct) =>
             await m.Send(new PredictCommand(model, body.Frame1 ?? "", body.Frame2 ?? "", body.OcrViz ?? "", body.SpatialFeatures ?? [], body.CaptionBox), ct))
-            .WithSummary("Classify one sample with the active version; the response names the version that answered.");
+            .WithSummary("Classify one sample with the active version; the response names the version that answered.")
+            // Serving traffic has its own, higher limit: a client application predicts far more often than people click.
+            .RequireRateLimiting(Server.Security.SecuritySetup.ServingRateLimitPolicy);
     }
 
     private static IResult SwitchOutcome(SwitchResult result) =>

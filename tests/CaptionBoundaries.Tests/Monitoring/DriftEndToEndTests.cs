@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using CaptionBoundaries.Application.Features.Monitoring;
 using CaptionBoundaries.Application.Monitoring;
 using CaptionBoundaries.Host.Cli;
+using CaptionBoundaries.Tests.Api;
 using CaptionBoundaries.Tests.Grains;
 using CaptionBoundaries.Tests.Support;
 using Xunit.Abstractions;
@@ -82,7 +83,7 @@ public sealed class DriftEndToEndTests(MonitoringApiFixture fixture, ITestOutput
         var set = await ApiJson.Expect(await fixture.Client.PutAsJsonAsync("/api/monitoring/models/settings/settings",
             new DriftSettings { WindowSize = 50, EvaluateEvery = 25, MinWindow = 50, PsiThreshold = 0.5 }, ServerApiClient.Json), HttpStatusCode.OK);
         Assert.True(set.GetProperty("custom").GetBoolean());
-        Assert.Equal("monitor-test", set.GetProperty("updated_by").GetString());
+        Assert.Equal(ApiFactory.AdminName, set.GetProperty("updated_by").GetString());
         var read = await MonitoringApiFixture.BenchmarkJson<MonitoringSettingsView>(await fixture.Client.GetAsync("/api/monitoring/models/settings/settings"));
         Assert.Equal((50, 25, 0.5), (read.Settings.WindowSize, read.Settings.EvaluateEvery, read.Settings.PsiThreshold));
 

@@ -33,15 +33,13 @@ public sealed class MonitoringApiFixture : IAsyncLifetime
         Factory = new ApiFactory();
         Factory.Settings["Registry:Webhooks:0"] = Webhook.Url;
         Client = Factory.CreateClient();
-        Client.DefaultRequestHeaders.Add("X-User", "monitor-test");
         Dataset = Path.Combine(Factory.DataFolder, "datasets", "train");
         HeldOut = Path.Combine(Factory.DataFolder, "datasets", "held-out");
         var options = new SyntheticDatasetOptions { OutputFolder = Dataset, SamplesPerClass = 40, Seed = 21, Width = 64, Height = 48, ValidationFraction = 0.5 };
         SyntheticDatasetGenerator.Generate(options);
         SyntheticDatasetGenerator.Generate(options with { OutputFolder = HeldOut, Seed = 22 });
 
-        await using var scope = Factory.Services.CreateAsyncScope();
-        Run = await scope.ServiceProvider.GetRequiredService<IMediator>().Send(
+        Run = await Accounts.SendAsLocalOperator(Factory.Services,
             TrainedRunFixture.TinyRun(Dataset, "monitored", 6, seed: 3) with { ImageHeight = 32, ImageWidth = 32 });
         Assert.Equal("Completed", Run.Status);
     }

@@ -33,7 +33,7 @@ public sealed class EndpointAccessTests(AccessControlFixture fx)
         {
             RoutePatternLiteralPart literal => literal.Content,
             RoutePatternParameterPart p when p.ParameterPolicies.Any(x => x.Content == "guid") => Guid.NewGuid().ToString(),
-            RoutePatternParameterPart p when p.ParameterPolicies.Any(x => x.Content == "int") => "1",
+            RoutePatternParameterPart p when p.ParameterPolicies.Any(x => x.Content is "int" or "long") => "1",
             RoutePatternParameterPart p => p.Name + "-x",
             _ => "",
         }))));

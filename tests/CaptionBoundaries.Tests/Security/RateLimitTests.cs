@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net;
 using CaptionBoundaries.Tests.Api;
 
@@ -18,5 +19,7 @@ public sealed class RateLimitTests
 
         Assert.Equal(Enumerable.Repeat(HttpStatusCode.OK, 5).Concat([HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests]), statuses);
         Assert.Equal(HttpStatusCode.OK, (await other.GetAsync("/api/architectures")).StatusCode);
+        // Predictions count against serving's own budget, not the exhausted API one (400: the body names no files).
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsJsonAsync("/api/models/none/predict", new { frame1 = "" })).StatusCode);
     }
 }

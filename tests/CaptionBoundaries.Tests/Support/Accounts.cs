@@ -22,6 +22,14 @@ public static class Accounts
         return (await SendAsLocalOperator(services, new CreateApiTokenCommand("tests", daysValid, userName))).Token;
     }
 
+    /// <summary>A service scope whose requests act as the local operator (an admin), for tests that call handlers directly.</summary>
+    public static IServiceScope LocalOperatorScope(IServiceProvider services)
+    {
+        var scope = services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<ActorContext>().Current = Actor.LocalOperator;
+        return scope;
+    }
+
     public static async Task<T> SendAsLocalOperator<T>(IServiceProvider services, ICommand<T> command)
     {
         await using var scope = services.CreateAsyncScope();

@@ -113,7 +113,7 @@ public sealed class SweepEarlyStopTests(SingleSlotSweepFixture fixture) : IClass
         }
 
         // The status handler (what `sweep status` and the console show) tells the same story.
-        using (var scope = fixture.Factory.Services.CreateScope())
+        using (var scope = Accounts.LocalOperatorScope(fixture.Factory.Services))
         {
             var status = await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new GetSweepQuery(Guid.Parse(id)));
             Assert.Equal([TrialStatus.Completed, TrialStatus.Stopped, TrialStatus.Stopped, TrialStatus.Completed], status.Trials.Select(t => t.Status));
@@ -136,7 +136,7 @@ public sealed class SweepEarlyStopTests(SingleSlotSweepFixture fixture) : IClass
     /// <summary>Each trial's validation macro-F1 per epoch, from the tracking database: what a failure message needs.</summary>
     private async Task<string> Curves(JsonElement sweep)
     {
-        using var scope = fixture.Factory.Services.CreateScope();
+        using var scope = Accounts.LocalOperatorScope(fixture.Factory.Services);
         var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
         var lines = new List<string>();
         foreach (var t in sweep.GetProperty("trials").EnumerateArray())

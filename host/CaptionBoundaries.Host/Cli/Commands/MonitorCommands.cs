@@ -55,7 +55,7 @@ public static class MonitorCommands
             { model, dataset, shift, count, split, seed, concurrency, skewClass, skewShare, brightness };
         command.SetAction((parse, ct) => CliErrors.Run(async () =>
         {
-            using var client = new ServerApiClient(parse.GetValue(Server)!);
+            using var client = new ServerApiClient(parse.GetValue(Server)!, parse.GetValue(GlobalOptions.Token));
             var name = parse.GetValue(model)!;
             var options = new SimulationOptions
             {
@@ -92,7 +92,7 @@ public static class MonitorCommands
         var command = new Command("status", $"Drift scores of the latest windows against the reference, and open alerts. {ViaServer}") { model, version };
         command.SetAction((parse, ct) => CliErrors.Run(async () =>
         {
-            using var client = new ServerApiClient(parse.GetValue(Server)!);
+            using var client = new ServerApiClient(parse.GetValue(Server)!, parse.GetValue(GlobalOptions.Token));
             if (parse.GetValue(model) is not { } name)
             {
                 var models = await client.Get<List<MonitoredModelSummary>>("api/monitoring/models", ct);
@@ -123,7 +123,7 @@ public static class MonitorCommands
         var command = new Command("alerts", $"Drift alerts, newest first. {ViaServer}") { model, status, limit };
         command.SetAction((parse, ct) => CliErrors.Run(async () =>
         {
-            using var client = new ServerApiClient(parse.GetValue(Server)!);
+            using var client = new ServerApiClient(parse.GetValue(Server)!, parse.GetValue(GlobalOptions.Token));
             var query = new List<string> { $"limit={parse.GetValue(limit)}" };
             if (parse.GetValue(model) is { } m) query.Add($"model={Uri.EscapeDataString(m)}");
             if (parse.GetValue(status) is { } s) query.Add($"status={Uri.EscapeDataString(s)}");
@@ -141,7 +141,7 @@ public static class MonitorCommands
         var command = new Command("ack", $"Acknowledge an alert (it keeps suppressing repeats until resolved). {ViaServer}") { id };
         command.SetAction((parse, ct) => CliErrors.Run(async () =>
         {
-            using var client = new ServerApiClient(parse.GetValue(Server)!);
+            using var client = new ServerApiClient(parse.GetValue(Server)!, parse.GetValue(GlobalOptions.Token));
             var alert = await client.Post<AlertView>($"api/monitoring/alerts/{parse.GetValue(id)}/acknowledge", new { }, ct);
             WriteAlerts([alert]);
             return CliErrors.Ok;
@@ -165,7 +165,7 @@ public static class MonitorCommands
             { model, window, every, minWindow, bins, psi, js, chi2, ks, resolve };
         command.SetAction((parse, ct) => CliErrors.Run(async () =>
         {
-            using var client = new ServerApiClient(parse.GetValue(Server)!);
+            using var client = new ServerApiClient(parse.GetValue(Server)!, parse.GetValue(GlobalOptions.Token));
             var path = $"api/monitoring/models/{Uri.EscapeDataString(parse.GetValue(model)!)}/settings";
             var current = await client.Get<MonitoringSettingsView>(path, ct);
             var s = current.Settings;
@@ -198,7 +198,7 @@ public static class MonitorCommands
         var command = new Command("reference", $"Show (or recompute) a version's reference distributions. {ViaServer}") { model, version, dataset, split, recompute };
         command.SetAction((parse, ct) => CliErrors.Run(async () =>
         {
-            using var client = new ServerApiClient(parse.GetValue(Server)!);
+            using var client = new ServerApiClient(parse.GetValue(Server)!, parse.GetValue(GlobalOptions.Token));
             var path = $"api/monitoring/models/{Uri.EscapeDataString(parse.GetValue(model)!)}/versions/{parse.GetValue(version)}/reference";
             ReferenceView reference;
             if (parse.GetValue(recompute) || parse.GetValue(dataset) is not null)
@@ -240,7 +240,7 @@ public static class MonitorCommands
             { model, dataset, requests, concurrency, repeats };
         command.SetAction((parse, ct) => CliErrors.Run(async () =>
         {
-            using var client = new ServerApiClient(parse.GetValue(Server)!);
+            using var client = new ServerApiClient(parse.GetValue(Server)!, parse.GetValue(GlobalOptions.Token));
             var result = await new MonitorBenchmark(client).RunAsync(parse.GetValue(model)!, parse.GetValue(dataset)!, parse.GetValue(requests),
                 parse.GetValue(concurrency), parse.GetValue(repeats), new Progress<string>(line => AnsiConsole.WriteLine(line)), ct);
             AnsiConsole.MarkupLineInterpolated(

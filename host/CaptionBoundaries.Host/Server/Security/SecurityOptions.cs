@@ -8,6 +8,9 @@ public sealed class SecurityOptions
     /// <summary>API requests each account (or, anonymous, each address) may make per minute; beyond it, 429.</summary>
     public int RateLimitPerMinute { get; set; } = 600;
 
+    /// <summary>Predictions each account may request per minute (serving has its own budget).</summary>
+    public int PredictionsPerMinute { get; set; } = 120_000;
+
     /// <summary>Largest request body the API accepts (uploads of checkpoints and plugins), in megabytes.</summary>
     public int MaxUploadMegabytes { get; set; } = 512;
 }

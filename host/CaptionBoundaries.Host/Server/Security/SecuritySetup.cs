@@ -14,6 +14,7 @@ namespace CaptionBoundaries.Host.Server.Security;
 public static class SecuritySetup
 {
     public const string RateLimitPolicy = "api";
+    public const string ServingRateLimitPolicy = "serving";
     private const string SmartScheme = "TokenOrCookie";
 
     public static void AddServerSecurity(this IServiceCollection services, IConfiguration configuration)
@@ -55,6 +56,9 @@ public static class SecuritySetup
             o.AddPolicy(RateLimitPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
                 http.User.Identity?.IsAuthenticated == true ? "user:" + http.User.Identity.Name : "ip:" + http.Connection.RemoteIpAddress,
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = options.RateLimitPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            o.AddPolicy(ServingRateLimitPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
+                "serving:" + (http.User.Identity?.Name ?? http.Connection.RemoteIpAddress?.ToString()),
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = options.PredictionsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
         });
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(k =>
             k.Limits.MaxRequestBodySize = options.MaxUploadMegabytes * 1024L * 1024L);

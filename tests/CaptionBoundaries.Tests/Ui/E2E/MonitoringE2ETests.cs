@@ -28,7 +28,7 @@ public sealed class MonitoringE2ETests(ConsoleE2EFixture console)
         registry.LoadAll();
         var checkpoint = CheckpointFactory.WriteTinyCnn(registry, plugins.Combine("monitor.pt"), 5);
 
-        using var http = new HttpClient { BaseAddress = new Uri(console.Server.BaseUrl) };
+        using var http = console.Server.Http();
         using var api = new ServerApiClient(http, console.Server.BaseUrl);
         var demo = Path.Combine(console.Server.DataFolder, "datasets", "demo");
         (await http.PostAsJsonAsync($"/api/models/{Model}/versions", new { checkpoint_path = checkpoint })).EnsureSuccessStatusCode();
