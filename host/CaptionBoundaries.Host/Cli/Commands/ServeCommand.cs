@@ -46,11 +46,21 @@ public static class ServeCommand
             // The schema must exist before the silo starts: grain state lives in the tracking database.
             await TrackingDatabase.MigrateAsync(app.Services, ct);
             await EnsureDemoDataset(app.Services, ct);
+            await WarnWithoutAdmin(app.Services);
             ServerComposition.UseServerPipeline(app);
             await app.RunAsync(ct);
             return CliErrors.Ok;
         }));
         return command;
+    }
+
+    /// <summary>Nobody can sign in to a server without accounts; say how to make the first one (never a default password).</summary>
+    private static async Task WarnWithoutAdmin(IServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<AppUser>>();
+        if ((await users.GetUsersInRoleAsync(Roles.Admin)).Count == 0)
+            CliErrors.Error("no admin account yet: nobody can sign in. Create one with `caption-boundaries users create-admin NAME` (same --data-dir).");
     }
 
     /// <summary>A fresh server has something to train on: the demo dataset, made once in the data folder.</summary>
