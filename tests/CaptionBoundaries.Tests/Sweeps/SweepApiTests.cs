@@ -158,4 +158,48 @@ public sealed class SweepApiTests(SweepApiFixture fixture) : IClassFixture<Sweep
 
         Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync($"/api/sweeps/{Guid.NewGuid()}")).StatusCode);
     }
+
+    [Fact]
+    public async Task SweepTrialsWithAPlanRunTheirStagesAsChildRunsAndTheSweepSeesOneTimeline()
+    {
+        var body = new Dictionary<string, object>
+        {
+            ["definition"] = """
+                name: staged-lr
+                method: grid
+                metric: { name: val_macro_f1, goal: maximize }
+                parameters:
+                  lr: { values: [0.01, 0.003] }
+                """,
+            ["dataset_folder"] = fixture.Dataset, ["architecture"] = "tiny_test_cnn", ["image_size"] = 32, ["batch_size"] = 8, ["seed"] = 5,
+            ["stages"] = new object[]
+            {
+                new { name = "head", epochs = 1, freeze = new[] { "features" } },
+                new { name = "finetune", epochs = 2 },
+            },
+        };
+        var started = await ApiJson.Expect(await Client.PostAsJsonAsync("/api/sweeps", body), HttpStatusCode.Accepted);
+        var id = started.GetProperty("id").GetString()!;
+        JsonElement sweep = default;
+        await Eventually.True(async () =>
+        {
+            sweep = await StatusAsync(id);
+            return sweep.GetProperty("phase").GetString() == "Completed";
+        }, 120, () => $"sweep never completed; last seen {sweep}");
+
+        var trials = Trials(sweep).ToList();
+        Assert.Equal(2, trials.Count);
+        // The sweep followed each trial over the whole plan (1 + 2 epochs), not just one stage.
+        Assert.All(trials, t => Assert.Equal(3, t.GetProperty("epochs_done").GetInt32()));
+        using var scope = Accounts.LocalOperatorScope(fixture.Factory.Services);
+        var mediator = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Mediator.IMediator>(scope.ServiceProvider);
+        foreach (var trial in trials)
+        {
+            var detail = await mediator.Send(new CaptionBoundaries.Application.Features.Experiments.GetExperimentDetailQuery(trial.GetProperty("experiment_id").GetString()!));
+            Assert.Equal(["head", "finetune"], detail.Stages.Select(s => s.Name));
+            Assert.All(detail.Stages, s => Assert.Equal("Completed", s.Status));
+            Assert.True(detail.Stages[0].TrainableParameters < detail.Stages[1].TrainableParameters, "the head stage trains fewer parameters");
+            Assert.Equal([1, 2, 3], detail.Epochs.Select(e => e.Epoch));
+        }
+    }
 }

@@ -30,6 +30,9 @@ public sealed record StartSweepCommand(
     Dictionary<string, string>? ModelConfig = null,
     string Owner = ExperimentSpec.DefaultOwner) : ICommand<SweepInfo>
 {
+    /// <summary>A multi-stage plan every trial runs: each trial is then a parent run with its stages as child runs.</summary>
+    public List<TrainingStage> Stages { get; init; } = [];
+
     public ExperimentSpec BaseSpec() => new()
     {
         Name = "sweep",
@@ -44,6 +47,7 @@ public sealed record StartSweepCommand(
         Augmentation = Augmentation,
         Embedder = Embedder,
         ModelConfig = ModelConfig ?? [],
+        Stages = Stages,
         // Trials inherit it: the scheduler's quota and fair share count a sweep's trials as its owner's runs.
         Owner = string.IsNullOrWhiteSpace(Owner) ? ExperimentSpec.DefaultOwner : Owner.Trim(),
     };
