@@ -39,6 +39,7 @@ public static class ServiceRegistration
             return registry;
         });
         services.AddSingleton<CheckpointLoader>();
+        services.AddSingleton<PluginInstaller>();
         services.AddSingleton(configuration.GetSection(RegistryOptions.Section).Get<RegistryOptions>() ?? new RegistryOptions());
         services.AddSingleton<CheckpointStore>();
         services.AddSingleton<ModelRegistryStore>();

@@ -22,6 +22,9 @@ public static partial class AuditText
             var type = property.PropertyType;
             if (typeof(Delegate).IsAssignableFrom(type) || type.Name.StartsWith("IProgress", StringComparison.Ordinal)) continue;
             var value = property.GetValue(request);
+            // Uploads are recorded by size, not content.
+            if (value is Stream stream) value = stream.CanSeek ? $"<{stream.Length} bytes>" : "<stream>";
+            if (value is byte[] bytes) value = $"<{bytes.Length} bytes>";
             values[property.Name] = SecretNames.Any(s => property.Name.Contains(s, StringComparison.OrdinalIgnoreCase)) && value is not null ? "***" : value;
         }
         string json;

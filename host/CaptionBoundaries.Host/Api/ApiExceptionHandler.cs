@@ -33,6 +33,7 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExce
             UnknownPluginException => Problem(StatusCodes.Status400BadRequest, "Unknown plugin.", exception.Message),
             ModelConfigException m => Problem(StatusCodes.Status400BadRequest, $"Invalid model config '{m.Key}'.", exception.Message),
             InputShapeException s => Problem(StatusCodes.Status400BadRequest, $"Invalid input '{s.InputName}'.", exception.Message),
+            UploadTooLargeException => Problem(StatusCodes.Status413PayloadTooLarge, "The upload is too large.", exception.Message),
             CorruptBlobException => Problem(StatusCodes.Status422UnprocessableEntity, "A stored blob is damaged.", exception.Message),
             CorruptCheckpointException or DatasetFormatException or FileNotFoundException or ArgumentException or NotSupportedException
                 => Problem(StatusCodes.Status400BadRequest, "The request cannot be processed.", exception.Message),

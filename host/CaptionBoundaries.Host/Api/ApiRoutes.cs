@@ -12,6 +12,7 @@ public static class ApiRoutes
         var api = app.MapGroup("/api").RequireAuthorization().RequireRateLimiting(SecuritySetup.RateLimitPolicy);
         api.MapHealthEndpoints();
         api.MapArchitectureEndpoints();
+        api.MapPluginEndpoints();
         api.MapModelEndpoints();
         api.MapBenchmarkEndpoints();
         api.MapExperimentEndpoints();

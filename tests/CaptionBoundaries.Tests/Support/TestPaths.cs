@@ -9,6 +9,7 @@ public static class TestPaths
     public static string TestPlugins => Path.Combine(AppContext.BaseDirectory, "test-plugins");
 
     public const string TinyCnnPlugin = "CaptionBoundaries.TestPlugin.TinyCnn";
+    public const string EmptyPlugin = "CaptionBoundaries.TestPlugin.Empty";
 
     public static void CopyFolder(string source, string destination)
     {

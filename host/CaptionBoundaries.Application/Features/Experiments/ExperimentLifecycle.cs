@@ -5,7 +5,6 @@ using FluentValidation;
 using FluentValidation.Results;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
-using CaptionBoundaries.Application.Security;
 
 namespace CaptionBoundaries.Application.Features.Experiments;
 

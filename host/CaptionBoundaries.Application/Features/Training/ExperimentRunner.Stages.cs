@@ -146,8 +146,7 @@ public sealed partial class ExperimentRunner
 
     private string? LastCheckpointOf(Experiment run)
     {
-        var last = db.Checkpoints.Local.FirstOrDefault(c => c.ExperimentId == run.Id && c.Kind == Trainer.LastKind)
-                   ?? db.Checkpoints.AsNoTracking().FirstOrDefault(c => c.ExperimentId == run.Id && c.Kind == Trainer.LastKind);
+        var last = FindCheckpoint(run.Id, Trainer.LastKind);
         return last is not null && File.Exists(last.Path) ? last.Path : null;
     }
 
@@ -162,22 +161,8 @@ public sealed partial class ExperimentRunner
 
     private void RecordParentCheckpoint(Experiment parent, string kind, Experiment stage, string stageKind)
     {
-        var source = db.Checkpoints.Local.FirstOrDefault(c => c.ExperimentId == stage.Id && c.Kind == stageKind)
-                     ?? db.Checkpoints.FirstOrDefault(c => c.ExperimentId == stage.Id && c.Kind == stageKind);
-        if (source is null) return;
-        var row = db.Checkpoints.Local.FirstOrDefault(c => c.ExperimentId == parent.Id && c.Kind == kind)
-                  ?? db.Checkpoints.FirstOrDefault(c => c.ExperimentId == parent.Id && c.Kind == kind);
-        if (row is null)
-        {
-            row = new CheckpointRecord { ExperimentId = parent.Id, Kind = kind, Path = source.Path, Sha256 = source.Sha256 };
-            db.Checkpoints.Add(row);
-        }
-        row.Epoch = source.Epoch;
-        row.Path = source.Path;
-        row.Sha256 = source.Sha256;
-        row.SizeBytes = source.SizeBytes;
-        row.ValMacroF1 = source.ValMacroF1;
-        row.CreatedAtUtc = DateTime.UtcNow;
+        if (FindCheckpoint(stage.Id, stageKind) is not { } source) return;
+        RecordCheckpoint(parent.Id, kind, source.Epoch, source.Path, source.Sha256, source.SizeBytes, source.ValMacroF1);
         db.SaveChanges();
     }
 }

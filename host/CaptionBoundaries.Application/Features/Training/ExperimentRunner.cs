@@ -143,22 +143,8 @@ public sealed partial class ExperimentRunner(
             experiment.BestValMacroF1 = m.MacroF1;
             experiment.BestEpoch = epoch.Epoch;
         }
-        foreach (var checkpoint in written)
-        {
-            var row = db.Checkpoints.Local.FirstOrDefault(c => c.ExperimentId == experiment.Id && c.Kind == checkpoint.Kind)
-                      ?? db.Checkpoints.FirstOrDefault(c => c.ExperimentId == experiment.Id && c.Kind == checkpoint.Kind);
-            if (row is null)
-            {
-                row = new CheckpointRecord { ExperimentId = experiment.Id, Kind = checkpoint.Kind, Path = checkpoint.Path, Sha256 = checkpoint.Sha256 };
-                db.Checkpoints.Add(row);
-            }
-            row.Epoch = checkpoint.Epoch;
-            row.Path = checkpoint.Path;
-            row.Sha256 = checkpoint.Sha256;
-            row.SizeBytes = checkpoint.SizeBytes;
-            row.ValMacroF1 = checkpoint.ValMacroF1;
-            row.CreatedAtUtc = DateTime.UtcNow;
-        }
+        foreach (var c in written)
+            RecordCheckpoint(experiment.Id, c.Kind, c.Epoch, c.Path, c.Sha256, c.SizeBytes, c.ValMacroF1);
         db.SaveChanges();
     }
 
@@ -179,6 +165,28 @@ public sealed partial class ExperimentRunner(
             run.Id, command.Architecture, architecture, config, hyperparameters, dataset,
             command.Augmentation, augmentation, command.Embedder, embedder.Version, device,
             options.ExperimentFolder(run.Id), run.GitCommit, resumeFrom);
+    }
+
+    /// <summary>The tracked checkpoint of a run and kind, pending in this unit of work or stored.</summary>
+    private CheckpointRecord? FindCheckpoint(Guid experimentId, string kind) =>
+        db.Checkpoints.Local.FirstOrDefault(c => c.ExperimentId == experimentId && c.Kind == kind)
+        ?? db.Checkpoints.FirstOrDefault(c => c.ExperimentId == experimentId && c.Kind == kind);
+
+    /// <summary>One row per run and kind ("best", "last"), moved to the newest file of that kind.</summary>
+    private void RecordCheckpoint(Guid experimentId, string kind, int epoch, string path, string sha256, long sizeBytes, double valMacroF1)
+    {
+        var row = FindCheckpoint(experimentId, kind);
+        if (row is null)
+        {
+            row = new CheckpointRecord { ExperimentId = experimentId, Kind = kind, Path = path, Sha256 = sha256 };
+            db.Checkpoints.Add(row);
+        }
+        row.Epoch = epoch;
+        row.Path = path;
+        row.Sha256 = sha256;
+        row.SizeBytes = sizeBytes;
+        row.ValMacroF1 = valMacroF1;
+        row.CreatedAtUtc = DateTime.UtcNow;
     }
 
     private void RecordParameters(Experiment experiment, Contracts.ParameterCount counts)

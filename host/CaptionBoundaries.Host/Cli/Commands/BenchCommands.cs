@@ -43,7 +43,7 @@ public static class BenchCommands
         };
         command.SetAction((parse, ct) => CliErrors.Run(async () =>
         {
-            await using var services = await CliServices.BuildAsync(parse, ct, migrate: false);
+            await using var services = await CliServices.BuildAsync(parse, ct);
             await using var scope = services.CreateAsyncScope();
             var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
             var n = parse.GetValue(trials);

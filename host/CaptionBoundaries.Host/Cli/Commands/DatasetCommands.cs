@@ -30,7 +30,7 @@ public static class DatasetCommands
         };
         command.SetAction((parse, ct) => CliErrors.Run(async () =>
         {
-            await using var services = await CliServices.BuildAsync(parse, ct, migrate: false);
+            await using var services = await CliServices.BuildAsync(parse, ct);
             await using var scope = services.CreateAsyncScope();
             var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
             var total = parse.GetValue(perClass) * 5;

@@ -29,7 +29,7 @@ public static class ExplainCommand
         };
         command.SetAction((parse, ct) => CliErrors.Run(async () =>
         {
-            await using var services = await CliServices.BuildAsync(parse, ct, migrate: false);
+            await using var services = await CliServices.BuildAsync(parse, ct);
             await using var scope = services.CreateAsyncScope();
             var ids = parse.GetValue(samples) ?? [];
             var result = await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new ExplainSamplesCommand(

@@ -21,7 +21,7 @@ public static class InferCommand
         };
         command.SetAction((parse, ct) => CliErrors.Run(async () =>
         {
-            await using var services = await CliServices.BuildAsync(parse, ct, migrate: false);
+            await using var services = await CliServices.BuildAsync(parse, ct);
             await using var scope = services.CreateAsyncScope();
             var folder = parse.GetValue(data)!;
             var outPath = parse.GetValue(output) ?? "predictions.jsonl";

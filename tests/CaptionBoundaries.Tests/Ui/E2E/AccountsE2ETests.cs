@@ -48,4 +48,16 @@ public sealed class AccountsE2ETests(ConsoleE2EFixture console)
         await Assertions.Expect(own.Locator(".cb-error").First).ToContainTextAsync("admin role is needed");
         await own.CloseAsync();
     }
+
+    [Fact]
+    public async Task An_admin_uploads_a_plugin_from_the_architectures_page_and_a_plugin_that_implements_nothing_is_refused_in_place()
+    {
+        var page = await console.OpenAsync("/architectures");
+        var empty = Path.Combine(Support.TestPaths.TestPlugins, Support.TestPaths.EmptyPlugin, Support.TestPaths.EmptyPlugin + ".dll");
+        await page.Locator("#plugin-file").SetInputFilesAsync(empty);
+        await page.Locator("#plugin-install").ClickAsync();
+        await Assertions.Expect(page.Locator("#plugin-upload ~ .cb-error, .cb-error").First).ToContainTextAsync("has no implementations");
+        Assert.False(Directory.Exists(Path.Combine(console.Server.PluginsFolder, Support.TestPaths.EmptyPlugin)));
+        await page.CloseAsync();
+    }
 }

@@ -18,6 +18,8 @@ public sealed class ConsoleServer : IAsyncLifetime
 
     public string DataFolder => _root.Combine("data");
 
+    public string PluginsFolder => _root.Combine("plugins");
+
     public string Log
     {
         get { lock (_log) return _log.ToString(); }

@@ -1,0 +1,32 @@
+using CaptionBoundaries.Application.Features.PluginManagement;
+using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Host.Server.Security;
+using Mediator;
+
+namespace CaptionBoundaries.Host.Api;
+
+public static class PluginEndpoints
+{
+    public static void MapPluginEndpoints(this IEndpointRouteBuilder api)
+    {
+        // Multipart upload: a .dll or a .zip of a plugin folder. The admin role is also required by the endpoint itself
+        // so nobody else gets as far as sending the body. Token-authenticated (the API takes no cookies), hence no
+        // antiforgery token.
+        api.MapPost("/plugins", async (HttpRequest request, SecurityOptions limits, IMediator m, CancellationToken ct) =>
+            {
+                if (!request.HasFormContentType) return Results.Problem(title: "Send multipart/form-data with a 'file' field.", statusCode: 400);
+                var form = await request.ReadFormAsync(ct);
+                var file = form.Files.GetFile("file");
+                if (file is null) return Results.Problem(title: "The form has no 'file' field.", statusCode: 400);
+                var name = form["name"].ToString() is { Length: > 0 } n ? n : Path.GetFileNameWithoutExtension(file.FileName);
+                await using var content = file.OpenReadStream();
+                var installed = await m.Send(new InstallPluginCommand(name, file.FileName, content, limits.MaxUploadMegabytes * 1024L * 1024L,
+                    bool.TryParse(form["replace"], out var replace) && replace), ct);
+                return Results.Created($"/api/architectures", installed);
+            })
+            .RequireAuthorization(p => p.RequireRole(Roles.Admin))
+            .DisableAntiforgery()
+            .WithTags("Plugins")
+            .WithSummary("Admins: install a plugin (.dll or .zip of its folder, form fields file, name, replace); validated in isolation before it goes live.");
+    }
+}
