@@ -47,4 +47,5 @@ public sealed record SweepInfo(
     [property: Id(6)] int? RunCap,
     [property: Id(7)] IReadOnlyList<TrialInfo> Trials,
     [property: Id(8)] int? BestTrial,
-    [property: Id(9)] string Definition = "");
+    [property: Id(9)] string Definition = "",
+    [property: Id(10)] string Owner = ExperimentSpec.DefaultOwner);

@@ -325,6 +325,7 @@ public sealed class SweepGrain(
             _definition?.Metric.Goal.ToString().ToLowerInvariant() ?? "", S.Phase, _definition?.RunCap,
             S.Trials.Select(t => new TrialInfo(t.Number, t.ExperimentId, t.Parameters, t.Status, t.EpochsDone, t.Metric, t.Reason)).ToList(),
             best?.Number,
-            S.Definition ?? "");
+            S.Definition ?? "",
+            S.BaseSpec?.Owner ?? ExperimentSpec.DefaultOwner);
     }
 }

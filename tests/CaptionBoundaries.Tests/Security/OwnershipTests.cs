@@ -121,4 +121,23 @@ public sealed class OwnershipTests(AccessControlFixture fx)
         Assert.DoesNotContain(token, listing);
         Assert.Contains(token[..12], listing);
     }
+
+    [Fact]
+    public async Task A_sweep_is_paused_or_cancelled_by_its_owner_or_an_admin_only()
+    {
+        using var bob = fx.Factory.CreateClient(fx.BobToken);
+        using var carol = fx.Factory.CreateClient(fx.CarolToken);
+        var started = await ApiJson.Expect(await bob.PostAsJsonAsync("/api/sweeps", new Dictionary<string, object>
+        {
+            ["definition"] = "name: bobs-sweep\nmethod: random\nrun_cap: 2\nmetric: { name: val_macro_f1, goal: maximize }\nparameters:\n  lr: { distribution: log_uniform, min: 0.001, max: 0.01 }\n",
+            ["dataset_folder"] = Dataset(), ["architecture"] = "tiny_test_cnn", ["image_size"] = 32, ["batch_size"] = 8, ["epochs"] = 1,
+        }), HttpStatusCode.Accepted);
+        var id = started.GetProperty("id").GetString();
+        Assert.Equal("bob", started.GetProperty("owner").GetString());
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await carol.PostAsync($"/api/sweeps/{id}/pause", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await carol.PostAsync($"/api/sweeps/{id}/cancel", null)).StatusCode);
+        var cancelled = await ApiJson.Expect(await bob.PostAsync($"/api/sweeps/{id}/cancel", null), HttpStatusCode.OK);
+        Assert.Equal("Cancelled", cancelled.GetProperty("phase").GetString());
+    }
 }

@@ -46,7 +46,7 @@ public sealed class BestTrialValidator : AbstractValidator<BestTrialQuery>
     public BestTrialValidator() => RuleFor(q => q.SweepId).NotEmpty().OverridePropertyName("id");
 }
 
-public sealed class SweepLifecycleHandlers(IGrainFactory grains) :
+public sealed class SweepLifecycleHandlers(IGrainFactory grains, ActorContext actors) :
     IQueryHandler<GetSweepQuery, SweepInfo>,
     ICommandHandler<PauseSweepCommand, SweepInfo>,
     ICommandHandler<ResumeSweepCommand, SweepInfo>,
@@ -55,11 +55,22 @@ public sealed class SweepLifecycleHandlers(IGrainFactory grains) :
 {
     public async ValueTask<SweepInfo> Handle(GetSweepQuery query, CancellationToken ct) => await Sweep(query.SweepId).GetStatus();
 
-    public async ValueTask<SweepInfo> Handle(PauseSweepCommand command, CancellationToken ct) => await Sweep(command.SweepId).Pause();
+    public async ValueTask<SweepInfo> Handle(PauseSweepCommand command, CancellationToken ct) => await (await Owned(command.SweepId, "pause")).Pause();
 
-    public async ValueTask<SweepInfo> Handle(ResumeSweepCommand command, CancellationToken ct) => await Sweep(command.SweepId).Resume();
+    public async ValueTask<SweepInfo> Handle(ResumeSweepCommand command, CancellationToken ct) => await (await Owned(command.SweepId, "resume")).Resume();
 
-    public async ValueTask<SweepInfo> Handle(CancelSweepCommand command, CancellationToken ct) => await Sweep(command.SweepId).Cancel();
+    public async ValueTask<SweepInfo> Handle(CancelSweepCommand command, CancellationToken ct) => await (await Owned(command.SweepId, "cancel")).Cancel();
+
+    /// <summary>A sweep is paused, resumed or cancelled by its owner or an admin.</summary>
+    private async Task<ISweepGrain> Owned(Guid id, string action)
+    {
+        var sweep = Sweep(id);
+        var actor = actors.Current;
+        if (actor.IsAdmin) return sweep;
+        var owner = (await sweep.GetStatus()).Owner;
+        if (owner != actor.Name) throw new ForbiddenException($"{actor.Name} may not {action} sweep {id}: it belongs to {owner}.");
+        return sweep;
+    }
 
     public async ValueTask<TrialInfo> Handle(BestTrialQuery query, CancellationToken ct)
     {
