@@ -56,7 +56,7 @@ public static class ServiceRegistration
         {
             o.ServiceLifetime = ServiceLifetime.Scoped;
             // Audit outermost (it records refusals too), then who may send the request, then whether it is well formed.
-            o.PipelineBehaviors = [typeof(AuditBehavior<,>), typeof(AuthorizationBehavior<,>), typeof(ValidationBehavior<,>)];
+            o.PipelineBehaviors = [typeof(AuditBehavior<,>), typeof(AuthorizationBehavior<,>), typeof(ModelVisibilityBehavior<,>), typeof(ValidationBehavior<,>)];
         });
         services.AddValidatorsFromAssemblyContaining<CaptionBoundariesOptions>(ServiceLifetime.Scoped);
         return services;

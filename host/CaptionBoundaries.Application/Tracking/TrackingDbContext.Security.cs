@@ -6,6 +6,7 @@ public abstract partial class TrackingDbContext
 {
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<ModelAccess> ModelAccess => Set<ModelAccess>();
 
     private static void OnModelCreatingSecurity(ModelBuilder modelBuilder)
     {
@@ -19,6 +20,12 @@ public abstract partial class TrackingDbContext
             e.Property(x => x.Sha256).HasMaxLength(64);
             e.HasIndex(x => x.Sha256).IsUnique();
             e.HasIndex(x => x.UserId);
+        });
+        modelBuilder.Entity<ModelAccess>(e =>
+        {
+            e.HasKey(x => x.ModelName);
+            e.Property(x => x.ModelName).HasMaxLength(200);
+            e.Property(x => x.Owner).HasMaxLength(256);
         });
         modelBuilder.Entity<AuditEntry>(e =>
         {

@@ -63,6 +63,10 @@ public static class ModelEndpoints
             SwitchOutcome(await m.Send(new ArchiveModelVersionCommand(model, version, body?.Reason ?? ""), ct)))
             .WithSummary("Archive a version that is neither served nor aliased; it can no longer be served.");
 
+        models.MapPut("/{model}/visibility", async (string model, VisibilityRequest body, IMediator m, CancellationToken ct) =>
+                await m.Send(new SetModelVisibilityCommand(model, body.Private), ct))
+            .WithSummary("Owner or admin: make the model private (only its owner and admins find it) or shared.");
+
         models.MapPost("/{model}/predict", async (string model, PredictRequest body, IMediator m, CancellationToken ct) =>
             await m.Send(new PredictCommand(model, body.Frame1 ?? "", body.Frame2 ?? "", body.OcrViz ?? "", body.SpatialFeatures ?? [], body.CaptionBox), ct))
             .WithSummary("Classify one sample with the active version; the response names the version that answered.")
@@ -76,4 +80,6 @@ public static class ModelEndpoints
             : Results.Problem(title: "Refused; what was served before keeps serving.", detail: result.Reason,
                 statusCode: StatusCodes.Status409Conflict,
                 extensions: new Dictionary<string, object?> { ["active_version"] = result.ActiveVersion });
+
+    public sealed record VisibilityRequest(bool Private);
 }

@@ -140,4 +140,29 @@ public sealed class OwnershipTests(AccessControlFixture fx)
         var cancelled = await ApiJson.Expect(await bob.PostAsync($"/api/sweeps/{id}/cancel", null), HttpStatusCode.OK);
         Assert.Equal("Cancelled", cancelled.GetProperty("phase").GetString());
     }
+
+    [Fact]
+    public async Task A_private_model_is_found_by_its_owner_and_admins_only_in_listings_details_and_serving()
+    {
+        using var bob = fx.Factory.CreateClient(fx.BobToken);
+        using var carol = fx.Factory.CreateClient(fx.CarolToken);
+        using var admin = fx.Factory.CreateClient();
+        var run = await StartRun(bob, "bobs-private-model-run");
+        await WaitFinished(bob, run);
+        await ApiJson.Expect(await bob.PostAsJsonAsync("/api/models/bobs-private/versions", new { experiment_id = run }), HttpStatusCode.Created);
+        Assert.Equal(HttpStatusCode.Forbidden, (await carol.PutAsJsonAsync("/api/models/bobs-private/visibility", new { @private = true })).StatusCode);
+        var set = await ApiJson.Expect(await bob.PutAsJsonAsync("/api/models/bobs-private/visibility", new { @private = true }), HttpStatusCode.OK);
+        Assert.Equal(("bob", true), (set.GetProperty("owner").GetString(), set.GetProperty("private").GetBoolean()));
+
+        Assert.Equal(HttpStatusCode.NotFound, (await carol.GetAsync("/api/models/bobs-private")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await carol.GetAsync("/api/models/performance/bobs-private")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await carol.PostAsJsonAsync("/api/models/bobs-private/predict", new { frame1 = "x" })).StatusCode);
+        Assert.DoesNotContain("bobs-private", await carol.GetStringAsync("/api/models"));
+        Assert.Contains("bobs-private", await bob.GetStringAsync("/api/models"));
+        Assert.Contains("bobs-private", await admin.GetStringAsync("/api/models"));
+        Assert.Equal(HttpStatusCode.OK, (await bob.GetAsync("/api/models/bobs-private")).StatusCode);
+
+        await ApiJson.Expect(await bob.PutAsJsonAsync("/api/models/bobs-private/visibility", new { @private = false }), HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.OK, (await carol.GetAsync("/api/models/bobs-private")).StatusCode);
+    }
 }

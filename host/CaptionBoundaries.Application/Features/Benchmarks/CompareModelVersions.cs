@@ -15,7 +15,7 @@ namespace CaptionBoundaries.Application.Features.Benchmarks;
 /// each version's difference from the first version given.
 /// </summary>
 [RequiresRole(Roles.Viewer)]
-public sealed record CompareModelVersionsQuery(string Model, IReadOnlyList<int> Versions) : IQuery<ModelVersionComparison>;
+public sealed record CompareModelVersionsQuery(string Model, IReadOnlyList<int> Versions) : IModelRequest, IQuery<ModelVersionComparison>;
 
 /// <summary>A compared version and the benchmark run its measurements come from (null when never benchmarked).</summary>
 public sealed record ComparedModelVersion(int Version, string Sha256, Guid? BenchmarkRunId, DateTime? BenchmarkedAtUtc, string? BenchmarkDataset);

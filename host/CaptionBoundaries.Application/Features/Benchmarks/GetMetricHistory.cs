@@ -11,7 +11,7 @@ namespace CaptionBoundaries.Application.Features.Benchmarks;
 /// metrics come from each version's latest benchmark; val_macro_f1 from training.
 /// </summary>
 [RequiresRole(Roles.Viewer)]
-public sealed record GetMetricHistoryQuery(string Model, string Metric) : IQuery<MetricHistory>;
+public sealed record GetMetricHistoryQuery(string Model, string Metric) : IModelRequest, IQuery<MetricHistory>;
 
 /// <summary>A version's value; null when it has none (never benchmarked, or no validation F1 recorded).</summary>
 public sealed record MetricHistoryPoint(int Version, double? Value, DateTime RegisteredAtUtc, Guid? BenchmarkRunId);

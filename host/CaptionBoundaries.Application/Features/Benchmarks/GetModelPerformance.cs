@@ -9,7 +9,7 @@ namespace CaptionBoundaries.Application.Features.Benchmarks;
 
 /// <summary>The performance table of a served model: every benchmark run (newest first) with its per-version results.</summary>
 [RequiresRole(Roles.Viewer)]
-public sealed record GetModelPerformanceQuery(string Model) : IQuery<IReadOnlyList<BenchmarkRunView>>;
+public sealed record GetModelPerformanceQuery(string Model) : IModelRequest, IQuery<IReadOnlyList<BenchmarkRunView>>;
 
 public sealed class GetModelPerformanceValidator : AbstractValidator<GetModelPerformanceQuery>
 {

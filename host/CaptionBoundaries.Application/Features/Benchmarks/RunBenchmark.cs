@@ -23,7 +23,7 @@ public sealed record RunBenchmarkCommand(
     string DatasetFolder,
     IReadOnlyList<int> Versions,
     string Split = DatasetSplit.Validation,
-    string Device = "cpu") : ICommand<BenchmarkRunView>;
+    string Device = "cpu") : IModelRequest, ICommand<BenchmarkRunView>;
 
 public sealed class RunBenchmarkValidator : AbstractValidator<RunBenchmarkCommand>
 {

@@ -9,7 +9,7 @@ namespace CaptionBoundaries.Application.Features.Models;
 
 /// <summary>The registry's records of a model: its versions (with source, hash, inference config) and every change.</summary>
 [RequiresRole(Roles.Viewer)]
-public sealed record GetModelRegistryQuery(string Model) : IQuery<ModelRegistryRecords>;
+public sealed record GetModelRegistryQuery(string Model) : IModelRequest, IQuery<ModelRegistryRecords>;
 
 public sealed record ModelRegistryRecords(string Model, IReadOnlyList<RegisteredModelVersion> Versions, IReadOnlyList<ModelChange> Changes);
 

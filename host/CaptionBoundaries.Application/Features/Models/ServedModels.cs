@@ -12,30 +12,36 @@ namespace CaptionBoundaries.Application.Features.Models;
 public sealed record ListServedModelsQuery : IQuery<IReadOnlyList<ModelInfo>>;
 
 [RequiresRole(Roles.Viewer)]
-public sealed record GetServedModelQuery(string Model) : IQuery<ModelInfo>;
+public sealed record GetServedModelQuery(string Model) : IModelRequest, IQuery<ModelInfo>;
 
 [RequiresRole(Roles.Researcher)]
-public sealed record RegisterModelVersionCommand(string Model, string CheckpointPath) : ICommand<ModelVersionInfo>;
+public sealed record RegisterModelVersionCommand(string Model, string CheckpointPath) : IModelRequest, ICommand<ModelVersionInfo>;
 
 /// <summary>Registers the best (or last) checkpoint of a tracked experiment: one command from run to version.</summary>
 [RequiresRole(Roles.Researcher)]
-public sealed record RegisterFromExperimentCommand(string Model, string ExperimentId, string Kind = "best") : ICommand<ModelVersionInfo>;
+public sealed record RegisterFromExperimentCommand(string Model, string ExperimentId, string Kind = "best") : IModelRequest, ICommand<ModelVersionInfo>;
+
+/// <summary>Makes a model private (seen by its owner and admins only) or shared again; its owner or an admin decides.</summary>
+[RequiresRole(Roles.Researcher)]
+public sealed record SetModelVisibilityCommand(string Model, bool Private) : IModelRequest, ICommand<ModelVisibilityInfo>;
+
+public sealed record ModelVisibilityInfo(string Model, string Owner, bool Private);
 
 [RequiresRole(Roles.Researcher)]
-public sealed record SwitchModelVersionCommand(string Model, int Version, string Reason = "") : ICommand<SwitchResult>;
+public sealed record SwitchModelVersionCommand(string Model, int Version, string Reason = "") : IModelRequest, ICommand<SwitchResult>;
 
 [RequiresRole(Roles.Researcher)]
-public sealed record RollbackModelCommand(string Model, string Reason = "") : ICommand<SwitchResult>;
+public sealed record RollbackModelCommand(string Model, string Reason = "") : IModelRequest, ICommand<SwitchResult>;
 
 /// <summary>Points an alias at a version; an alias already on another version is refused unless <paramref name="Move"/>.</summary>
 [RequiresRole(Roles.Researcher)]
-public sealed record SetModelAliasCommand(string Model, string Alias, int Version, string Reason = "", bool Move = true) : ICommand<SwitchResult>;
+public sealed record SetModelAliasCommand(string Model, string Alias, int Version, string Reason = "", bool Move = true) : IModelRequest, ICommand<SwitchResult>;
 
 [RequiresRole(Roles.Researcher)]
-public sealed record PromoteModelCommand(string Model, string From = "staging", string To = "production", string Reason = "") : ICommand<SwitchResult>;
+public sealed record PromoteModelCommand(string Model, string From = "staging", string To = "production", string Reason = "") : IModelRequest, ICommand<SwitchResult>;
 
 [RequiresRole(Roles.Researcher)]
-public sealed record ArchiveModelVersionCommand(string Model, int Version, string Reason = "") : ICommand<SwitchResult>;
+public sealed record ArchiveModelVersionCommand(string Model, int Version, string Reason = "") : IModelRequest, ICommand<SwitchResult>;
 
 /// <summary>Model names are URL path segments and grain keys: keep them simple.</summary>
 public static class ModelNameRules
@@ -130,11 +136,33 @@ public sealed class ServedModelHandlers(IGrainFactory grains, Tracking.TrackingD
     ICommandHandler<SetModelAliasCommand, SwitchResult>,
     ICommandHandler<PromoteModelCommand, SwitchResult>,
     ICommandHandler<ArchiveModelVersionCommand, SwitchResult>,
-    ICommandHandler<RegisterFromExperimentCommand, ModelVersionInfo>
+    ICommandHandler<RegisterFromExperimentCommand, ModelVersionInfo>,
+    ICommandHandler<SetModelVisibilityCommand, ModelVisibilityInfo>
 {
+    public async ValueTask<ModelVisibilityInfo> Handle(SetModelVisibilityCommand command, CancellationToken ct)
+    {
+        await Existing(command.Model, governed: true, ct);
+        var access = await AccessOf(command.Model, ct);
+        access.IsPrivate = command.Private;
+        access.ChangedAtUtc = DateTime.UtcNow;
+        await db.SaveChangesAsync(ct);
+        return new ModelVisibilityInfo(access.ModelName, access.Owner, access.IsPrivate);
+    }
+
+    /// <summary>The model's access row, made on first use with the owner the registry knows (whoever registered version 1).</summary>
+    private async Task<Tracking.ModelAccess> AccessOf(string model, CancellationToken ct)
+    {
+        var access = await db.ModelAccess.FirstOrDefaultAsync(a => a.ModelName == model, ct);
+        if (access is not null) return access;
+        access = new Tracking.ModelAccess { ModelName = model, Owner = await OwnerOf(model, ct) ?? Actor, ChangedAtUtc = DateTime.UtcNow };
+        db.ModelAccess.Add(access);
+        return access;
+    }
+
     public async ValueTask<IReadOnlyList<ModelInfo>> Handle(ListServedModelsQuery query, CancellationToken ct)
     {
-        var names = await grains.GetGrain<IModelCatalogGrain>(0).List();
+        var hidden = await ModelVisibility.HiddenFromAsync(db, actors.Current, ct);
+        var names = (await grains.GetGrain<IModelCatalogGrain>(0).List()).Where(n => !hidden.Contains(n)).ToList();
         var infos = await Task.WhenAll(names.Select(n => grains.GetGrain<IModelGrain>(n).GetInfo()));
         return infos;
     }
@@ -189,7 +217,8 @@ public sealed class ServedModelHandlers(IGrainFactory grains, Tracking.TrackingD
 
     /// <summary>A model's owners: whoever registered its first version. Admins may act on every model.</summary>
     private async Task<string?> OwnerOf(string model, CancellationToken ct) =>
-        await db.ModelVersions.Where(v => v.ModelName == model).OrderBy(v => v.Version).Select(v => v.CreatedBy).FirstOrDefaultAsync(ct);
+        await db.ModelAccess.Where(a => a.ModelName == model).Select(a => a.Owner).FirstOrDefaultAsync(ct)
+        ?? await db.ModelVersions.Where(v => v.ModelName == model).OrderBy(v => v.Version).Select(v => v.CreatedBy).FirstOrDefaultAsync(ct);
 
     /// <summary>What is served in production (the active version, the production alias, archiving) is changed by admins or the model's owner.</summary>
     private async Task EnsureGoverns(string model, CancellationToken ct)

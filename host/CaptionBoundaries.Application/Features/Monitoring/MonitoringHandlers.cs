@@ -17,26 +17,26 @@ public sealed record GetMonitoringOverviewQuery : IQuery<IReadOnlyList<Monitored
 
 /// <summary>The monitoring page's data for one model; <paramref name="Version"/> null means the active version.</summary>
 [RequiresRole(Roles.Viewer)]
-public sealed record GetMonitoringDashboardQuery(string Model, int? Version = null, int History = 50) : IQuery<MonitoringDashboard>;
+public sealed record GetMonitoringDashboardQuery(string Model, int? Version = null, int History = 50) : IModelRequest, IQuery<MonitoringDashboard>;
 
 [RequiresRole(Roles.Viewer)]
-public sealed record ListAlertsQuery(string? Model = null, string? Status = null, int Limit = 100) : IQuery<IReadOnlyList<AlertView>>;
+public sealed record ListAlertsQuery(string? Model = null, string? Status = null, int Limit = 100) : IModelRequest, IQuery<IReadOnlyList<AlertView>>;
 
 [RequiresRole(Roles.Researcher)]
 public sealed record AcknowledgeAlertCommand(long Id) : ICommand<AlertView>;
 
 [RequiresRole(Roles.Viewer)]
-public sealed record GetMonitoringSettingsQuery(string Model) : IQuery<MonitoringSettingsView>;
+public sealed record GetMonitoringSettingsQuery(string Model) : IModelRequest, IQuery<MonitoringSettingsView>;
 
 [RequiresRole(Roles.Researcher)]
-public sealed record UpdateMonitoringSettingsCommand(string Model, DriftSettings Settings) : ICommand<MonitoringSettingsView>;
+public sealed record UpdateMonitoringSettingsCommand(string Model, DriftSettings Settings) : IModelRequest, ICommand<MonitoringSettingsView>;
 
 [RequiresRole(Roles.Viewer)]
-public sealed record GetReferenceQuery(string Model, int Version) : IQuery<ReferenceView>;
+public sealed record GetReferenceQuery(string Model, int Version) : IModelRequest, IQuery<ReferenceView>;
 
 /// <summary>(Re)computes a version's reference from a dataset folder (default: its training run's dataset) and split (default val).</summary>
 [RequiresRole(Roles.Researcher)]
-public sealed record ComputeReferenceCommand(string Model, int Version, string? DatasetFolder = null, string? Split = null) : ICommand<ReferenceView>;
+public sealed record ComputeReferenceCommand(string Model, int Version, string? DatasetFolder = null, string? Split = null) : IModelRequest, ICommand<ReferenceView>;
 
 /// <summary>Writes everything buffered and evaluates the touched windows now; answers the log's counters.</summary>
 [RequiresRole(Roles.Researcher)]

@@ -16,7 +16,7 @@ public sealed record PredictCommand(
     string Frame2Path,
     string OcrVizPath,
     float[] SpatialFeatures,
-    float[]? CaptionBox = null) : ICommand<PredictionOutput>;
+    float[]? CaptionBox = null) : IModelRequest, ICommand<PredictionOutput>;
 
 public sealed class PredictValidator : AbstractValidator<PredictCommand>
 {

@@ -1035,6 +1035,28 @@ namespace CaptionBoundaries.Application.Tracking.Migrations.SqlServer
                     b.ToTable("GrainStates");
                 });
 
+            modelBuilder.Entity("CaptionBoundaries.Application.Tracking.ModelAccess", b =>
+                {
+                    b.Property<string>("ModelName")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateTime>("ChangedAtUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<bool>("IsPrivate")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.HasKey("ModelName");
+
+                    b.ToTable("ModelAccess");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
                 {
                     b.Property<string>("Id")

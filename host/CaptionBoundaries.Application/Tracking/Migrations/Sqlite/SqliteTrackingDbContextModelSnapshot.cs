@@ -1011,6 +1011,28 @@ namespace CaptionBoundaries.Application.Tracking.Migrations.Sqlite
                     b.ToTable("GrainStates");
                 });
 
+            modelBuilder.Entity("CaptionBoundaries.Application.Tracking.ModelAccess", b =>
+                {
+                    b.Property<string>("ModelName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ChangedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsPrivate")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ModelName");
+
+                    b.ToTable("ModelAccess");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
                 {
                     b.Property<string>("Id")
