@@ -111,7 +111,8 @@ public sealed class MonitoringHandlers(IGrainFactory grains, TrackingDbContext d
 {
     public async ValueTask<IReadOnlyList<MonitoredModelSummary>> Handle(GetMonitoringOverviewQuery query, CancellationToken ct)
     {
-        var names = await grains.GetGrain<IModelCatalogGrain>(0).List();
+        var hidden = await ModelVisibility.HiddenFromAsync(db, actors.Current, ct);
+        var names = (await grains.GetGrain<IModelCatalogGrain>(0).List()).Where(n => !hidden.Contains(n)).ToList();
         var result = new List<MonitoredModelSummary>();
         foreach (var name in names.OrderBy(n => n, StringComparer.Ordinal))
         {
