@@ -18,6 +18,7 @@ public static class AccountsRegistration
         services.TryAddSingleton(new DefaultActor(Actor.LocalOperator));
         services.AddScoped<ActorContext>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<PrivateModels>();
         services.AddScoped<ApiTokenService>();
         services.AddIdentityCore<AppUser>(o =>
             {

@@ -8,26 +8,39 @@ namespace CaptionBoundaries.Application.Security;
 /// Every request about a model (<see cref="IModelRequest"/>: its versions, benchmarks, monitoring, predictions) sees a
 /// private model only as its owner or an admin; anyone else gets the same "not found" as for a model that does not exist.
 /// </summary>
-public sealed class ModelVisibilityBehavior<TMessage, TResponse>(ActorContext actors, TrackingDbContext db) : IPipelineBehavior<TMessage, TResponse>
+public sealed class ModelVisibilityBehavior<TMessage, TResponse>(ActorContext actors, PrivateModels privateModels, TrackingDbContext db)
+    : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
 {
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
-        if (message is IModelRequest { Model: { Length: > 0 } model } && !await ModelVisibility.IsVisibleAsync(db, actors.Current, model, cancellationToken))
+        if (message is IModelRequest { Model: { Length: > 0 } model } && !await privateModels.IsVisibleAsync(db, actors.Current, model, cancellationToken))
             throw new KeyNotFoundException($"No model named '{model}' is registered.");
         return await next(message, cancellationToken);
     }
 }
 
-public static class ModelVisibility
+/// <summary>
+/// The private models and their owners, read once and kept in memory: predictions pass through the visibility check,
+/// and serving must not pay a database query for it. Changed through <see cref="Forget"/> when a visibility is set.
+/// </summary>
+public sealed class PrivateModels
 {
-    public static async Task<bool> IsVisibleAsync(TrackingDbContext db, Actor actor, string model, CancellationToken ct)
+    private volatile IReadOnlyDictionary<string, string>? _owners;
+
+    public async Task<bool> IsVisibleAsync(TrackingDbContext db, Actor actor, string model, CancellationToken ct)
     {
         if (actor.IsAdmin) return true;
-        var access = await db.ModelAccess.AsNoTracking().FirstOrDefaultAsync(a => a.ModelName == model, ct);
-        return access is null || !access.IsPrivate || access.Owner == actor.Name;
+        var owners = _owners ??= await db.ModelAccess.AsNoTracking().Where(a => a.IsPrivate).ToDictionaryAsync(a => a.ModelName, a => a.Owner, ct);
+        return !owners.TryGetValue(model, out var owner) || owner == actor.Name;
     }
 
+    /// <summary>Reread on next use (after a model's visibility changed on this node).</summary>
+    public void Forget() => _owners = null;
+}
+
+public static class ModelVisibility
+{
     /// <summary>The private models the actor may not see, to filter listings.</summary>
     public static async Task<HashSet<string>> HiddenFromAsync(TrackingDbContext db, Actor actor, CancellationToken ct) =>
         actor.IsAdmin

@@ -127,7 +127,7 @@ public sealed class ArchiveModelVersionValidator : AbstractValidator<ArchiveMode
     }
 }
 
-public sealed class ServedModelHandlers(IGrainFactory grains, Tracking.TrackingDbContext db, ActorContext actors) :
+public sealed class ServedModelHandlers(IGrainFactory grains, Tracking.TrackingDbContext db, ActorContext actors, PrivateModels privateModels) :
     IQueryHandler<ListServedModelsQuery, IReadOnlyList<ModelInfo>>,
     IQueryHandler<GetServedModelQuery, ModelInfo>,
     ICommandHandler<RegisterModelVersionCommand, ModelVersionInfo>,
@@ -146,6 +146,7 @@ public sealed class ServedModelHandlers(IGrainFactory grains, Tracking.TrackingD
         access.IsPrivate = command.Private;
         access.ChangedAtUtc = DateTime.UtcNow;
         await db.SaveChangesAsync(ct);
+        privateModels.Forget();
         return new ModelVisibilityInfo(access.ModelName, access.Owner, access.IsPrivate);
     }
 
