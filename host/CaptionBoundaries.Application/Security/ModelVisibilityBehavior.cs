@@ -28,22 +28,16 @@ public sealed class PrivateModels
 {
     private volatile IReadOnlyDictionary<string, string>? _owners;
 
-    public async Task<bool> IsVisibleAsync(TrackingDbContext db, Actor actor, string model, CancellationToken ct)
-    {
-        if (actor.IsAdmin) return true;
-        var owners = _owners ??= await db.ModelAccess.AsNoTracking().Where(a => a.IsPrivate).ToDictionaryAsync(a => a.ModelName, a => a.Owner, ct);
-        return !owners.TryGetValue(model, out var owner) || owner == actor.Name;
-    }
+    public async Task<bool> IsVisibleAsync(TrackingDbContext db, Actor actor, string model, CancellationToken ct) =>
+        actor.IsAdmin || !(await OwnersAsync(db, ct)).TryGetValue(model, out var owner) || owner == actor.Name;
+
+    /// <summary>The private models the actor may not see, to filter listings.</summary>
+    public async Task<HashSet<string>> HiddenFromAsync(TrackingDbContext db, Actor actor, CancellationToken ct) =>
+        actor.IsAdmin ? [] : (await OwnersAsync(db, ct)).Where(p => p.Value != actor.Name).Select(p => p.Key).ToHashSet();
+
+    private async Task<IReadOnlyDictionary<string, string>> OwnersAsync(TrackingDbContext db, CancellationToken ct) =>
+        _owners ??= await db.ModelAccess.AsNoTracking().Where(a => a.IsPrivate).ToDictionaryAsync(a => a.ModelName, a => a.Owner, ct);
 
     /// <summary>Reread on next use (after a model's visibility changed on this node).</summary>
     public void Forget() => _owners = null;
-}
-
-public static class ModelVisibility
-{
-    /// <summary>The private models the actor may not see, to filter listings.</summary>
-    public static async Task<HashSet<string>> HiddenFromAsync(TrackingDbContext db, Actor actor, CancellationToken ct) =>
-        actor.IsAdmin
-            ? []
-            : (await db.ModelAccess.AsNoTracking().Where(a => a.IsPrivate && a.Owner != actor.Name).Select(a => a.ModelName).ToListAsync(ct)).ToHashSet();
 }

@@ -61,9 +61,8 @@ public sealed class ExperimentLifecycleHandlers(IGrainFactory grains, Plugins.Pl
     public async ValueTask<ExperimentInfo> Handle(GetExperimentQuery query, CancellationToken ct)
     {
         // Another account's private run is "not found" here as everywhere.
-        var row = await db.Experiments.Where(e => e.Id == query.ExperimentId).Select(e => new { e.Owner, e.IsPrivate }).FirstOrDefaultAsync(ct);
-        var actor = actors.Current;
-        if (row is { IsPrivate: true } && row.Owner != actor.Name && !actor.IsAdmin)
+        var row = await db.Experiments.AsNoTracking().FirstOrDefaultAsync(e => e.Id == query.ExperimentId, ct);
+        if (row is not null && !row.IsVisibleTo(actors.Current))
             throw new KeyNotFoundException($"No experiment has id '{query.ExperimentId}'.");
         return await grains.GetGrain<IExperimentGrain>(query.ExperimentId).GetInfo();
     }

@@ -162,7 +162,7 @@ public sealed class ServedModelHandlers(IGrainFactory grains, Tracking.TrackingD
 
     public async ValueTask<IReadOnlyList<ModelInfo>> Handle(ListServedModelsQuery query, CancellationToken ct)
     {
-        var hidden = await ModelVisibility.HiddenFromAsync(db, actors.Current, ct);
+        var hidden = await privateModels.HiddenFromAsync(db, actors.Current, ct);
         var names = (await grains.GetGrain<IModelCatalogGrain>(0).List()).Where(n => !hidden.Contains(n)).ToList();
         var infos = await Task.WhenAll(names.Select(n => grains.GetGrain<IModelGrain>(n).GetInfo()));
         return infos;

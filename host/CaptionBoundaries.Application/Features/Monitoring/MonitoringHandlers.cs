@@ -96,7 +96,7 @@ public sealed class ComputeReferenceValidator : AbstractValidator<ComputeReferen
     }
 }
 
-public sealed class MonitoringHandlers(IGrainFactory grains, TrackingDbContext db, PredictionLog log, DriftMonitor monitor, ReferenceProfiler profiler, ActorContext actors) :
+public sealed class MonitoringHandlers(IGrainFactory grains, TrackingDbContext db, PredictionLog log, DriftMonitor monitor, ReferenceProfiler profiler, ActorContext actors, PrivateModels privateModels) :
     IQueryHandler<GetMonitoringOverviewQuery, IReadOnlyList<MonitoredModelSummary>>,
     IQueryHandler<GetMonitoringDashboardQuery, MonitoringDashboard>,
     IQueryHandler<ListAlertsQuery, IReadOnlyList<AlertView>>,
@@ -111,7 +111,7 @@ public sealed class MonitoringHandlers(IGrainFactory grains, TrackingDbContext d
 {
     public async ValueTask<IReadOnlyList<MonitoredModelSummary>> Handle(GetMonitoringOverviewQuery query, CancellationToken ct)
     {
-        var hidden = await ModelVisibility.HiddenFromAsync(db, actors.Current, ct);
+        var hidden = await privateModels.HiddenFromAsync(db, actors.Current, ct);
         var names = (await grains.GetGrain<IModelCatalogGrain>(0).List()).Where(n => !hidden.Contains(n)).ToList();
         var result = new List<MonitoredModelSummary>();
         foreach (var name in names.OrderBy(n => n, StringComparer.Ordinal))
