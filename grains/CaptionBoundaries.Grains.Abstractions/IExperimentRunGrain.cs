@@ -15,6 +15,14 @@ public interface IExperimentRunGrain : IGrainWithGuidKey
     [AlwaysInterleave]
     Task<bool> Start(string slot, string device);
 
+    /// <summary>
+    /// The scheduler lost the run's node (or found its lease stale after a restart): a Running experiment goes back to
+    /// Queued, resuming from its last checkpoint, and the call returns true (the scheduler then queues it); false when it
+    /// was not running. Never calls the scheduler back (the scheduler is waiting on this call).
+    /// </summary>
+    [AlwaysInterleave]
+    Task<bool> Interrupted(string reason);
+
     Task ReportEpoch(Guid runId, EpochMetrics metrics, string? bestCheckpoint);
 
     Task ReportEnded(Guid runId, RunOutcome outcome);

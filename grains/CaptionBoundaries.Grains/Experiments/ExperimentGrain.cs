@@ -13,72 +13,28 @@ using Orleans.Utilities;
 namespace CaptionBoundaries.Grains.Experiments;
 
 /// <summary>
-/// One experiment's lifecycle. Training runs on the thread pool (it would block the grain for minutes) through the
-/// Application's <see cref="ExperimentRunner"/>, which also keeps the tracking row current; the training thread reports
-/// each epoch and the ending back through calls on this grain, so state and observers change on the grain's own turn.
+/// One experiment's lifecycle. The training itself runs on the leased slot's node (<see cref="IWorkerSlotGrain.Run"/>),
+/// which reports each epoch and the ending back through calls on this grain under the run's id, so state and observers
+/// change on the grain's own turn wherever the two activations live. A run whose node is lost is requeued by the
+/// scheduler (<see cref="Interrupted"/>) and resumes from its last checkpoint.
 /// </summary>
 public sealed class ExperimentGrain(
     [PersistentState("experiment", GrainStorageNames.Default)] IPersistentState<ExperimentGrainState> state,
     IServiceScopeFactory scopes,
     ILogger<ExperimentGrain> logger) : Grain, IExperimentGrain, IExperimentRunGrain
 {
-    public const string HostRestartedReason = "host restarted during the run";
     public const string CancelledReason = "cancelled by the user";
+    public const string ClusterActor = "cluster";
     public const int MaxOwnerLength = 100;
     public const int MaxPreemptionReasonLength = 500;
 
     private readonly ObserverManager<IExperimentObserver> _observers = new(TimeSpan.FromMinutes(5), logger);
-    private CancellationTokenSource? _cancel;
-    private Task? _run;
-    private Guid _runId;
-    private volatile bool _deactivating;
 
-    // Set by Preempt until the training thread has stopped: its ending then requeues instead of finishing the run.
+    // Set by Preempt until the slot has stopped the run: its ending then requeues instead of finishing the run.
     private (string By, string Reason, DateTime AtUtc)? _preemption;
 
     private ExperimentGrainState S => state.State;
     private Guid Id => this.GetPrimaryKey();
-
-    /// <summary>
-    /// A run lives only as long as the activation that started it, so a stored Running phase seen by a new activation
-    /// means the host went down mid-run. Policy: the run is marked Failed (not re-queued) — its partial checkpoints and
-    /// metrics stay recorded and the user can resume from "last.pt" deliberately.
-    /// </summary>
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        if (S.Spec is null || S.Phase != ExperimentPhase.Running) return;
-        await using var scope = scopes.CreateAsyncScope();
-        var (status, _) = await scope.ServiceProvider.GetRequiredService<ExperimentRunner>()
-            .FinishAsync(Id, ExperimentStatus.Failed, HostRestartedReason, cancellationToken);
-        // The row may show the run completed just before the host died; the tracking row is the better witness.
-        S.Phase = status == ExperimentStatus.Completed ? ExperimentPhase.Completed : ExperimentPhase.Failed;
-        S.FailureReason = status == ExperimentStatus.Completed ? null : HostRestartedReason;
-        S.FinishedAtUtc = DateTime.UtcNow;
-        await state.WriteStateAsync(cancellationToken);
-        logger.LogWarning("Experiment {ExperimentId} was running when its host stopped; marked {Phase}", Id, S.Phase);
-        // Not awaited: the scheduler may be the caller activating us (reconciling), and it frees the slot either way.
-        _ = GrainFactory.GetGrain<ISchedulerGrain>(0).RunEnded(Id).ContinueWith(
-            t => logger.LogError(t.Exception, "Could not tell the scheduler that {ExperimentId} ended", Id),
-            TaskContinuationOptions.OnlyOnFaulted);
-    }
-
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        if (_run is { IsCompleted: false } run)
-        {
-            // The host is going down under a running experiment: stop training; the next activation settles the state.
-            _deactivating = true;
-            _cancel?.Cancel();
-            try
-            {
-                await run.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
-            }
-            catch (Exception e) when (e is TimeoutException or OperationCanceledException)
-            {
-                logger.LogWarning("Training of {ExperimentId} did not stop within 30 s of deactivation", Id);
-            }
-        }
-    }
 
     /// <summary>
     /// Bad input (invalid hyperparameters, unknown plugin, bad config key, not a dataset) is refused with an
@@ -127,30 +83,30 @@ public sealed class ExperimentGrain(
                 await GrainFactory.GetGrain<ISchedulerGrain>(0).Dequeue(Id);
                 break;
             case ExperimentPhase.Running:
-                // The training thread stops at its next step, records Cancelled and reports the ending here.
+                // The slot's training stops at its next step, records Cancelled and reports the ending here.
                 // A cancel wins over a pre-emption still in progress: the run ends instead of requeueing.
                 _preemption = null;
-                _cancel?.Cancel();
+                await StopOnSlot();
                 break;
         }
         return Info();
     }
 
-    public Task<ExperimentInfo> Preempt(string by, string reason)
+    public async Task<ExperimentInfo> Preempt(string by, string reason)
     {
         RequireSubmitted();
         if (string.IsNullOrWhiteSpace(by)) throw new ArgumentException("by: who pre-empts the run is required.");
         if (string.IsNullOrWhiteSpace(reason)) throw new ArgumentException("reason: say why the run is pre-empted.");
         if (reason.Length > MaxPreemptionReasonLength)
             throw new ArgumentException($"reason: at most {MaxPreemptionReasonLength} characters (got {reason.Length}).");
-        if (S.Phase != ExperimentPhase.Running || _cancel is null)
+        if (S.Phase != ExperimentPhase.Running || S.Slot is null)
             throw new InvalidOperationException($"Experiment {Id} is {S.Phase}; only a running experiment can be pre-empted.");
         // The trainer writes last.pt after every epoch and checks the token every step, so at most the epoch in
         // progress is lost; the ending comes back through ReportEnded, which requeues.
         _preemption ??= (by.Trim(), reason.Trim(), DateTime.UtcNow);
-        _cancel.Cancel();
+        await StopOnSlot();
         logger.LogInformation("Experiment {ExperimentId} pre-empted by {By}: {Reason}", Id, by, reason);
-        return Task.FromResult(Info());
+        return Info();
     }
 
     public Task Subscribe(IExperimentObserver observer)
@@ -172,26 +128,42 @@ public sealed class ExperimentGrain(
         S.Phase = ExperimentPhase.Running;
         S.Slot = slot;
         S.Device = device;
-        // A resumed run (after a pre-emption) keeps its first start.
+        // A new id per start: reports from an earlier start (a run on a node since lost) are ignored.
+        S.RunId = Guid.NewGuid();
+        // A resumed run (after a pre-emption or a lost node) keeps its first start.
         S.StartedAtUtc ??= DateTime.UtcNow;
         await state.WriteStateAsync();
         NotifyChanged();
+        try
+        {
+            await GrainFactory.GetGrain<IWorkerSlotGrain>(slot).Run(Id, S.RunId, S.Spec);
+        }
+        catch
+        {
+            // The slot could not take it (its node unreachable): still queued, so the scheduler gives it another slot.
+            S.Phase = ExperimentPhase.Queued;
+            S.Slot = null;
+            S.Device = null;
+            S.RunId = Guid.Empty;
+            await state.WriteStateAsync();
+            NotifyChanged();
+            throw;
+        }
+        return true;
+    }
 
-        // Idle collection must not take the activation (and with it the run) away mid-training.
-        DelayDeactivation(TimeSpan.FromDays(365));
-        _runId = Guid.NewGuid();
-        _cancel = new CancellationTokenSource();
-        var self = this.AsReference<IExperimentRunGrain>();
-        var runId = _runId;
-        var command = S.Spec.ToTrainCommand(device);
-        var token = _cancel.Token;
-        _run = Task.Run(() => TrainOffScheduler(self, runId, command, token));
+    public async Task<bool> Interrupted(string reason)
+    {
+        if (S.Spec is null || S.Phase != ExperimentPhase.Running) return false;
+        await ReturnToQueue(ClusterActor, reason, DateTime.UtcNow, null);
+        logger.LogWarning("Experiment {ExperimentId} interrupted ({Reason}); requeued to resume from {Checkpoint}",
+            Id, reason, S.Spec.ResumeFrom ?? "the start");
         return true;
     }
 
     public async Task ReportEpoch(Guid runId, EpochMetrics metrics, string? bestCheckpoint)
     {
-        if (runId != _runId || S.Phase != ExperimentPhase.Running) return;
+        if (runId != S.RunId || S.Phase != ExperimentPhase.Running) return;
         S.EpochsDone = metrics.Epoch;
         if (bestCheckpoint is not null)
         {
@@ -205,7 +177,7 @@ public sealed class ExperimentGrain(
 
     public async Task ReportEnded(Guid runId, RunOutcome outcome)
     {
-        if (runId != _runId || S.Phase != ExperimentPhase.Running) return;
+        if (runId != S.RunId || S.Phase != ExperimentPhase.Running) return;
         var preemption = _preemption;
         _preemption = null;
         // A run that completed (or failed) before the cancellation reached it simply ended.
@@ -219,20 +191,25 @@ public sealed class ExperimentGrain(
         S.BestValMacroF1 = outcome.BestValMacroF1 ?? S.BestValMacroF1;
         S.BestCheckpoint = outcome.BestCheckpoint ?? S.BestCheckpoint;
         S.FinishedAtUtc = DateTime.UtcNow;
+        S.RunId = Guid.Empty;
         await state.WriteStateAsync();
-        _cancel?.Dispose();
-        _cancel = null;
-        DelayDeactivation(TimeSpan.Zero);
         NotifyChanged();
         await GrainFactory.GetGrain<ISchedulerGrain>(0).RunEnded(Id);
     }
 
-    /// <summary>
-    /// Back to the queue with the same id: the tracking row turns Queued (its epochs and checkpoints stay), the spec now
-    /// resumes from the run's last checkpoint (a plan resumes its unfinished stage by itself), and the scheduler frees the
-    /// slot and hands it to the fair-share pick.
-    /// </summary>
     private async Task RequeueAfterPreemption(string by, string reason, DateTime atUtc, RunOutcome outcome)
+    {
+        await ReturnToQueue(by, reason, atUtc, outcome);
+        logger.LogInformation("Experiment {ExperimentId} requeued after pre-emption; resumes from {Checkpoint}", Id, S.Spec!.ResumeFrom ?? "the start");
+        await GrainFactory.GetGrain<ISchedulerGrain>(0).Requeue(Id);
+    }
+
+    /// <summary>
+    /// Back to Queued with the same id: the tracking row turns Queued (its epochs and checkpoints stay), the spec now
+    /// resumes from the run's last checkpoint (a plan resumes its unfinished stage by itself), and the interruption is
+    /// recorded. The caller puts it back in the scheduler's queue.
+    /// </summary>
+    private async Task ReturnToQueue(string by, string reason, DateTime atUtc, RunOutcome? outcome)
     {
         PreemptedRun resume;
         await using (var scope = scopes.CreateAsyncScope())
@@ -244,75 +221,32 @@ public sealed class ExperimentGrain(
         S.Phase = ExperimentPhase.Queued;
         S.Slot = null;
         S.Device = null;
-        S.BestValMacroF1 = outcome.BestValMacroF1 ?? S.BestValMacroF1;
-        S.BestCheckpoint = outcome.BestCheckpoint ?? S.BestCheckpoint;
+        S.RunId = Guid.Empty;
+        if (resume.LastEpoch is { } done && plain) S.EpochsDone = done;
+        S.BestValMacroF1 = outcome?.BestValMacroF1 ?? S.BestValMacroF1;
+        S.BestCheckpoint = outcome?.BestCheckpoint ?? S.BestCheckpoint;
         await state.WriteStateAsync();
-        _cancel?.Dispose();
-        _cancel = null;
-        DelayDeactivation(TimeSpan.Zero);
         NotifyChanged();
-        logger.LogInformation("Experiment {ExperimentId} requeued after pre-emption; resumes from {Checkpoint}", Id, resumeFrom ?? "the start");
-        await GrainFactory.GetGrain<ISchedulerGrain>(0).Requeue(Id);
     }
 
-    /// <summary>Runs on the thread pool: touches no grain state, only calls back through the grain reference.</summary>
-    private async Task TrainOffScheduler(IExperimentRunGrain self, Guid runId, TrainModelCommand command, CancellationToken token)
+    /// <summary>
+    /// Asks the slot to stop the run. If the slot's node cannot be reached the run cannot report its ending, so a cancel
+    /// ends it here (the scheduler requeues nothing for a cancelled run) and a pre-emption is left to the node-loss path.
+    /// </summary>
+    private async Task StopOnSlot()
     {
-        var experimentId = Id;
-        RunOutcome outcome;
         try
         {
+            await GrainFactory.GetGrain<IWorkerSlotGrain>(S.Slot!).Stop(S.RunId);
+        }
+        catch (Exception e) when (_preemption is null)
+        {
+            logger.LogWarning(e, "Slot {Slot} of experiment {ExperimentId} is unreachable; the run is cancelled here", S.Slot, Id);
+            await ReportEnded(S.RunId, new RunOutcome(ExperimentPhase.Cancelled, null, null, CancelledReason));
             await using var scope = scopes.CreateAsyncScope();
-            var runner = scope.ServiceProvider.GetRequiredService<ExperimentRunner>();
-            var bestPath = Path.Combine(scope.ServiceProvider.GetRequiredService<CaptionBoundariesOptions>().ExperimentFolder(experimentId), Trainer.BestKind + ".pt");
-            var result = await runner.RunAsync(experimentId, command with
-            {
-                // Blocking here is fine (a pool thread, not the grain's): the next epoch waits until this one is recorded.
-                OnEpoch = epoch => Report(self, runId, ToMetrics(experimentId, epoch), epoch.IsBest ? bestPath : null),
-            }, token);
-            outcome = new RunOutcome(PhaseOf(result.Status), result.BestValMacroF1, result.BestCheckpoint, result.FailureReason);
-        }
-        catch (Exception e)
-        {
-            // RunAsync records the run's own failures; this is the tracking store itself failing.
-            logger.LogError(e, "Run of experiment {ExperimentId} failed outside the trainer", experimentId);
-            outcome = new RunOutcome(ExperimentPhase.Failed, null, null, $"{e.GetType().Name}: {e.Message}");
-        }
-        if (_deactivating) return;
-        try
-        {
-            await self.ReportEnded(runId, outcome);
-        }
-        catch (Exception e)
-        {
-            logger.LogError(e, "Could not report the end of experiment {ExperimentId}", experimentId);
+            await scope.ServiceProvider.GetRequiredService<ExperimentRunner>().FinishAsync(Id, ExperimentStatus.Cancelled, CancelledReason);
         }
     }
-
-    private void Report(IExperimentRunGrain self, Guid runId, EpochMetrics metrics, string? bestCheckpoint)
-    {
-        if (_deactivating) return;
-        try
-        {
-            self.ReportEpoch(runId, metrics, bestCheckpoint).GetAwaiter().GetResult();
-        }
-        catch (Exception e)
-        {
-            // Live updates are best effort; the epoch is already in the tracking database.
-            logger.LogWarning(e, "Could not report epoch {Epoch} of experiment {ExperimentId}", metrics.Epoch, metrics.ExperimentId);
-        }
-    }
-
-    private static EpochMetrics ToMetrics(Guid experimentId, EpochResult epoch) => new(
-        experimentId, epoch.Epoch, epoch.TrainLoss, epoch.ValLoss, epoch.Validation.Accuracy, epoch.Validation.MacroF1,
-        epoch.Validation.PerClassF1ByName().Values.ToArray());
-
-    private static ExperimentPhase PhaseOf(string status) => Enum.Parse<ExperimentStatus>(status) switch
-    {
-        ExperimentStatus.Completed => ExperimentPhase.Completed,
-        ExperimentStatus.Cancelled => ExperimentPhase.Cancelled,
-        _ => ExperimentPhase.Failed,
-    };
 
     private void NotifyChanged()
     {

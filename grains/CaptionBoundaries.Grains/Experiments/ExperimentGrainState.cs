@@ -8,6 +8,9 @@ public sealed record ExperimentGrainState
     public ExperimentPhase Phase { get; set; }
     public string? Slot { get; set; }
     public string? Device { get; set; }
+
+    /// <summary>Id of the current start on a slot (empty when not running): the slot reports under it.</summary>
+    public Guid RunId { get; set; }
     public int EpochsDone { get; set; }
     public double? BestValMacroF1 { get; set; }
     public string? BestCheckpoint { get; set; }

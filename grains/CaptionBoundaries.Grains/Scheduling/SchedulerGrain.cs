@@ -16,6 +16,9 @@ public sealed class SchedulerGrain(
     public const int MaxQuota = 10_000;
     private const double ForgottenSlotSeconds = 0.01;
 
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
+    private IGrainTimer? _retry;
+
     private SchedulerState S => state.State;
 
     public async Task Enqueue(Guid experimentId, string owner)
@@ -34,9 +37,7 @@ public sealed class SchedulerGrain(
         if (!S.Queue.Contains(experimentId))
         {
             // It already waited its turn once: it goes ahead of its owner's other runs, not ahead of other users.
-            var owner = OwnerOf(experimentId);
-            var firstOfOwner = S.Queue.FindIndex(id => OwnerOf(id) == owner);
-            S.Queue.Insert(firstOfOwner < 0 ? S.Queue.Count : firstOfOwner, experimentId);
+            S.Queue.Insert(HeadOfOwnerQueue(OwnerOf(experimentId)), experimentId);
             await state.WriteStateAsync();
         }
         await ScheduleAsync();
@@ -63,9 +64,13 @@ public sealed class SchedulerGrain(
         return ShareOf(user, DateTime.UtcNow);
     }
 
-    public async Task<SchedulerSnapshot> GetSnapshot()
+    public Task<SchedulerSnapshot> GetSnapshot()
     {
-        var slots = await Task.WhenAll(S.Slots.Select(s => GrainFactory.GetGrain<IWorkerSlotGrain>(s).GetInfo()));
+        // From the scheduler's own leases, not by asking each slot: a node about to be declared dead would stall the answer.
+        var slots = S.Slots
+            .Select(s => new SlotInfo(s, WorkerSlots.DeviceOf(s), S.Leases.TryGetValue(s, out var id) ? id : null,
+                S.LeasedAtUtc.TryGetValue(s, out var at) ? at : null))
+            .ToList();
         var now = DateTime.UtcNow;
         var users = S.Owners.Values
             .Concat(S.QuotaOverrides.Keys)
@@ -75,22 +80,38 @@ public sealed class SchedulerGrain(
             .Order(StringComparer.Ordinal)
             .Select(u => ShareOf(u, now))
             .ToList();
-        return new SchedulerSnapshot(slots, S.Queue.ToList())
+        return Task.FromResult(new SchedulerSnapshot(slots, S.Queue.ToList())
         {
+            Nodes = S.Nodes.OrderBy(n => n.Key, StringComparer.Ordinal)
+                .Select(n => new ClusterNodeInfo(n.Key, n.Value.Silo, n.Value.Slots.ToList(), n.Value.JoinedAtUtc, n.Value.LostAtUtc))
+                .ToList(),
             QueuedRuns = S.Queue.Select(id => new QueuedRun(id, OwnerOf(id))).ToList(),
             Users = users,
-        };
+        });
     }
 
-    public async Task RegisterSlots(IReadOnlyList<string> slots)
+    public async Task RegisterNode(NodeRegistration node)
     {
-        var added = slots.Where(s => !S.Slots.Contains(s)).ToList();
-        if (added.Count > 0)
-        {
-            S.Slots.AddRange(added);
-            await state.WriteStateAsync();
-        }
-        await ReconcileAsync(slots);
+        var previous = S.Nodes.GetValueOrDefault(node.Name);
+        // Slots the node no longer offers (fewer configured) and slots of its previous incarnation are dropped first.
+        foreach (var gone in previous?.Slots.Except(node.Slots) ?? []) S.Slots.Remove(gone);
+        S.Nodes[node.Name] = new NodeRecord { Silo = node.Silo, Slots = node.Slots.ToList(), JoinedAtUtc = DateTime.UtcNow };
+        S.Slots.AddRange(node.Slots.Where(s => !S.Slots.Contains(s)));
+        await state.WriteStateAsync();
+        logger.LogInformation("Node {Node} ({Silo}) registered {Slots} slot(s)", node.Name, node.Silo, node.Slots.Count);
+        // A starting silo runs nothing yet, so any lease on its slots belongs to a run its previous incarnation lost.
+        await InterruptRunsOn(previous?.Slots.Union(node.Slots) ?? node.Slots, $"node {node.Name} restarted during the run");
+        await ScheduleAsync();
+    }
+
+    public async Task NodeLost(string node, string silo)
+    {
+        if (!S.Nodes.TryGetValue(node, out var record) || record.Silo != silo || record.LostAtUtc is not null) return;
+        record.LostAtUtc = DateTime.UtcNow;
+        foreach (var slot in record.Slots) S.Slots.Remove(slot);
+        await state.WriteStateAsync();
+        logger.LogWarning("Node {Node} ({Silo}) left the cluster; its runs go to the other nodes", node, silo);
+        await InterruptRunsOn(record.Slots, $"node {node} left the cluster during the run");
         await ScheduleAsync();
     }
 
@@ -107,60 +128,112 @@ public sealed class SchedulerGrain(
     }
 
     /// <summary>
-    /// A silo that (re)starts may own slots whose lease outlived the run (the host died): the experiment grain has
-    /// settled such runs on activation, so leases to finished experiments are freed; a lease to an experiment that
-    /// never started goes back to the head of the queue.
+    /// Frees the leases on these slots (charging their owners) and puts each interrupted run back at the head of its
+    /// owner's queued runs; the experiment, told first, resumes from its last checkpoint when it starts again. A lease
+    /// to an experiment that is not running (finished, or never started) is simply freed.
     /// </summary>
-    private async Task ReconcileAsync(IReadOnlyList<string> slots)
+    private async Task InterruptRunsOn(IEnumerable<string> slots, string reason)
     {
-        foreach (var slot in slots)
+        foreach (var slot in slots.ToList())
         {
             if (!S.Leases.TryGetValue(slot, out var experimentId)) continue;
-            var info = await GrainFactory.GetGrain<IExperimentGrain>(experimentId).GetInfo();
-            switch (info.Phase)
+            bool requeue;
+            try
             {
-                case ExperimentPhase.Running:
-                    break;
-                case ExperimentPhase.Queued:
-                    S.Queue.Insert(0, experimentId);
-                    await FreeAsync(slot, experimentId);
-                    break;
-                default:
-                    await FreeAsync(slot, experimentId);
-                    S.Owners.Remove(experimentId);
-                    await state.WriteStateAsync();
-                    break;
+                requeue = await GrainFactory.GetGrain<IExperimentRunGrain>(experimentId).Interrupted(reason);
             }
+            catch (Exception e)
+            {
+                logger.LogError(e, "Experiment {ExperimentId} on lost slot {Slot} could not be requeued", experimentId, slot);
+                requeue = false;
+            }
+            S.Leases.Remove(slot);
+            await ChargeAsync(slot, experimentId);
+            if (requeue && !S.Queue.Contains(experimentId))
+                S.Queue.Insert(HeadOfOwnerQueue(OwnerOf(experimentId)), experimentId);
+            else if (!requeue)
+                S.Owners.Remove(experimentId);
+            await state.WriteStateAsync();
+            // The slot grain of a lost node cannot be reached, so only live slots hear of it.
+            if (S.Slots.Contains(slot)) await ReleaseQuietly(slot, experimentId);
         }
+    }
+
+    private int HeadOfOwnerQueue(string owner)
+    {
+        var first = S.Queue.FindIndex(id => OwnerOf(id) == owner);
+        return first < 0 ? S.Queue.Count : first;
     }
 
     private async Task ScheduleAsync()
     {
-        while (S.Slots.FirstOrDefault(s => !S.Leases.ContainsKey(s)) is { } slot && NextToStart() is { } experimentId)
+        // Slots that could not take a run in this pass (their node unreachable but not yet declared dead) are skipped
+        // until the next pass, so one bad node neither stalls the queue nor loses the run.
+        var failedSlots = new HashSet<string>();
+        while (S.Slots.FirstOrDefault(s => !S.Leases.ContainsKey(s) && !failedSlots.Contains(s)) is { } slot && NextToStart() is { } experimentId)
         {
             S.Queue.Remove(experimentId);
             S.Leases[slot] = experimentId;
             S.LeasedAtUtc[slot] = DateTime.UtcNow;
             await state.WriteStateAsync();
-            await GrainFactory.GetGrain<IWorkerSlotGrain>(slot).Lease(experimentId);
 
+            var experiment = GrainFactory.GetGrain<IExperimentRunGrain>(experimentId);
             bool started;
+            bool requeue = false;
             try
             {
-                started = await GrainFactory.GetGrain<IExperimentRunGrain>(experimentId).Start(slot, WorkerSlots.DeviceOf(slot));
+                await GrainFactory.GetGrain<IWorkerSlotGrain>(slot).Lease(experimentId);
+                started = await experiment.Start(slot, WorkerSlots.DeviceOf(slot));
             }
             catch (Exception e)
             {
-                // One experiment that cannot start must not stall the queue behind it.
                 logger.LogError(e, "Experiment {ExperimentId} could not start on slot {Slot}", experimentId, slot);
                 started = false;
+                failedSlots.Add(slot);
+                // Still queued: the slot failed it (its node unreachable), not the experiment, so it waits for another slot.
+                // Otherwise the experiment itself cannot start, and one such run must not stall the queue behind it.
+                requeue = await IsStillQueued(experimentId);
             }
-            if (!started)
-            {
-                await FreeAsync(slot, experimentId);
-                S.Owners.Remove(experimentId);
-                await state.WriteStateAsync();
-            }
+            if (started) continue;
+            if (requeue) RetrySoon();
+            S.Leases.Remove(slot);
+            S.LeasedAtUtc.Remove(slot);
+            if (requeue) S.Queue.Insert(HeadOfOwnerQueue(OwnerOf(experimentId)), experimentId);
+            else S.Owners.Remove(experimentId);
+            await state.WriteStateAsync();
+            await ReleaseQuietly(slot, experimentId);
+        }
+    }
+
+    /// <summary>A run that a slot could not take is tried again shortly, on whichever slot is free then.</summary>
+    private void RetrySoon()
+    {
+        _retry?.Dispose();
+        _retry = this.RegisterGrainTimer(_ => ScheduleAsync(), new GrainTimerCreationOptions(RetryDelay, Timeout.InfiniteTimeSpan));
+    }
+
+    private async Task<bool> IsStillQueued(Guid experimentId)
+    {
+        try
+        {
+            return (await GrainFactory.GetGrain<IExperimentGrain>(experimentId).GetInfo()).Phase == ExperimentPhase.Queued;
+        }
+        catch (Exception)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The slot's copy of its lease is informational (the scheduler's is the truth), so an unreachable slot is no error.</summary>
+    private async Task ReleaseQuietly(string slot, Guid experimentId)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IWorkerSlotGrain>(slot).Release(experimentId);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Slot {Slot} could not be told its lease to {ExperimentId} ended", slot, experimentId);
         }
     }
 
@@ -174,6 +247,15 @@ public sealed class SchedulerGrain(
 
     private async Task FreeAsync(string slot, Guid experimentId)
     {
+        await ChargeAsync(slot, experimentId);
+        S.Leases.Remove(slot);
+        await state.WriteStateAsync();
+        await ReleaseQuietly(slot, experimentId);
+    }
+
+    /// <summary>Charges the lease's slot time to the run's owner (the fair-share ledger).</summary>
+    private Task ChargeAsync(string slot, Guid experimentId)
+    {
         var now = DateTime.UtcNow;
         if (S.LeasedAtUtc.Remove(slot, out var since))
         {
@@ -184,9 +266,7 @@ public sealed class SchedulerGrain(
             foreach (var gone in S.Usage.Where(u => u.Value.At(now, options.UsageHalfLife) < ForgottenSlotSeconds).Select(u => u.Key).ToList())
                 S.Usage.Remove(gone);
         }
-        S.Leases.Remove(slot);
-        await state.WriteStateAsync();
-        await GrainFactory.GetGrain<IWorkerSlotGrain>(slot).Release(experimentId);
+        return Task.CompletedTask;
     }
 
     private Dictionary<string, int> RunningByUser() =>

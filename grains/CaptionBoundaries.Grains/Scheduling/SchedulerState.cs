@@ -2,7 +2,7 @@ namespace CaptionBoundaries.Grains.Scheduling;
 
 public sealed record SchedulerState
 {
-    /// <summary>Every slot any silo registered, in registration order (the order free slots are handed out).</summary>
+    /// <summary>Every slot of a live node, in registration order (the order free slots are handed out).</summary>
     public List<string> Slots { get; set; } = [];
 
     /// <summary>Experiments waiting for a slot, oldest first.</summary>
@@ -19,6 +19,9 @@ public sealed record SchedulerState
 
     /// <summary>Quotas set at run time (they win over configuration).</summary>
     public Dictionary<string, int> QuotaOverrides { get; set; } = [];
+
+    /// <summary>Node name -> its current incarnation and slots (lost nodes stay listed, marked lost).</summary>
+    public Dictionary<string, NodeRecord> Nodes { get; set; } = [];
 
     /// <summary>Each user's decayed slot-seconds of finished leases.</summary>
     public Dictionary<string, UsageEntry> Usage { get; set; } = [];

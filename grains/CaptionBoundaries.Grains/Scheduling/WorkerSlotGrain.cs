@@ -1,14 +1,33 @@
+using CaptionBoundaries.Application.Features.Experiments;
+using CaptionBoundaries.Application.Features.Training;
+using CaptionBoundaries.Application.Infrastructure;
+using CaptionBoundaries.Application.Tracking;
+using CaptionBoundaries.Application.Training;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
 namespace CaptionBoundaries.Grains.Scheduling;
 
-/// <summary>A slot remembers who leased it, so a restarted cluster knows which runs were cut off.</summary>
+/// <summary>
+/// A slot remembers who leased it (so a restarted cluster knows which runs were cut off) and runs the training itself,
+/// on its own node: training goes to the thread pool through the Application's <see cref="ExperimentRunner"/>, which
+/// keeps the tracking row current, and each epoch and the ending are reported to the experiment grain, wherever it lives.
+/// </summary>
+[NodePinnedPlacement]
 public sealed class WorkerSlotGrain(
-    [PersistentState("slot", GrainStorageNames.Default)] IPersistentState<WorkerSlotState> state) : Grain, IWorkerSlotGrain
+    [PersistentState("slot", GrainStorageNames.Default)] IPersistentState<WorkerSlotState> state,
+    IServiceScopeFactory scopes,
+    ILogger<WorkerSlotGrain> logger) : Grain, IWorkerSlotGrain
 {
-    public Task<SlotInfo> GetInfo()
-    {
-        var key = this.GetPrimaryKeyString();
-        return Task.FromResult(new SlotInfo(key, WorkerSlots.DeviceOf(key), state.State.ExperimentId, state.State.LeasedAtUtc));
-    }
+    private Guid _runId;
+    private CancellationTokenSource? _cancel;
+    private Task<RunOutcome?>? _run;
+    private volatile bool _deactivating;
+
+    private string Key => this.GetPrimaryKeyString();
+
+    public Task<SlotInfo> GetInfo() =>
+        Task.FromResult(new SlotInfo(Key, WorkerSlots.DeviceOf(Key), state.State.ExperimentId, state.State.LeasedAtUtc));
 
     public async Task Lease(Guid experimentId)
     {
@@ -22,4 +41,110 @@ public sealed class WorkerSlotGrain(
         state.State = new WorkerSlotState();
         await state.WriteStateAsync();
     }
+
+    public Task Run(Guid experimentId, Guid runId, ExperimentSpec spec)
+    {
+        if (_run is { IsCompleted: false })
+            throw new InvalidOperationException($"Slot {Key} is already training (run {_runId}).");
+        // Idle collection must not take the activation (and with it the training) away mid-run.
+        DelayDeactivation(TimeSpan.FromDays(365));
+        _runId = runId;
+        _cancel = new CancellationTokenSource();
+        var command = spec.ToTrainCommand(WorkerSlots.DeviceOf(Key));
+        var experiment = GrainFactory.GetGrain<IExperimentRunGrain>(experimentId);
+        var token = _cancel.Token;
+        // The slot is free again as soon as training stops, before the ending is reported: the report makes the
+        // scheduler hand this slot to the next run, whose Run call must find the slot idle.
+        _run = Task.Run(() => TrainOffScheduler(experimentId, runId, experiment, command, token));
+        _ = _run.ContinueWith(t => ReportEnded(experiment, experimentId, runId, t.Result), TaskScheduler.Default).Unwrap();
+        logger.LogInformation("Slot {Slot} trains experiment {ExperimentId} (run {RunId})", Key, experimentId, runId);
+        return Task.CompletedTask;
+    }
+
+    public Task Stop(Guid runId)
+    {
+        if (runId == _runId) _cancel?.Cancel();
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_run is not { IsCompleted: false } run) return;
+        // The node is going down under a running experiment: stop training without reporting an ending; the scheduler
+        // hears the node is gone (or re-registered) and requeues the run to resume from its last checkpoint.
+        _deactivating = true;
+        _cancel?.Cancel();
+        try
+        {
+            await run.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+            logger.LogWarning("Training on slot {Slot} did not stop within 30 s of deactivation", Key);
+        }
+    }
+
+    /// <summary>Runs on the thread pool: touches no grain state, only calls the experiment grain.</summary>
+    private async Task<RunOutcome?> TrainOffScheduler(Guid experimentId, Guid runId, IExperimentRunGrain experiment, TrainModelCommand command, CancellationToken token)
+    {
+        RunOutcome outcome;
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var runner = scope.ServiceProvider.GetRequiredService<ExperimentRunner>();
+            var bestPath = Path.Combine(scope.ServiceProvider.GetRequiredService<CaptionBoundariesOptions>().ExperimentFolder(experimentId), Trainer.BestKind + ".pt");
+            var result = await runner.RunAsync(experimentId, command with
+            {
+                // Blocking here is fine (a pool thread, not the grain's): the next epoch waits until this one is reported.
+                OnEpoch = epoch => Report(experiment, runId, ToMetrics(experimentId, epoch), epoch.IsBest ? bestPath : null),
+            }, token);
+            outcome = new RunOutcome(PhaseOf(result.Status), result.BestValMacroF1, result.BestCheckpoint, result.FailureReason);
+        }
+        catch (Exception e)
+        {
+            // RunAsync records the run's own failures; this is the tracking store itself failing.
+            logger.LogError(e, "Run of experiment {ExperimentId} failed outside the trainer", experimentId);
+            outcome = new RunOutcome(ExperimentPhase.Failed, null, null, $"{e.GetType().Name}: {e.Message}");
+        }
+        // A node going down reports nothing: the scheduler requeues the run.
+        return _deactivating ? null : outcome;
+    }
+
+    private async Task ReportEnded(IExperimentRunGrain experiment, Guid experimentId, Guid runId, RunOutcome? outcome)
+    {
+        if (outcome is null) return;
+        try
+        {
+            await experiment.ReportEnded(runId, outcome);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Could not report the end of experiment {ExperimentId}", experimentId);
+        }
+    }
+
+    private void Report(IExperimentRunGrain experiment, Guid runId, EpochMetrics metrics, string? bestCheckpoint)
+    {
+        if (_deactivating) return;
+        try
+        {
+            experiment.ReportEpoch(runId, metrics, bestCheckpoint).GetAwaiter().GetResult();
+        }
+        catch (Exception e)
+        {
+            // Live updates are best effort; the epoch is already in the tracking database.
+            logger.LogWarning(e, "Could not report epoch {Epoch} of experiment {ExperimentId}", metrics.Epoch, metrics.ExperimentId);
+        }
+    }
+
+    private static EpochMetrics ToMetrics(Guid experimentId, EpochResult epoch) => new(
+        experimentId, epoch.Epoch, epoch.TrainLoss, epoch.ValLoss, epoch.Validation.Accuracy, epoch.Validation.MacroF1,
+        epoch.Validation.PerClassF1ByName().Values.ToArray());
+
+    private static ExperimentPhase PhaseOf(string status) => Enum.Parse<ExperimentStatus>(status) switch
+    {
+        ExperimentStatus.Completed => ExperimentPhase.Completed,
+        ExperimentStatus.Cancelled => ExperimentPhase.Cancelled,
+        _ => ExperimentPhase.Failed,
+    };
 }

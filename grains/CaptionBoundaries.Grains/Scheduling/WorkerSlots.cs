@@ -23,6 +23,13 @@ public sealed record WorkerSlots(string NodeName, string Device, IReadOnlyList<s
         return new WorkerSlots(node, device, Enumerable.Range(0, count).Select(i => $"{node}/{device}:{i}").ToList());
     }
 
+    /// <summary>The node part of a slot key ("node-a" of "node-a/cpu:0").</summary>
+    public static string NodeOf(string slotKey)
+    {
+        var slash = slotKey.LastIndexOf('/');
+        return slash < 0 ? slotKey : slotKey[..slash];
+    }
+
     /// <summary>
     /// The TorchSharp device a slot trains on: "cuda:N" slots each own GPU N; cpu slots share the processor.
     /// </summary>

@@ -29,6 +29,8 @@ public static class KnownSettings
         new("Cluster:Device", "cpu", "Device of this node's slots: cpu or cuda", Device),
         new("Cluster:SiloPort", "11111", "Orleans silo-to-silo port", WholeNumber(1, 65535)),
         new("Cluster:GatewayPort", "30000", "Orleans client gateway port", DifferentPort),
+        new("Cluster:ProbeTimeout", "00:00:05", "A silo probe unanswered this long counts as missed", Duration(allowZero: false)),
+        new("Cluster:MissedProbesLimit", "3", "Missed probes before a silo is suspected (then declared dead by votes)", WholeNumber(1, 20)),
         new("Scheduling:DefaultUserSlotQuota", "<all slots>", "Worker slots one user's runs may hold at once", WholeNumber(1, 10_000)),
         new("Scheduling:UserQuotas", "(none)", "Scheduling:UserQuotas:<user> = that user's slot quota (quotas set at run time win)",
             WholeNumber(1, 10_000)) { IsList = true },

@@ -18,4 +18,10 @@ public sealed class ClusterHostingOptions
     public int SiloPort { get; set; } = 11111;
 
     public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>How long a silo waits for a probe answer before counting it missed (Orleans' default is 5 s).</summary>
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Missed probes before a silo suspects another; with the votes of the others it is then declared dead.</summary>
+    public int MissedProbesLimit { get; set; } = 3;
 }

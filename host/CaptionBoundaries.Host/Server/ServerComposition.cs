@@ -58,6 +58,12 @@ public static class ServerComposition
                 throw new InvalidOperationException(
                     $"Configuration key 'Cluster:Clustering' is '{cluster.Clustering}'; expected 'localhost' or 'adonet'.");
         }
+        // How fast a node that dies is declared dead, and so how fast its runs resume elsewhere.
+        silo.Configure<ClusterMembershipOptions>(o =>
+        {
+            o.ProbeTimeout = cluster.ProbeTimeout;
+            o.NumMissedProbesLimit = cluster.MissedProbesLimit;
+        });
         silo.UseCaptionBoundaries();
     }
 

@@ -3,6 +3,7 @@ using CaptionBoundaries.Application.Features.Datasets;
 using CaptionBoundaries.Application.Infrastructure;
 using CaptionBoundaries.Application.Tracking;
 using CaptionBoundaries.Host.Server;
+using CaptionBoundaries.Host.Server.Clustering;
 using CaptionBoundaries.Application.Security;
 using Mediator;
 
@@ -43,8 +44,10 @@ public static class ServeCommand
             builder.UseOrleans(silo => ServerComposition.ConfigureSilo(silo, builder.Configuration));
             await using var app = builder.Build();
 
-            // The schema must exist before the silo starts: grain state lives in the tracking database.
+            // The schemas must exist before the silo starts: grain state lives in the tracking database, and with
+            // ADO.NET clustering the membership table in PostgreSQL.
             await TrackingDatabase.MigrateAsync(app.Services, ct);
+            await ClusterDatabase.EnsureAsync(builder.Configuration, ct);
             await EnsureDemoDataset(app.Services, ct);
             await WarnWithoutAdmin(app.Services);
             ServerComposition.UseServerPipeline(app);
