@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using CaptionBoundaries.Tests.Support;
+using CaptionBoundaries.Tests.Ui.E2E;
+using Npgsql;
+
+namespace CaptionBoundaries.Tests.Cluster;
+
+/// <summary>
+/// Several real `caption-boundaries serve` processes on this machine, each with its own HTTP and silo ports, joined
+/// into one Orleans cluster through ADO.NET membership in a fresh PostgreSQL database, which is also their tracking
+/// database and grain storage. They share one data folder (checkpoints, datasets), as nodes share an artefact store.
+/// </summary>
+public sealed class ProcessCluster : IAsyncDisposable
+{
+    public const string AdminName = "cluster-admin";
+
+    private readonly TempFolder _root = new("cb-cluster");
+    private readonly string _database = $"cb_cluster_{Guid.NewGuid():N}";
+    private readonly string _clusterId = $"test-{Guid.NewGuid():N}"[..20];
+    private readonly List<ClusterNode> _nodes = [];
+
+    private ProcessCluster()
+    {
+        TestPaths.PopulatePluginsFolder(PluginsFolder);
+    }
+
+    public string DataFolder => _root.Combine("data");
+    public string PluginsFolder => _root.Combine("plugins");
+    public string ConnectionString => PostgresServer.ConnectionString(_database);
+    public IReadOnlyList<ClusterNode> Nodes => _nodes;
+    public string AdminToken { get; private set; } = "";
+
+    public static async Task<ProcessCluster> CreateAsync()
+    {
+        var cluster = new ProcessCluster();
+        await using (var server = new NpgsqlConnection(PostgresServer.ConnectionString("postgres")))
+        {
+            await server.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{cluster._database}\"", server);
+            await create.ExecuteNonQueryAsync();
+        }
+        await cluster.RunCli(Accounts.Password + "\n", "users", "create-admin", AdminName, "--password-stdin");
+        var tokenOutput = await cluster.RunCli(null, "tokens", "create", "--user", AdminName, "--name", "cluster-test");
+        cluster.AdminToken = tokenOutput.Trim().Split('\n')[^1].Trim();
+        return cluster;
+    }
+
+    /// <summary>Starts a node and waits until it answers its health endpoint.</summary>
+    public async Task<ClusterNode> StartNodeAsync(string name, int slots = 1)
+    {
+        var url = $"http://127.0.0.1:{FreePort.Next()}";
+        var start = Start("serve", "--urls", url, "--slots", slots.ToString(),
+            "--silo-port", FreePort.Next().ToString(), "--gateway-port", FreePort.Next().ToString());
+        start.Environment["CAPTIONBOUNDARIES_Cluster__NodeName"] = name;
+        var node = new ClusterNode(name, url, Process.Start(start)!);
+        node.Capture();
+        _nodes.Add(node);
+        using var http = Http(node);
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (node.Process.HasExited) throw new InvalidOperationException($"node {name} exited with {node.Process.ExitCode}:\n{node.Log}");
+            try
+            {
+                if ((await http.GetAsync("/api/health")).IsSuccessStatusCode) return node;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(300);
+        }
+        throw new TimeoutException($"node {name} did not answer within 2 minutes:\n{node.Log}");
+    }
+
+    /// <summary>An API client of one node, signed in as the admin.</summary>
+    public HttpClient Http(ClusterNode node)
+    {
+        var http = new HttpClient { BaseAddress = new Uri(node.BaseUrl), Timeout = TimeSpan.FromSeconds(60) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
+        return http;
+    }
+
+    public string Logs() => string.Join("\n", _nodes.Select(n => $"===== {n.Name} =====\n{n.Log}"));
+
+    /// <summary>Production settings, pointed at this machine: PostgreSQL everywhere, ADO.NET clustering, CPU slots, fast failure detection.</summary>
+    private ProcessStartInfo Start(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            WorkingDirectory = _root.Path,
+        };
+        start.ArgumentList.Add(ConsoleServer.HostDll());
+        foreach (var a in args) start.ArgumentList.Add(a);
+        foreach (var a in new[] { "--data-dir", DataFolder, "--plugins", PluginsFolder }) start.ArgumentList.Add(a);
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["CAPTIONBOUNDARIES_Database__Provider"] = "postgres";
+        start.Environment["CAPTIONBOUNDARIES_Database__ConnectionString"] = ConnectionString;
+        start.Environment["CAPTIONBOUNDARIES_Cluster__Clustering"] = "adonet";
+        start.Environment["CAPTIONBOUNDARIES_Cluster__AdoNetConnectionString"] = ConnectionString;
+        start.Environment["CAPTIONBOUNDARIES_Cluster__ClusterId"] = _clusterId;
+        start.Environment["CAPTIONBOUNDARIES_Cluster__Device"] = "cpu";
+        start.Environment["CAPTIONBOUNDARIES_Cluster__ProbeTimeout"] = "00:00:01";
+        start.Environment["CAPTIONBOUNDARIES_Cluster__MissedProbesLimit"] = "2";
+        // The tests poll; the per-account API limit is for people and scripts.
+        start.Environment["CAPTIONBOUNDARIES_Security__RateLimitPerMinute"] = "1000000";
+        return start;
+    }
+
+    private async Task<string> RunCli(string? input, params string[] args)
+    {
+        using var process = Process.Start(Start(args))!;
+        if (input is not null) await process.StandardInput.WriteAsync(input);
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"`caption-boundaries {string.Join(' ', args)}` exited with {process.ExitCode}:\n{await output}\n{await error}");
+        return await output;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in _nodes) node.Dispose();
+        await using (var server = new NpgsqlConnection(PostgresServer.ConnectionString("postgres")))
+        {
+            await server.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", server);
+            await drop.ExecuteNonQueryAsync();
+        }
+        NpgsqlConnection.ClearAllPools();
+        _root.Dispose();
+    }
+}
