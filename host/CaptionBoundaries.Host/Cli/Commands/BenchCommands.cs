@@ -14,8 +14,9 @@ public static class BenchCommands
 {
     public static Command Create()
     {
-        var bench = new Command("bench", "Benchmarks that train in this process and print a report (nothing is recorded).");
+        var bench = new Command("bench", "Benchmarks run from this process that print a report (nothing is recorded).");
         bench.Subcommands.Add(SweepAsha());
+        bench.Subcommands.Add(LoadBenchCommand.Create());
         return bench;
     }
 
