@@ -23,7 +23,12 @@ public interface IExperimentRunGrain : IGrainWithGuidKey
     [AlwaysInterleave]
     Task<bool> Interrupted(string reason);
 
-    Task ReportEpoch(Guid runId, EpochMetrics metrics, string? bestCheckpoint);
+    /// <summary>
+    /// Records a finished epoch; false tells the slot to stop the run (a cancel or pre-emption was asked for). This is
+    /// the stop signal that always reaches the training slot, even when a direct <see cref="IWorkerSlotGrain.Stop"/>
+    /// landed on another activation of the slot while the cluster was recovering from a lost node.
+    /// </summary>
+    Task<bool> ReportEpoch(Guid runId, EpochMetrics metrics, string? bestCheckpoint);
 
     Task ReportEnded(Guid runId, RunOutcome outcome);
 }

@@ -30,9 +30,6 @@ public sealed class ExperimentGrain(
 
     private readonly ObserverManager<IExperimentObserver> _observers = new(TimeSpan.FromMinutes(5), logger);
 
-    // Set by Preempt until the slot has stopped the run: its ending then requeues instead of finishing the run.
-    private (string By, string Reason, DateTime AtUtc)? _preemption;
-
     private ExperimentGrainState S => state.State;
     private Guid Id => this.GetPrimaryKey();
 
@@ -85,8 +82,8 @@ public sealed class ExperimentGrain(
             case ExperimentPhase.Running:
                 // The slot's training stops at its next step, records Cancelled and reports the ending here.
                 // A cancel wins over a pre-emption still in progress: the run ends instead of requeueing.
-                _preemption = null;
-                await StopOnSlot();
+                S.PendingPreemption = null;
+                await RequestStop();
                 break;
         }
         return Info();
@@ -103,8 +100,8 @@ public sealed class ExperimentGrain(
             throw new InvalidOperationException($"Experiment {Id} is {S.Phase}; only a running experiment can be pre-empted.");
         // The trainer writes last.pt after every epoch and checks the token every step, so at most the epoch in
         // progress is lost; the ending comes back through ReportEnded, which requeues.
-        _preemption ??= (by.Trim(), reason.Trim(), DateTime.UtcNow);
-        await StopOnSlot();
+        S.PendingPreemption ??= new PreemptionRecord(by.Trim(), reason.Trim(), DateTime.UtcNow, S.Slot, S.EpochsDone, null, null);
+        await RequestStop();
         logger.LogInformation("Experiment {ExperimentId} pre-empted by {By}: {Reason}", Id, by, reason);
         return Info();
     }
@@ -161,9 +158,10 @@ public sealed class ExperimentGrain(
         return true;
     }
 
-    public async Task ReportEpoch(Guid runId, EpochMetrics metrics, string? bestCheckpoint)
+    public async Task<bool> ReportEpoch(Guid runId, EpochMetrics metrics, string? bestCheckpoint)
     {
-        if (runId != S.RunId || S.Phase != ExperimentPhase.Running) return;
+        // A report of a run this experiment no longer runs: that run must stop.
+        if (runId != S.RunId || S.Phase != ExperimentPhase.Running) return false;
         S.EpochsDone = metrics.Epoch;
         if (bestCheckpoint is not null)
         {
@@ -173,13 +171,15 @@ public sealed class ExperimentGrain(
         await state.WriteStateAsync();
         _observers.Notify(o => o.OnEpoch(metrics));
         NotifyChanged();
+        return !S.StopRequested;
     }
 
     public async Task ReportEnded(Guid runId, RunOutcome outcome)
     {
         if (runId != S.RunId || S.Phase != ExperimentPhase.Running) return;
-        var preemption = _preemption;
-        _preemption = null;
+        var preemption = S.PendingPreemption;
+        S.PendingPreemption = null;
+        S.StopRequested = false;
         // A run that completed (or failed) before the cancellation reached it simply ended.
         if (preemption is { } p && outcome.Phase == ExperimentPhase.Cancelled)
         {
@@ -222,6 +222,8 @@ public sealed class ExperimentGrain(
         S.Slot = null;
         S.Device = null;
         S.RunId = Guid.Empty;
+        S.StopRequested = false;
+        S.PendingPreemption = null;
         if (resume.LastEpoch is { } done && plain) S.EpochsDone = done;
         S.BestValMacroF1 = outcome?.BestValMacroF1 ?? S.BestValMacroF1;
         S.BestCheckpoint = outcome?.BestCheckpoint ?? S.BestCheckpoint;
@@ -230,16 +232,19 @@ public sealed class ExperimentGrain(
     }
 
     /// <summary>
-    /// Asks the slot to stop the run. If the slot's node cannot be reached the run cannot report its ending, so a cancel
-    /// ends it here (the scheduler requeues nothing for a cancelled run) and a pre-emption is left to the node-loss path.
+    /// Records the stop (the slot learns of it at the run's next epoch report, whatever happens to the direct call) and
+    /// asks the slot to stop now. If the slot's node cannot be reached the run cannot report its ending, so a cancel ends
+    /// it here (the scheduler requeues nothing for a cancelled run) and a pre-emption is left to the node-loss path.
     /// </summary>
-    private async Task StopOnSlot()
+    private async Task RequestStop()
     {
+        S.StopRequested = true;
+        await state.WriteStateAsync();
         try
         {
             await GrainFactory.GetGrain<IWorkerSlotGrain>(S.Slot!).Stop(S.RunId);
         }
-        catch (Exception e) when (_preemption is null)
+        catch (Exception e) when (S.PendingPreemption is null)
         {
             logger.LogWarning(e, "Slot {Slot} of experiment {ExperimentId} is unreachable; the run is cancelled here", S.Slot, Id);
             await ReportEnded(S.RunId, new RunOutcome(ExperimentPhase.Cancelled, null, null, CancelledReason));

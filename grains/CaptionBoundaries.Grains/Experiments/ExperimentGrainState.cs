@@ -11,6 +11,12 @@ public sealed record ExperimentGrainState
 
     /// <summary>Id of the current start on a slot (empty when not running): the slot reports under it.</summary>
     public Guid RunId { get; set; }
+
+    /// <summary>Set when a cancel or pre-emption asked the current run to stop; answered to the slot at each epoch.</summary>
+    public bool StopRequested { get; set; }
+
+    /// <summary>The pre-emption waiting for the run to stop (its ending then requeues instead of finishing the run).</summary>
+    public PreemptionRecord? PendingPreemption { get; set; }
     public int EpochsDone { get; set; }
     public double? BestValMacroF1 { get; set; }
     public string? BestCheckpoint { get; set; }

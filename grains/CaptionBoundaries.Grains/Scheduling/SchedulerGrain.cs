@@ -218,9 +218,11 @@ public sealed class SchedulerGrain(
         {
             return (await GrainFactory.GetGrain<IExperimentGrain>(experimentId).GetInfo()).Phase == ExperimentPhase.Queued;
         }
-        catch (Exception)
+        catch (Exception e)
         {
-            return false;
+            // Unknown is kept: dropping a run that is still queued would lose it for good; a retry settles it.
+            logger.LogWarning(e, "Could not read the phase of {ExperimentId}; it stays queued", experimentId);
+            return true;
         }
     }
 

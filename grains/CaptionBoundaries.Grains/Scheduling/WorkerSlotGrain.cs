@@ -52,10 +52,10 @@ public sealed class WorkerSlotGrain(
         _cancel = new CancellationTokenSource();
         var command = spec.ToTrainCommand(WorkerSlots.DeviceOf(Key));
         var experiment = GrainFactory.GetGrain<IExperimentRunGrain>(experimentId);
-        var token = _cancel.Token;
         // The slot is free again as soon as training stops, before the ending is reported: the report makes the
         // scheduler hand this slot to the next run, whose Run call must find the slot idle.
-        _run = Task.Run(() => TrainOffScheduler(experimentId, runId, experiment, command, token));
+        var cancel = _cancel;
+        _run = Task.Run(() => TrainOffScheduler(experimentId, runId, experiment, command, cancel));
         _ = _run.ContinueWith(t => ReportEnded(experiment, experimentId, runId, t.Result), TaskScheduler.Default).Unwrap();
         logger.LogInformation("Slot {Slot} trains experiment {ExperimentId} (run {RunId})", Key, experimentId, runId);
         return Task.CompletedTask;
@@ -85,8 +85,9 @@ public sealed class WorkerSlotGrain(
     }
 
     /// <summary>Runs on the thread pool: touches no grain state, only calls the experiment grain.</summary>
-    private async Task<RunOutcome?> TrainOffScheduler(Guid experimentId, Guid runId, IExperimentRunGrain experiment, TrainModelCommand command, CancellationToken token)
+    private async Task<RunOutcome?> TrainOffScheduler(Guid experimentId, Guid runId, IExperimentRunGrain experiment, TrainModelCommand command, CancellationTokenSource cancel)
     {
+        var token = cancel.Token;
         RunOutcome outcome;
         try
         {
@@ -96,7 +97,7 @@ public sealed class WorkerSlotGrain(
             var result = await runner.RunAsync(experimentId, command with
             {
                 // Blocking here is fine (a pool thread, not the grain's): the next epoch waits until this one is reported.
-                OnEpoch = epoch => Report(experiment, runId, ToMetrics(experimentId, epoch), epoch.IsBest ? bestPath : null),
+                OnEpoch = epoch => Report(experiment, runId, ToMetrics(experimentId, epoch), epoch.IsBest ? bestPath : null, cancel),
             }, token);
             outcome = new RunOutcome(PhaseOf(result.Status), result.BestValMacroF1, result.BestCheckpoint, result.FailureReason);
         }
@@ -123,12 +124,12 @@ public sealed class WorkerSlotGrain(
         }
     }
 
-    private void Report(IExperimentRunGrain experiment, Guid runId, EpochMetrics metrics, string? bestCheckpoint)
+    private void Report(IExperimentRunGrain experiment, Guid runId, EpochMetrics metrics, string? bestCheckpoint, CancellationTokenSource cancel)
     {
         if (_deactivating) return;
         try
         {
-            experiment.ReportEpoch(runId, metrics, bestCheckpoint).GetAwaiter().GetResult();
+            if (!experiment.ReportEpoch(runId, metrics, bestCheckpoint).GetAwaiter().GetResult()) cancel.Cancel();
         }
         catch (Exception e)
         {

@@ -12,7 +12,7 @@ namespace CaptionBoundaries.Host.Api;
 
 /// <summary>
 /// Maps the errors users cause to ProblemDetails: validation failures become 400 with each field named, unknown
-/// things 404, other refused input 400. Anything else is a 500 (logged by the framework).
+/// things 404, other refused input 400, a node lost moments ago 503 (retry). Anything else is a 500 (logged by the framework).
 /// </summary>
 public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
@@ -35,6 +35,10 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExce
             InputShapeException s => Problem(StatusCodes.Status400BadRequest, $"Invalid input '{s.InputName}'.", exception.Message),
             UploadTooLargeException => Problem(StatusCodes.Status413PayloadTooLarge, "The upload is too large.", exception.Message),
             CorruptBlobException => Problem(StatusCodes.Status422UnprocessableEntity, "A stored blob is damaged.", exception.Message),
+            // A grain that lived on a node that just died is unreachable until the cluster declares the node dead
+            // (seconds); then it is activated again elsewhere, so the caller should simply retry.
+            SiloUnavailableException or OrleansMessageRejectionException => Unavailable(http,
+                "The cluster is recovering from a lost node; retry in a few seconds.", exception.Message),
             CorruptCheckpointException or DatasetFormatException or FileNotFoundException or ArgumentException or NotSupportedException
                 => Problem(StatusCodes.Status400BadRequest, "The request cannot be processed.", exception.Message),
             _ => null,
@@ -42,6 +46,12 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExce
         if (problem is null) return false;
         http.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static ProblemDetails Unavailable(HttpContext http, string title, string detail)
+    {
+        http.Response.Headers.RetryAfter = "2";
+        return Problem(StatusCodes.Status503ServiceUnavailable, title, detail);
     }
 
     private static ProblemDetails Problem(int status, string title, string detail) => new() { Status = status, Title = title, Detail = detail };
