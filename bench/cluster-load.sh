@@ -38,7 +38,7 @@ urls=()
 for ((i = 1; i <= NODES; i++)); do
   url="http://127.0.0.1:$((BASE_PORT + i))"
   urls+=(--url "$url")
-  "${CB[@]}" "${CB_ARGS[@]}" serve --urls "$url" --silo-port $((SILO_BASE + i)) --gateway-port $((GATEWAY_BASE + i)) \
+  "${CB[@]}" "${CB_ARGS[@]}" serve --urls "$url" --node-name "node$i" --silo-port $((SILO_BASE + i)) --gateway-port $((GATEWAY_BASE + i)) \
     > "$OUT/node$i.log" 2>&1 &
   pids+=($!)
   echo "node $i: $url (pid $!, log $OUT/node$i.log)"

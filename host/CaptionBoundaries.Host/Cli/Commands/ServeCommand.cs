@@ -19,7 +19,8 @@ public static class ServeCommand
         var device = new Option<string?>("--device") { Description = "Device of this node's slots: cpu or cuda (config Cluster:Device)" };
         var siloPort = new Option<int?>("--silo-port") { Description = "Orleans silo-to-silo port (config Cluster:SiloPort, default 11111)" };
         var gatewayPort = new Option<int?>("--gateway-port") { Description = "Orleans client gateway port (config Cluster:GatewayPort, default 30000)" };
-        var command = new Command("serve", "Run the server: Orleans silo, worker slots, REST API, web console.") { urls, slots, device, siloPort, gatewayPort };
+        var nodeName = new Option<string?>("--node-name") { Description = "This node's name in the cluster and its slot keys (config Cluster:NodeName, default the machine name)" };
+        var command = new Command("serve", "Run the server: Orleans silo, worker slots, REST API, web console.") { urls, slots, device, siloPort, gatewayPort, nodeName };
         command.SetAction((parse, ct) => CliErrors.Run(async () =>
         {
             var overrides = CliServices.Overrides(parse);
@@ -27,6 +28,7 @@ public static class ServeCommand
             if (parse.GetValue(device) is { } d) overrides["Cluster:Device"] = d;
             if (parse.GetValue(siloPort) is { } sp) overrides["Cluster:SiloPort"] = sp.ToString();
             if (parse.GetValue(gatewayPort) is { } gp) overrides["Cluster:GatewayPort"] = gp.ToString();
+            if (parse.GetValue(nodeName) is { } nn) overrides["Cluster:NodeName"] = nn;
 
             var builder = WebApplication.CreateBuilder(new WebApplicationOptions
             {
