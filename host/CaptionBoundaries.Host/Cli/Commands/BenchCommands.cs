@@ -16,6 +16,7 @@ public static class BenchCommands
     {
         var bench = new Command("bench", "Benchmarks that train in this process and print a report (nothing is recorded).");
         bench.Subcommands.Add(SweepAsha());
+        bench.Subcommands.Add(BenchPyTorchCommand.Create());
         return bench;
     }
 

@@ -1,0 +1,39 @@
+namespace CaptionBoundaries.Host.Cli.PyTorchBench;
+
+/// <summary>
+/// What the project measured in one run. Step times are medians in seconds. The end-to-end training throughput is
+/// <see cref="SteadySamples"/> (epochs 2..E) over the dataset load from disk plus <see cref="SteadySeconds"/>, those
+/// epochs' training phases (batch assembly and steps; validation and checkpoint writing left out). The whole run
+/// (<see cref="RunSamples"/> in <see cref="RunSeconds"/>: model set-up, the warm-up epoch, every epoch's training phase)
+/// is context; <see cref="ExcludedSeconds"/> is the validation and checkpoint writing it leaves out. Serving is requests
+/// answered through the project's batching cache over the wall time of the timed requests; <see cref="ServingMeanBatch"/>
+/// is how many requests its forward passes took on average.
+/// </summary>
+public sealed record OurMeasurements(
+    long Parameters,
+    int BatchSize,
+    double RawStepSeconds,
+    double TrainerStepSeconds,
+    double LoadSeconds,
+    int SteadySamples,
+    double SteadySeconds,
+    int RunSamples,
+    double RunSeconds,
+    double ExcludedSeconds,
+    int ServingRequests,
+    int ServingCallers,
+    double ServingSeconds,
+    double ServingMeanBatch,
+    int ServingLargestBatch,
+    IReadOnlyDictionary<int, double> RawForwardSamplesPerSecond)
+{
+    public double EndToEndSamplesPerSecond => SteadySamples / (LoadSeconds + SteadySeconds);
+
+    /// <summary>The whole trainer run including model set-up and the warm-up epoch, dataset load added (context).</summary>
+    public double WholeRunSamplesPerSecond => RunSamples / (LoadSeconds + RunSeconds);
+
+    public double ServingPredictionsPerSecond => ServingRequests / ServingSeconds;
+
+    /// <summary>The batch size serving achieved, rounded: PyTorch's forward is measured at this size to compare like with like.</summary>
+    public int ServingBatchSize => Math.Max(1, (int)Math.Round(ServingMeanBatch, MidpointRounding.AwayFromZero));
+}
