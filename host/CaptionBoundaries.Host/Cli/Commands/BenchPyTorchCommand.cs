@@ -81,7 +81,8 @@ public static class BenchPyTorchCommand
         {
             var target = row.Target is { } t ? (row.Kind == TargetKind.AtMost ? "≤ " : "≥ ") + t.ToString("F2", CultureInfo.InvariantCulture) : "—";
             var met = row.Met switch { true => "[green]met[/]", false => "[red]not met[/]", null => "[grey]context[/]" };
-            table.AddRow(Markup.Escape(row.Measure), Value(row.Ours, row.Unit), Value(row.PyTorch, row.Unit),
+            var divisor = row.OursOnly ? $"(ours) {Value(row.PyTorch, row.Unit)}" : Value(row.PyTorch, row.Unit);
+            table.AddRow(Markup.Escape(row.Measure), Value(row.Ours, row.Unit), divisor,
                 row.Ratio.ToString("F2", CultureInfo.InvariantCulture), target, met, Markup.Escape(row.Divides));
         }
         AnsiConsole.Write(table);
@@ -89,7 +90,7 @@ public static class BenchPyTorchCommand
         AnsiConsole.MarkupLineInterpolated(
             $"End-to-end: {ours.SteadySamples} samples (epochs 2..{s.Epochs}) in {ours.LoadSeconds:F2} s of dataset loading + {ours.SteadySeconds:F2} s of batch assembly and steps; whole run {ours.RunSamples} samples in {ours.LoadSeconds + ours.RunSeconds:F2} s; {ours.ExcludedSeconds:F2} s of per-epoch validation and checkpoint writing left out.");
         AnsiConsole.MarkupLineInterpolated(
-            $"Serving: {ours.ServingRequests} requests from {ours.ServingCallers} concurrent callers in {ours.ServingSeconds:F2} s; mean batch {ours.ServingMeanBatch:F1} (largest {ours.ServingLargestBatch}), so PyTorch's forward is taken at batch {ours.ServingBatchSize}. Serving includes reading and preparing each request's three PNG files.");
+            $"Serving: {ours.ServingRequests} requests from {ours.ServingCallers} concurrent callers in {ours.ServingSeconds:F2} s; mean batch {ours.ServingMeanBatch:F1} (largest {ours.ServingLargestBatch}), so PyTorch's forward is taken at batch {ours.ServingBatchSize}. Serving includes reading and preparing each request's three PNG files: {ours.ServingPrepareSeconds * 1000:F1} ms per request on one thread (median).");
     }
 
     /// <summary>

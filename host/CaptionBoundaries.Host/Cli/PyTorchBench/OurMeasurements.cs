@@ -7,7 +7,8 @@ namespace CaptionBoundaries.Host.Cli.PyTorchBench;
 /// (<see cref="RunSamples"/> in <see cref="RunSeconds"/>: model set-up, the warm-up epoch, every epoch's training phase)
 /// is context; <see cref="ExcludedSeconds"/> is the validation and checkpoint writing it leaves out. Serving is requests
 /// answered through the project's batching cache over the wall time of the timed requests; <see cref="ServingMeanBatch"/>
-/// is how many requests its forward passes took on average.
+/// is how many requests its forward passes took on average; <see cref="ServingPrepareSeconds"/> the median time to turn one
+/// request's files into tensors on one thread.
 /// </summary>
 public sealed record OurMeasurements(
     long Parameters,
@@ -25,6 +26,7 @@ public sealed record OurMeasurements(
     double ServingSeconds,
     double ServingMeanBatch,
     int ServingLargestBatch,
+    double ServingPrepareSeconds,
     IReadOnlyDictionary<int, double> RawForwardSamplesPerSecond)
 {
     public double EndToEndSamplesPerSecond => SteadySamples / (LoadSeconds + SteadySeconds);

@@ -60,7 +60,7 @@ public sealed class PyTorchBenchRunner(PluginRegistry plugins, Trainer trainer, 
 
             var ours = new OurMeasurements(parameters, settings.BatchSize, rawStep, training.StepMedian, training.LoadSeconds,
                 training.SteadySamples, training.SteadySeconds, training.RunSamples, training.RunSeconds, training.ExcludedSeconds,
-                settings.ServingRequests, settings.ServingCallers, serving.Seconds, serving.MeanBatch, serving.LargestBatch, forward);
+                settings.ServingRequests, settings.ServingCallers, serving.Seconds, serving.MeanBatch, serving.LargestBatch, serving.PrepareSeconds, forward);
 
             phase($"PyTorch ({settings.Python} {script})");
             var peer = await PyTorchPeer.RunAsync(settings, script, sizes, cancellationToken);
@@ -202,7 +202,7 @@ public sealed class PyTorchBenchRunner(PluginRegistry plugins, Trainer trainer, 
             outcome.LastCheckpoint ?? throw new InvalidOperationException("The trainer wrote no checkpoint."));
     }
 
-    private sealed record ServingMeasurement(double Seconds, double MeanBatch, int LargestBatch)
+    private sealed record ServingMeasurement(double Seconds, double MeanBatch, int LargestBatch, double PrepareSeconds)
     {
         public int BatchSize => Math.Max(1, (int)Math.Round(MeanBatch, MidpointRounding.AwayFromZero));
     }
@@ -220,6 +220,18 @@ public sealed class PyTorchBenchRunner(PluginRegistry plugins, Trainer trainer, 
             var paths = DatasetManifest.ImageFields(sample).Select(f => DatasetManifest.ResolveImagePath(datasetFolder, sample, f.Field, f.Path)).ToArray();
             return new PredictionInput(paths[0], paths[1], paths[2], sample.SpatialFeatures, sample.CaptionBox);
         }).ToArray();
+
+        // What each request costs before the model sees it (read three PNGs, resize, font embedding, tensors), on one
+        // thread: in serving this runs on the thread pool beside the forward passes, on the same cores.
+        var embedder = plugins.GetEmbedder(PyTorchBenchSettings.Embedder);
+        var transform = new ImageTransform(s.ImageSize, s.ImageSize);
+        var prepare = inputs.Take(Math.Min(inputs.Length, 32)).Select(input =>
+        {
+            var started = Stopwatch.GetTimestamp();
+            var sample = CaptionDataset.PrepareSingle(input.Frame1Path, input.Frame2Path, input.OcrVizPath, input.SpatialFeatures, embedder, transform, input.CaptionBox);
+            foreach (var t in CaptionDataset.ToInputs(sample, transform).Tensors) t.Dispose();
+            return Stopwatch.GetElapsedTime(started).TotalSeconds;
+        }).ToList();
 
         async Task Send(int count, int callers)
         {
@@ -243,7 +255,7 @@ public sealed class PyTorchBenchRunner(PluginRegistry plugins, Trainer trainer, 
         var seconds = clock.Elapsed.TotalSeconds;
         var after = cache.Statistics;
         var passes = after.ForwardPasses - before.ForwardPasses;
-        return new ServingMeasurement(seconds, (double)(after.Requests - before.Requests) / passes, after.LargestBatch);
+        return new ServingMeasurement(seconds, (double)(after.Requests - before.Requests) / passes, after.LargestBatch, Median.Of(prepare));
     }
 
     private sealed class StepRecorder(Action<TrainingProgress> report) : IProgress<TrainingProgress>

@@ -19,7 +19,7 @@ public sealed record PyTorchBenchSettings
     public int Epochs { get; init; } = 3;
     public int Threads { get; init; } = 2;
     public string Device { get; init; } = "cpu";
-    public int ServingRequests { get; init; } = 96;
+    public int ServingRequests { get; init; } = 160;
     public int ServingCallers { get; init; } = 32;
     public int Seed { get; init; } = 42;
     public string Python { get; init; } = "/usr/bin/python3";

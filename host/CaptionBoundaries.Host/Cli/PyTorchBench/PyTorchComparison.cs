@@ -10,6 +10,9 @@ public enum TargetKind
 /// <summary>One line of the comparison: our number, PyTorch's, their ratio (ours / PyTorch's) and, for the judged lines, the target.</summary>
 public sealed record ComparisonRow(string Measure, string Divides, double Ours, double PyTorch, string Unit, double? Target, TargetKind Kind)
 {
+    /// <summary>Both numbers are the project's (its serving against its own raw forward): <see cref="PyTorch"/> holds the divisor.</summary>
+    public bool OursOnly { get; init; }
+
     public double Ratio => Ours / PyTorch;
 
     /// <summary>Null for context lines, which have no target.</summary>
@@ -52,6 +55,9 @@ public static class PyTorchComparison
             rows.Add(new($"TorchSharp raw forward, batch {size} (context)", $"TorchSharp raw forward samples/s / PyTorch raw forward samples/s at batch {size}",
                 samplesPerSecond, theirs.SamplesPerSecond, "samples/s", null, TargetKind.AtLeast));
         }
+        if (ours.RawForwardSamplesPerSecond.TryGetValue(served, out var ownRaw))
+            rows.Add(new($"Serving / own raw forward, batch {served} (context)", $"project predictions/s through serving / TorchSharp raw forward samples/s at batch {served}",
+                ours.ServingPredictionsPerSecond, ownRaw, "samples/s", null, TargetKind.AtLeast) { OursOnly = true });
         return rows;
     }
 }
