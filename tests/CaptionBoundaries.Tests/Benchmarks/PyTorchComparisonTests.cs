@@ -99,7 +99,7 @@ public sealed class PyTorchComparisonTests
     private static OurMeasurements Measurements(
         double trainerStep = 1.0, int batchSize = 16, int steadySamples = 160, double loadSeconds = 0, double steadySeconds = 10,
         int servingRequests = 80, double servingSeconds = 2, double meanBatch = 16) =>
-        new(30_413_893, batchSize, RawStepSeconds: 1.0, TrainerStepSeconds: trainerStep, LoadSeconds: loadSeconds,
+        new(30_413_893, batchSize, RawStepTimes: [0.9, 1.0, 1.4], TrainerStepTimes: [trainerStep, trainerStep - 0.1, trainerStep + 0.5], LoadSeconds: loadSeconds,
             SteadySamples: steadySamples, SteadySeconds: steadySeconds, RunSamples: 320, RunSeconds: 22, ExcludedSeconds: 3,
             ServingRequests: servingRequests, ServingCallers: 32, ServingSeconds: servingSeconds, ServingMeanBatch: meanBatch,
             ServingLargestBatch: 16, ServingPrepareSeconds: 0.002, RawForwardSamplesPerSecond: new Dictionary<int, double> { [1] = 22.0, [16] = 44.0 });

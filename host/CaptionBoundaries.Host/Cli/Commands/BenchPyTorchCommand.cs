@@ -87,6 +87,8 @@ public static class BenchPyTorchCommand
         }
         AnsiConsole.Write(table);
 
+        AnsiConsole.MarkupLineInterpolated($"Raw TorchSharp step times (s): {Times(ours.RawStepTimes)}; PyTorch: {Times(peer.TrainStep.Seconds ?? [])}.");
+        AnsiConsole.MarkupLineInterpolated($"Trainer step times (s): {Times(ours.TrainerStepTimes)}.");
         AnsiConsole.MarkupLineInterpolated(
             $"End-to-end: {ours.SteadySamples} samples (epochs 2..{s.Epochs}) in {ours.LoadSeconds:F2} s of dataset loading + {ours.SteadySeconds:F2} s of batch assembly and steps; whole run {ours.RunSamples} samples in {ours.LoadSeconds + ours.RunSeconds:F2} s; {ours.ExcludedSeconds:F2} s of per-epoch validation and checkpoint writing left out.");
         AnsiConsole.MarkupLineInterpolated(
@@ -106,6 +108,8 @@ public static class BenchPyTorchCommand
             AnsiConsole.MarkupLineInterpolated(
                 $"[yellow]warning:[/] the one-minute load average is {l:F1} on {Environment.ProcessorCount} cores: other processes competed with the {threads} benchmark threads, so the ratios are noisy; rerun on an idle machine.");
     }
+
+    private static string Times(IEnumerable<double> seconds) => string.Join(" ", seconds.Select(t => t.ToString("F2", CultureInfo.InvariantCulture)));
 
     private static string Value(double v, string unit) =>
         unit == "s" ? $"{v.ToString("F3", CultureInfo.InvariantCulture)} s" : $"{v.ToString("F1", CultureInfo.InvariantCulture)} {unit}";

@@ -1,7 +1,7 @@
 namespace CaptionBoundaries.Host.Cli.PyTorchBench;
 
 /// <summary>
-/// What the project measured in one run. Step times are medians in seconds. The end-to-end training throughput is
+/// What the project measured in one run. Step times are in seconds, each timed step (after warm-up); the table quotes their medians. The end-to-end training throughput is
 /// <see cref="SteadySamples"/> (epochs 2..E) over the dataset load from disk plus <see cref="SteadySeconds"/>, those
 /// epochs' training phases (batch assembly and steps; validation and checkpoint writing left out). The whole run
 /// (<see cref="RunSamples"/> in <see cref="RunSeconds"/>: model set-up, the warm-up epoch, every epoch's training phase)
@@ -13,8 +13,8 @@ namespace CaptionBoundaries.Host.Cli.PyTorchBench;
 public sealed record OurMeasurements(
     long Parameters,
     int BatchSize,
-    double RawStepSeconds,
-    double TrainerStepSeconds,
+    IReadOnlyList<double> RawStepTimes,
+    IReadOnlyList<double> TrainerStepTimes,
     double LoadSeconds,
     int SteadySamples,
     double SteadySeconds,
@@ -29,6 +29,10 @@ public sealed record OurMeasurements(
     double ServingPrepareSeconds,
     IReadOnlyDictionary<int, double> RawForwardSamplesPerSecond)
 {
+    public double RawStepSeconds => Median.Of(RawStepTimes);
+
+    public double TrainerStepSeconds => Median.Of(TrainerStepTimes);
+
     public double EndToEndSamplesPerSecond => SteadySamples / (LoadSeconds + SteadySeconds);
 
     /// <summary>The whole trainer run including model set-up and the warm-up epoch, dataset load added (context).</summary>

@@ -58,7 +58,7 @@ public sealed class PyTorchBenchRunner(PluginRegistry plugins, Trainer trainer, 
             phase($"raw TorchSharp forward at batch {string.Join(", ", sizes)}");
             var forward = RawForward(settings, device, sizes);
 
-            var ours = new OurMeasurements(parameters, settings.BatchSize, rawStep, training.StepMedian, training.LoadSeconds,
+            var ours = new OurMeasurements(parameters, settings.BatchSize, rawStep, training.StepTimes, training.LoadSeconds,
                 training.SteadySamples, training.SteadySeconds, training.RunSamples, training.RunSeconds, training.ExcludedSeconds,
                 settings.ServingRequests, settings.ServingCallers, serving.Seconds, serving.MeanBatch, serving.LargestBatch, serving.PrepareSeconds, forward);
 
@@ -95,7 +95,7 @@ public sealed class PyTorchBenchRunner(PluginRegistry plugins, Trainer trainer, 
         return model;
     }
 
-    private (long Parameters, double MedianSeconds) RawTrainingStep(PyTorchBenchSettings s, Device device)
+    private (long Parameters, List<double> Seconds) RawTrainingStep(PyTorchBenchSettings s, Device device)
     {
         torch.manual_seed(s.Seed);
         using var model = CreateModel(device);
@@ -118,7 +118,7 @@ public sealed class PyTorchBenchRunner(PluginRegistry plugins, Trainer trainer, 
             loss.item<float>();
             if (i >= s.Warmup) times.Add(Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
-        return (parameters, Median.Of(times));
+        return (parameters, times);
     }
 
     private Dictionary<int, double> RawForward(PyTorchBenchSettings s, Device device, IEnumerable<int> sizes)
@@ -154,7 +154,7 @@ public sealed class PyTorchBenchRunner(PluginRegistry plugins, Trainer trainer, 
     }
 
     private sealed record TrainingMeasurement(
-        double StepMedian, double LoadSeconds, int SteadySamples, double SteadySeconds, int RunSamples, double RunSeconds, double ExcludedSeconds,
+        List<double> StepTimes, double LoadSeconds, int SteadySamples, double SteadySeconds, int RunSamples, double RunSeconds, double ExcludedSeconds,
         string Checkpoint);
 
     /// <summary>
@@ -197,7 +197,7 @@ public sealed class PyTorchBenchRunner(PluginRegistry plugins, Trainer trainer, 
         // From the end of an epoch's last step to the end of the epoch: validation and checkpoint writing, not training.
         var excluded = epochEnd.Sum(e => (e.Value - lastStepEnd[e.Key]).TotalSeconds);
         var steady = Enumerable.Range(2, s.Epochs - 1).Sum(e => (lastStepEnd[e] - epochEnd[e - 1]).TotalSeconds);
-        return new TrainingMeasurement(Median.Of(steps.Skip(s.Warmup)), loadSeconds,
+        return new TrainingMeasurement([.. steps.Skip(s.Warmup)], loadSeconds,
             dataset.Train.Count * (s.Epochs - 1), steady, dataset.Train.Count * s.Epochs, total - excluded, excluded,
             outcome.LastCheckpoint ?? throw new InvalidOperationException("The trainer wrote no checkpoint."));
     }

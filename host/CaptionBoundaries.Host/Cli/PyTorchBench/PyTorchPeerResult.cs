@@ -15,7 +15,8 @@ public sealed record PyTorchPeerResult(
 {
     public sealed record Timing(
         [property: JsonPropertyName("median_seconds")] double MedianSeconds,
-        [property: JsonPropertyName("samples_per_second")] double SamplesPerSecond);
+        [property: JsonPropertyName("samples_per_second")] double SamplesPerSecond,
+        [property: JsonPropertyName("seconds")] IReadOnlyList<double>? Seconds = null);
 
     public sealed record ForwardTiming(
         [property: JsonPropertyName("batch_size")] int BatchSize,
