@@ -123,6 +123,9 @@ public sealed class PyTorchBenchRunner(PluginRegistry plugins, Trainer trainer, 
 
     private Dictionary<int, double> RawForward(PyTorchBenchSettings s, Device device, IEnumerable<int> sizes)
     {
+        // After the awaits above this may be another thread. libtorch keeps an OpenMP thread count per thread, seeded from
+        // the last set_num_threads when the thread first runs an op; setting it here rules out a thread seeded earlier.
+        torch.set_num_threads(s.Threads);
         torch.manual_seed(s.Seed);
         using var model = CreateModel(device);
         model.eval();
