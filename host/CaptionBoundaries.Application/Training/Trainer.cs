@@ -119,6 +119,7 @@ public sealed class Trainer
             cancellationToken.ThrowIfCancellationRequested();
             using var scope = torch.NewDisposeScope();
             using var _ = batch;
+            var started = Stopwatch.GetTimestamp();
             var augmented = spec.Augmentation.Apply(batch.Inputs, generator);
             optimizer.zero_grad();
             var logits = model.forward(augmented);
@@ -127,9 +128,10 @@ public sealed class Trainer
             optimizer.step();
             var n = batch.Labels.shape[0];
             lossSum += loss.item<float>() * n;
+            var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             count += n;
             step++;
-            progress?.Report(new TrainingProgress(epoch, hp.Epochs, step, stepsPerEpoch, lossSum / count));
+            progress?.Report(new TrainingProgress(epoch, hp.Epochs, step, stepsPerEpoch, lossSum / count, seconds));
         }
         return count == 0 ? 0 : lossSum / count;
     }

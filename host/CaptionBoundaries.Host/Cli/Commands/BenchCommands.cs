@@ -17,6 +17,7 @@ public static class BenchCommands
         var bench = new Command("bench", "Benchmarks run from this process that print a report (nothing is recorded).");
         bench.Subcommands.Add(SweepAsha());
         bench.Subcommands.Add(LoadBenchCommand.Create());
+        bench.Subcommands.Add(BenchPyTorchCommand.Create());
         return bench;
     }
 
