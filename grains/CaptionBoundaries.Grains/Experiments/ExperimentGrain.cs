@@ -80,6 +80,7 @@ public sealed class ExperimentGrain(
                 await GrainFactory.GetGrain<ISchedulerGrain>(0).Dequeue(Id);
                 break;
             case ExperimentPhase.Running:
+                logger.LogInformation("Experiment {ExperimentId}: cancel asked while running on {Slot} (run {RunId})", Id, S.Slot, S.RunId);
                 // The slot's training stops at its next step, records Cancelled and reports the ending here.
                 // A cancel wins over a pre-emption still in progress: the run ends instead of requeueing.
                 S.PendingPreemption = null;
@@ -176,6 +177,8 @@ public sealed class ExperimentGrain(
 
     public async Task ReportEnded(Guid runId, RunOutcome outcome)
     {
+        logger.LogInformation("Experiment {ExperimentId}: run {RunId} ended {Phase} (current run {Current}, phase {Own})",
+            Id, runId, outcome.Phase, S.RunId, S.Phase);
         if (runId != S.RunId || S.Phase != ExperimentPhase.Running) return;
         var preemption = S.PendingPreemption;
         S.PendingPreemption = null;

@@ -117,6 +117,7 @@ public sealed class SchedulerGrain(
 
     public async Task RunEnded(Guid experimentId)
     {
+        logger.LogInformation("Run of {ExperimentId} ended; its slot goes to the next", experimentId);
         var slot = S.Leases.FirstOrDefault(l => l.Value == experimentId).Key;
         if (slot is not null)
             await FreeAsync(slot, experimentId);

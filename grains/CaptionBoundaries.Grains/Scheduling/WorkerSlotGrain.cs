@@ -20,6 +20,7 @@ public sealed class WorkerSlotGrain(
     ILogger<WorkerSlotGrain> logger) : Grain, IWorkerSlotGrain
 {
     private Guid _runId;
+    private Guid _experimentId;
     private CancellationTokenSource? _cancel;
     private Task<RunOutcome?>? _run;
     private volatile bool _deactivating;
@@ -49,6 +50,7 @@ public sealed class WorkerSlotGrain(
         // Idle collection must not take the activation (and with it the training) away mid-run.
         DelayDeactivation(TimeSpan.FromDays(365));
         _runId = runId;
+        _experimentId = experimentId;
         _cancel = new CancellationTokenSource();
         var command = spec.ToTrainCommand(WorkerSlots.DeviceOf(Key));
         var experiment = GrainFactory.GetGrain<IExperimentRunGrain>(experimentId);
@@ -63,6 +65,7 @@ public sealed class WorkerSlotGrain(
 
     public Task Stop(Guid runId)
     {
+        logger.LogInformation("Slot {Slot}: stop asked for run {RunId} (training run {Current})", Key, runId, _runId);
         if (runId == _runId) _cancel?.Cancel();
         return Task.CompletedTask;
     }
@@ -70,8 +73,9 @@ public sealed class WorkerSlotGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         if (_run is not { IsCompleted: false } run) return;
-        // The node is going down under a running experiment: stop training without reporting an ending; the scheduler
-        // hears the node is gone (or re-registered) and requeues the run to resume from its last checkpoint.
+        // Stop training without reporting an ending. When the node is going down the scheduler hears it is gone (or
+        // re-registered) and requeues the run; otherwise (Orleans deactivating this copy as a duplicate while the
+        // directory recovers from a lost node, say) nobody else would, so the slot requeues it itself below.
         _deactivating = true;
         _cancel?.Cancel();
         try
@@ -81,6 +85,25 @@ public sealed class WorkerSlotGrain(
         catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
             logger.LogWarning("Training on slot {Slot} did not stop within 30 s of deactivation", Key);
+        }
+        if (reason.ReasonCode != DeactivationReasonCode.ShuttingDown) await RequeueInterruptedRun(reason);
+    }
+
+    private async Task RequeueInterruptedRun(DeactivationReason reason)
+    {
+        logger.LogWarning("Slot {Slot} deactivated ({Reason}) while training {ExperimentId}; the run is requeued", Key, reason, _experimentId);
+        try
+        {
+            if (!await GrainFactory.GetGrain<IExperimentRunGrain>(_experimentId).Interrupted($"slot {Key} was deactivated ({reason.ReasonCode})"))
+                return;
+            // Not awaited: the scheduler frees the lease by calling this slot, which is busy deactivating until we return.
+            var experimentId = _experimentId;
+            _ = GrainFactory.GetGrain<ISchedulerGrain>(0).Requeue(experimentId).ContinueWith(
+                t => logger.LogError(t.Exception, "Could not requeue {ExperimentId}", experimentId), TaskContinuationOptions.OnlyOnFaulted);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Could not requeue {ExperimentId} after slot {Slot} was deactivated", _experimentId, Key);
         }
     }
 
