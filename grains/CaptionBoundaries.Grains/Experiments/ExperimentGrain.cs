@@ -153,6 +153,20 @@ public sealed class ExperimentGrain(
     public async Task<bool> Interrupted(string reason)
     {
         if (S.Spec is null || S.Phase != ExperimentPhase.Running) return false;
+        if (S.StopRequested && S.PendingPreemption is null)
+        {
+            // The user had asked to cancel it: the interruption ends the run as asked instead of resuming it.
+            await using (var scope = scopes.CreateAsyncScope())
+                await scope.ServiceProvider.GetRequiredService<ExperimentRunner>().FinishAsync(Id, ExperimentStatus.Cancelled, CancelledReason);
+            S.Phase = ExperimentPhase.Cancelled;
+            S.FailureReason = CancelledReason;
+            S.FinishedAtUtc = DateTime.UtcNow;
+            S.RunId = Guid.Empty;
+            S.StopRequested = false;
+            await state.WriteStateAsync();
+            NotifyChanged();
+            return false;
+        }
         await ReturnToQueue(ClusterActor, reason, DateTime.UtcNow, null);
         logger.LogWarning("Experiment {ExperimentId} interrupted ({Reason}); requeued to resume from {Checkpoint}",
             Id, reason, S.Spec.ResumeFrom ?? "the start");

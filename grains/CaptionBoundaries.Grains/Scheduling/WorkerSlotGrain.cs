@@ -94,11 +94,12 @@ public sealed class WorkerSlotGrain(
         logger.LogWarning("Slot {Slot} deactivated ({Reason}) while training {ExperimentId}; the run is requeued", Key, reason, _experimentId);
         try
         {
-            if (!await GrainFactory.GetGrain<IExperimentRunGrain>(_experimentId).Interrupted($"slot {Key} was deactivated ({reason.ReasonCode})"))
-                return;
+            var requeue = await GrainFactory.GetGrain<IExperimentRunGrain>(_experimentId).Interrupted($"slot {Key} was deactivated ({reason.ReasonCode})");
             // Not awaited: the scheduler frees the lease by calling this slot, which is busy deactivating until we return.
+            // A run that was being cancelled has just ended instead: its lease is freed the same way.
             var experimentId = _experimentId;
-            _ = GrainFactory.GetGrain<ISchedulerGrain>(0).Requeue(experimentId).ContinueWith(
+            var scheduler = GrainFactory.GetGrain<ISchedulerGrain>(0);
+            _ = (requeue ? scheduler.Requeue(experimentId) : scheduler.RunEnded(experimentId)).ContinueWith(
                 t => logger.LogError(t.Exception, "Could not requeue {ExperimentId}", experimentId), TaskContinuationOptions.OnlyOnFaulted);
         }
         catch (Exception e)
