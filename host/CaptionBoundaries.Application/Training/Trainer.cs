@@ -22,7 +22,8 @@ public sealed class Trainer
         Action<EpochResult, IReadOnlyList<WrittenCheckpoint>> onEpoch,
         IProgress<TrainingProgress>? progress,
         CancellationToken cancellationToken,
-        Action<ParameterCount>? onModelReady = null)
+        Action<ParameterCount>? onModelReady = null,
+        Action<WrittenCheckpoint>? onLastCheckpoint = null)
     {
         var hp = spec.Hyperparameters;
         torch.manual_seed(hp.Seed);
@@ -64,12 +65,14 @@ public sealed class Trainer
             }
 
             var written = new List<WrittenCheckpoint>();
+            byte[]? modelState = null, optimizerState = null;
             if (spec.WriteCheckpoints)
             {
-                var modelState = ModelStateBytes.Save(model);
-                var optimizerState = ModelStateBytes.Save(optimizer);
+                modelState = ModelStateBytes.Save(model);
+                optimizerState = ModelStateBytes.Save(optimizer);
                 lastPath = Path.Combine(spec.CheckpointFolder, "last.pt");
-                written.Add(WriteCheckpoint(spec, LastKind, lastPath, epoch, valLoss, metrics, best, bestEpoch, counts, modelState, optimizerState));
+                if (onLastCheckpoint is null)
+                    written.Add(WriteCheckpoint(spec, LastKind, lastPath, epoch, valLoss, metrics, best, bestEpoch, counts, modelState, optimizerState));
                 if (isBest)
                 {
                     bestPath = Path.Combine(spec.CheckpointFolder, "best.pt");
@@ -77,6 +80,10 @@ public sealed class Trainer
                 }
             }
             onEpoch(new EpochResult(epoch, trainLoss, valLoss, metrics, clock.Elapsed.TotalSeconds, isBest), written);
+            // With onLastCheckpoint, the checkpoint a resume starts from is written after the epoch is recorded: a
+            // process killed in between re-runs that epoch (whose record is then replaced) instead of skipping its record.
+            if (onLastCheckpoint is not null && modelState is not null)
+                onLastCheckpoint(WriteCheckpoint(spec, LastKind, lastPath!, epoch, valLoss, metrics, best, bestEpoch, counts, modelState, optimizerState!));
         }
         return new TrainingOutcome(hp.Epochs, best, bestEpoch, bestPath, lastPath);
     }

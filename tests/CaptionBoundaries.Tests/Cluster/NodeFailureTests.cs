@@ -79,7 +79,8 @@ public sealed class NodeFailureTests(ITestOutputHelper output)
         using var api = cluster.Http(survivor);
         await victim.KillAsync();
         var killedAt = DateTime.UtcNow;
-        // Epoch rows are written with their checkpoint, so the last recorded epoch is what a resume can start from.
+        // An epoch is recorded just before the checkpoint a resume starts from is written, so a resume may redo the last
+        // recorded epoch (the one in progress when the node died) but nothing before it.
         var epochsAtKill = (await RecordedEpochs(cluster, cutOff)).Max();
 
         // The cluster declares the node dead; the scheduler requeues its run with its last checkpoint.
@@ -92,7 +93,7 @@ public sealed class NodeFailureTests(ITestOutputHelper output)
         Assert.Equal(ExperimentGrain.ClusterActor, interruption.By);
         Assert.Contains($"node {victim.Name} left the cluster", interruption.Reason);
         Assert.True(epochsAtKill >= 3, $"only {epochsAtKill} epochs recorded before the kill");
-        Assert.True(interruption.CheckpointEpoch == epochsAtKill,
+        Assert.True(interruption.CheckpointEpoch >= epochsAtKill - 1,
             $"resumes from epoch {interruption.CheckpointEpoch} but {epochsAtKill} epochs were recorded: more than the epoch in progress was lost");
         var lost = (await NodeViews(api)).Single(n => n.GetProperty("name").GetString() == victim.Name);
         Assert.Equal("lost", lost.GetProperty("status").GetString());

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using CaptionBoundaries.Tests.Support;
-using CaptionBoundaries.Tests.Ui.E2E;
 using Npgsql;
 
 namespace CaptionBoundaries.Tests.Cluster;
@@ -84,45 +83,22 @@ public sealed class ProcessCluster : IAsyncDisposable
     public string Logs() => string.Join("\n", _nodes.Select(n => $"===== {n.Name} =====\n{n.Log}"));
 
     /// <summary>Production settings, pointed at this machine: PostgreSQL everywhere, ADO.NET clustering, CPU slots, fast failure detection.</summary>
-    private ProcessStartInfo Start(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet")
+    private ProcessStartInfo Start(params string[] args) =>
+        HostProcess.StartInfo(_root.Path, DataFolder, PluginsFolder, new Dictionary<string, string>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            WorkingDirectory = _root.Path,
-        };
-        start.ArgumentList.Add(ConsoleServer.HostDll());
-        foreach (var a in args) start.ArgumentList.Add(a);
-        foreach (var a in new[] { "--data-dir", DataFolder, "--plugins", PluginsFolder }) start.ArgumentList.Add(a);
-        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["CAPTIONBOUNDARIES_Database__Provider"] = "postgres";
-        start.Environment["CAPTIONBOUNDARIES_Database__ConnectionString"] = ConnectionString;
-        start.Environment["CAPTIONBOUNDARIES_Cluster__Clustering"] = "adonet";
-        start.Environment["CAPTIONBOUNDARIES_Cluster__AdoNetConnectionString"] = ConnectionString;
-        start.Environment["CAPTIONBOUNDARIES_Cluster__ClusterId"] = _clusterId;
-        start.Environment["CAPTIONBOUNDARIES_Cluster__Device"] = "cpu";
-        start.Environment["CAPTIONBOUNDARIES_Cluster__ProbeTimeout"] = "00:00:01";
-        start.Environment["CAPTIONBOUNDARIES_Cluster__MissedProbesLimit"] = "2";
-        // The tests poll; the per-account API limit is for people and scripts.
-        start.Environment["CAPTIONBOUNDARIES_Security__RateLimitPerMinute"] = "1000000";
-        return start;
-    }
+            ["CAPTIONBOUNDARIES_Database__Provider"] = "postgres",
+            ["CAPTIONBOUNDARIES_Database__ConnectionString"] = ConnectionString,
+            ["CAPTIONBOUNDARIES_Cluster__Clustering"] = "adonet",
+            ["CAPTIONBOUNDARIES_Cluster__AdoNetConnectionString"] = ConnectionString,
+            ["CAPTIONBOUNDARIES_Cluster__ClusterId"] = _clusterId,
+            ["CAPTIONBOUNDARIES_Cluster__Device"] = "cpu",
+            ["CAPTIONBOUNDARIES_Cluster__ProbeTimeout"] = "00:00:01",
+            ["CAPTIONBOUNDARIES_Cluster__MissedProbesLimit"] = "2",
+            // The tests poll; the per-account API limit is for people and scripts.
+            ["CAPTIONBOUNDARIES_Security__RateLimitPerMinute"] = "1000000",
+        }, args);
 
-    private async Task<string> RunCli(string? input, params string[] args)
-    {
-        using var process = Process.Start(Start(args))!;
-        if (input is not null) await process.StandardInput.WriteAsync(input);
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"`caption-boundaries {string.Join(' ', args)}` exited with {process.ExitCode}:\n{await output}\n{await error}");
-        return await output;
-    }
+    private Task<string> RunCli(string? input, params string[] args) => HostProcess.RunCliAsync(Start(args), input);
 
     public async ValueTask DisposeAsync()
     {

@@ -79,7 +79,7 @@ public sealed partial class ExperimentRunner
                     {
                         parent.TotalParameters = counts.Total;
                         RecordParameters(run, counts);
-                    });
+                    }, last => RecordLastCheckpoint(run.Id, last));
                 }, CancellationToken.None);
 
                 run.Status = ExperimentStatus.Completed;

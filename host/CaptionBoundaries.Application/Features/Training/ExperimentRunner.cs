@@ -87,7 +87,7 @@ public sealed partial class ExperimentRunner(
                 {
                     RecordEpoch(experiment, epoch, written);
                     command.OnEpoch?.Invoke(epoch);
-                }, command.Progress, cancellationToken, counts => RecordParameters(experiment, counts));
+                }, command.Progress, cancellationToken, counts => RecordParameters(experiment, counts), last => RecordLastCheckpoint(experiment.Id, last));
             }, CancellationToken.None);
 
             experiment.Status = ExperimentStatus.Completed;
@@ -122,22 +122,23 @@ public sealed partial class ExperimentRunner(
         return (experiment.Status, experiment.FailureReason);
     }
 
+    /// <summary>
+    /// Records an epoch, replacing the record of the same epoch if a run resumed from an earlier checkpoint redid it
+    /// (the process died after recording the epoch but before writing the checkpoint a resume starts from).
+    /// </summary>
     private void RecordEpoch(Experiment experiment, EpochResult epoch, IReadOnlyList<WrittenCheckpoint> written)
     {
         var m = epoch.Validation;
-        db.EpochMetrics.Add(new EpochMetric
-        {
-            ExperimentId = experiment.Id,
-            Epoch = epoch.Epoch,
-            TrainLoss = epoch.TrainLoss,
-            ValLoss = epoch.ValLoss,
-            ValAccuracy = m.Accuracy,
-            ValMacroF1 = m.MacroF1,
-            PerClassF1Json = JsonSerializer.Serialize(m.PerClassF1ByName()),
-            ConfusionMatrixJson = JsonSerializer.Serialize(m.ConfusionMatrix),
-            DurationSeconds = epoch.DurationSeconds,
-            RecordedAtUtc = DateTime.UtcNow,
-        });
+        var row = db.EpochMetrics.FirstOrDefault(e => e.ExperimentId == experiment.Id && e.Epoch == epoch.Epoch);
+        if (row is null) db.EpochMetrics.Add(row = new EpochMetric { ExperimentId = experiment.Id, Epoch = epoch.Epoch, PerClassF1Json = "", ConfusionMatrixJson = "" });
+        row.TrainLoss = epoch.TrainLoss;
+        row.ValLoss = epoch.ValLoss;
+        row.ValAccuracy = m.Accuracy;
+        row.ValMacroF1 = m.MacroF1;
+        row.PerClassF1Json = JsonSerializer.Serialize(m.PerClassF1ByName());
+        row.ConfusionMatrixJson = JsonSerializer.Serialize(m.ConfusionMatrix);
+        row.DurationSeconds = epoch.DurationSeconds;
+        row.RecordedAtUtc = DateTime.UtcNow;
         if (epoch.IsBest)
         {
             experiment.BestValMacroF1 = m.MacroF1;
@@ -187,6 +188,12 @@ public sealed partial class ExperimentRunner(
         row.SizeBytes = sizeBytes;
         row.ValMacroF1 = valMacroF1;
         row.CreatedAtUtc = DateTime.UtcNow;
+    }
+
+    private void RecordLastCheckpoint(Guid experimentId, WrittenCheckpoint c)
+    {
+        RecordCheckpoint(experimentId, c.Kind, c.Epoch, c.Path, c.Sha256, c.SizeBytes, c.ValMacroF1);
+        db.SaveChanges();
     }
 
     private void RecordParameters(Experiment experiment, Contracts.ParameterCount counts)

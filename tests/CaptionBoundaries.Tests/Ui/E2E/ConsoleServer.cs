@@ -74,39 +74,16 @@ public sealed class ConsoleServer : IAsyncLifetime
     }
 
     /// <summary>The host executable with this server's data and plugins folders, in Production with the overrides of this machine.</summary>
-    private ProcessStartInfo Start(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            WorkingDirectory = _root.Path,
-        };
-        start.ArgumentList.Add(HostDll());
-        foreach (var a in args) start.ArgumentList.Add(a);
-        foreach (var a in new[] { "--data-dir", DataFolder, "--plugins", _root.Combine("plugins") }) start.ArgumentList.Add(a);
-        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+    private ProcessStartInfo Start(params string[] args) =>
         // Production's appsettings ask for PostgreSQL and a GPU; environment variables bring it back to this machine
         // (which the configuration page test also checks: the source of these values is the environment).
-        start.Environment["CAPTIONBOUNDARIES_Database__Provider"] = "sqlite";
-        start.Environment["CAPTIONBOUNDARIES_Cluster__Device"] = "cpu";
-        return start;
-    }
+        HostProcess.StartInfo(_root.Path, DataFolder, _root.Combine("plugins"), new Dictionary<string, string>
+        {
+            ["CAPTIONBOUNDARIES_Database__Provider"] = "sqlite",
+            ["CAPTIONBOUNDARIES_Cluster__Device"] = "cpu",
+        }, args);
 
-    private async Task<string> RunCli(string? input, params string[] args)
-    {
-        using var process = Process.Start(Start(args))!;
-        if (input is not null) await process.StandardInput.WriteAsync(input);
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"`caption-boundaries {string.Join(' ', args)}` exited with {process.ExitCode}:\n{await output}\n{await error}");
-        return await output;
-    }
+    private Task<string> RunCli(string? input, params string[] args) => HostProcess.RunCliAsync(Start(args), input);
 
     private void Append(string? line)
     {
