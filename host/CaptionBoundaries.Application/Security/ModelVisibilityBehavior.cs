@@ -26,7 +26,15 @@ public sealed class ModelVisibilityBehavior<TMessage, TResponse>(ActorContext ac
 /// </summary>
 public sealed class PrivateModels
 {
-    private volatile IReadOnlyDictionary<string, string>? _owners;
+    /// <summary>
+    /// How stale the list may get: a visibility changed on another node of a cluster is seen here within this time
+    /// (on this node at once, through <see cref="Forget"/>), for one small query per interval instead of one per request.
+    /// </summary>
+    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(2);
+
+    private volatile Snapshot? _snapshot;
+
+    private sealed record Snapshot(IReadOnlyDictionary<string, string> Owners, long ReadAt);
 
     public async Task<bool> IsVisibleAsync(TrackingDbContext db, Actor actor, string model, CancellationToken ct) =>
         actor.IsAdmin || !(await OwnersAsync(db, ct)).TryGetValue(model, out var owner) || owner == actor.Name;
@@ -35,9 +43,14 @@ public sealed class PrivateModels
     public async Task<HashSet<string>> HiddenFromAsync(TrackingDbContext db, Actor actor, CancellationToken ct) =>
         actor.IsAdmin ? [] : (await OwnersAsync(db, ct)).Where(p => p.Value != actor.Name).Select(p => p.Key).ToHashSet();
 
-    private async Task<IReadOnlyDictionary<string, string>> OwnersAsync(TrackingDbContext db, CancellationToken ct) =>
-        _owners ??= await db.ModelAccess.AsNoTracking().Where(a => a.IsPrivate).ToDictionaryAsync(a => a.ModelName, a => a.Owner, ct);
+    private async Task<IReadOnlyDictionary<string, string>> OwnersAsync(TrackingDbContext db, CancellationToken ct)
+    {
+        if (_snapshot is { } s && System.Diagnostics.Stopwatch.GetElapsedTime(s.ReadAt) < MaxAge) return s.Owners;
+        var owners = await db.ModelAccess.AsNoTracking().Where(a => a.IsPrivate).ToDictionaryAsync(a => a.ModelName, a => a.Owner, ct);
+        _snapshot = new Snapshot(owners, System.Diagnostics.Stopwatch.GetTimestamp());
+        return owners;
+    }
 
     /// <summary>Reread on next use (after a model's visibility changed on this node).</summary>
-    public void Forget() => _owners = null;
+    public void Forget() => _snapshot = null;
 }
