@@ -24,6 +24,7 @@ CONCURRENCY=${CONCURRENCY:-8}
 SWITCH_TO=${SWITCH_TO:-}                                # version to switch to mid-run; empty: no switch
 SWITCH_AT=${SWITCH_AT:-10}
 STOP_AT=${STOP_AT:-20}                                  # empty: no node is stopped
+STOP_SIGNAL=${STOP_SIGNAL:-TERM}                        # TERM: a deploy stopping it; KILL: the machine dying
 OUT=${OUT:-cluster-load}                                # folder for node logs and the JSON report
 
 mkdir -p "$OUT"
@@ -75,8 +76,8 @@ if [[ -n "$SWITCH_TO" ]]; then
 fi
 if [[ -n "$STOP_AT" && $NODES -gt 1 ]]; then
   sleep $((STOP_AT - (SECONDS - start))) || true
-  echo "t=$((SECONDS - start))s: stopping node $NODES (pid ${pids[NODES - 1]})"
-  kill -TERM "${pids[NODES - 1]}"
+  echo "t=$((SECONDS - start))s: stopping node $NODES (pid ${pids[NODES - 1]}) with SIG$STOP_SIGNAL"
+  kill -"$STOP_SIGNAL" "${pids[NODES - 1]}"
 fi
 
 code=0

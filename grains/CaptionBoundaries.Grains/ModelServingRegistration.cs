@@ -16,6 +16,7 @@ public static class ModelServingRegistration
         services.TryAddSingleton(options ?? new ServingOptions());
         services.TryAddSingleton<ModelVersionValidator>();
         services.TryAddSingleton<LoadedModelCache>();
+        services.TryAddSingleton<ActiveVersionFallback>();
         return services;
     }
 }

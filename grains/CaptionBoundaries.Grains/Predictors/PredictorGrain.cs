@@ -13,7 +13,8 @@ namespace CaptionBoundaries.Grains.Predictors;
 /// </summary>
 [StatelessWorker]
 [Reentrant]
-public sealed class PredictorGrain(LoadedModelCache cache, IGrainFactory grains, PredictionLog log) : Grain, IPredictorGrain
+public sealed class PredictorGrain(LoadedModelCache cache, IGrainFactory grains, PredictionLog log, ActiveVersionFallback fallback)
+    : Grain, IPredictorGrain
 {
     public async Task<PredictionOutput> Predict(PredictionInput input)
     {
@@ -21,7 +22,8 @@ public sealed class PredictorGrain(LoadedModelCache cache, IGrainFactory grains,
         var model = this.GetPrimaryKeyString();
         // Asked on every request rather than cached: once a switch has returned, no request may still be
         // resolved to the old version. The call is an in-memory read that interleaves with a running switch.
-        var active = await grains.GetGrain<IModelGrain>(model).GetActiveVersion()
+        // Only while the model grain is unreachable (its node just died) does the last answer stand in.
+        var active = await fallback.ResolveAsync(model, () => grains.GetGrain<IModelGrain>(model).GetActiveVersion())
             ?? throw new InvalidOperationException(
                 $"Model '{model}' has no active version: register a checkpoint and switch to it (or set the production alias) first.");
         var logging = log.Enabled;
