@@ -24,7 +24,7 @@ public sealed class PredictorGrain(LoadedModelCache cache, IGrainFactory grains,
         // resolved to the old version. The call is an in-memory read that interleaves with a running switch.
         // Only while the model grain is unreachable (its node just died) does the last answer stand in.
         var active = await fallback.ResolveAsync(model, () => grains.GetGrain<IModelGrain>(model).GetActiveVersion())
-            ?? throw new InvalidOperationException(
+            ?? throw new KeyNotFoundException(
                 $"Model '{model}' has no active version: register a checkpoint and switch to it (or set the production alias) first.");
         var logging = log.Enabled;
         var (output, statistics) = await cache.PredictObservedAsync(active, input, logging);

@@ -55,6 +55,17 @@ public sealed class ApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PredictingWithAModelThatServesNoVersionIsNotFoundNamingTheModel()
+    {
+        await Json(await _client.PostAsJsonAsync("/api/models/unserved/versions", new { checkpoint_path = Checkpoint("unserved.pt", 4) }), HttpStatusCode.Created);
+
+        var problem = await Json(await _client.PostAsJsonAsync("/api/models/unserved/predict", PredictBody()), HttpStatusCode.NotFound);
+        Assert.Contains("'unserved' has no active version", problem.GetProperty("detail").GetString());
+        var typo = await Json(await _client.PostAsJsonAsync("/api/models/unservd/predict", PredictBody()), HttpStatusCode.NotFound);
+        Assert.Contains("'unservd'", typo.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task SwitchingVersionsUnderASteadyStreamOfPredictionsFailsNoRequest()
     {
         await RegisterTwoVersions("live");
