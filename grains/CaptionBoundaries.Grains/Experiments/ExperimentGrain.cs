@@ -69,14 +69,7 @@ public sealed class ExperimentGrain(
         switch (S.Phase)
         {
             case ExperimentPhase.Queued:
-                // Marked first: a Start racing with this call then finds the experiment no longer queued.
-                S.Phase = ExperimentPhase.Cancelled;
-                S.FailureReason = CancelledReason;
-                S.FinishedAtUtc = DateTime.UtcNow;
-                await state.WriteStateAsync();
-                await using (var scope = scopes.CreateAsyncScope())
-                    await scope.ServiceProvider.GetRequiredService<ExperimentRunner>().FinishAsync(Id, ExperimentStatus.Cancelled, CancelledReason);
-                NotifyChanged();
+                await EndCancelledHere();
                 await GrainFactory.GetGrain<ISchedulerGrain>(0).Dequeue(Id);
                 break;
             case ExperimentPhase.Running:
@@ -156,15 +149,7 @@ public sealed class ExperimentGrain(
         if (S.StopRequested && S.PendingPreemption is null)
         {
             // The user had asked to cancel it: the interruption ends the run as asked instead of resuming it.
-            await using (var scope = scopes.CreateAsyncScope())
-                await scope.ServiceProvider.GetRequiredService<ExperimentRunner>().FinishAsync(Id, ExperimentStatus.Cancelled, CancelledReason);
-            S.Phase = ExperimentPhase.Cancelled;
-            S.FailureReason = CancelledReason;
-            S.FinishedAtUtc = DateTime.UtcNow;
-            S.RunId = Guid.Empty;
-            S.StopRequested = false;
-            await state.WriteStateAsync();
-            NotifyChanged();
+            await EndCancelledHere();
             return false;
         }
         await ReturnToQueue(ClusterActor, reason, DateTime.UtcNow, null);
@@ -264,10 +249,28 @@ public sealed class ExperimentGrain(
         catch (Exception e) when (S.PendingPreemption is null)
         {
             logger.LogWarning(e, "Slot {Slot} of experiment {ExperimentId} is unreachable; the run is cancelled here", S.Slot, Id);
-            await ReportEnded(S.RunId, new RunOutcome(ExperimentPhase.Cancelled, null, null, CancelledReason));
-            await using var scope = scopes.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<ExperimentRunner>().FinishAsync(Id, ExperimentStatus.Cancelled, CancelledReason);
+            await EndCancelledHere();
+            await GrainFactory.GetGrain<ISchedulerGrain>(0).RunEnded(Id);
         }
+    }
+
+    /// <summary>
+    /// Ends the experiment as Cancelled without a report from a slot (cancelled while queued, or its run unreachable).
+    /// The grain state is marked first, so a Start racing with this finds it no longer queued; then the tracking row.
+    /// The caller tells the scheduler, if it may (never from a call the scheduler is waiting on).
+    /// </summary>
+    private async Task EndCancelledHere()
+    {
+        S.Phase = ExperimentPhase.Cancelled;
+        S.FailureReason = CancelledReason;
+        S.FinishedAtUtc = DateTime.UtcNow;
+        S.RunId = Guid.Empty;
+        S.StopRequested = false;
+        S.PendingPreemption = null;
+        await state.WriteStateAsync();
+        await using (var scope = scopes.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<ExperimentRunner>().FinishAsync(Id, ExperimentStatus.Cancelled, CancelledReason);
+        NotifyChanged();
     }
 
     private void NotifyChanged()

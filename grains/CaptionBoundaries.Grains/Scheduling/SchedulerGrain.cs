@@ -32,14 +32,10 @@ public sealed class SchedulerGrain(
 
     public async Task Requeue(Guid experimentId)
     {
+        RequeueAtHead(experimentId);
         var slot = S.Leases.FirstOrDefault(l => l.Value == experimentId).Key;
         if (slot is not null) await FreeAsync(slot, experimentId);
-        if (!S.Queue.Contains(experimentId))
-        {
-            // It already waited its turn once: it goes ahead of its owner's other runs, not ahead of other users.
-            S.Queue.Insert(HeadOfOwnerQueue(OwnerOf(experimentId)), experimentId);
-            await state.WriteStateAsync();
-        }
+        else await state.WriteStateAsync();
         await ScheduleAsync();
     }
 
@@ -148,22 +144,19 @@ public sealed class SchedulerGrain(
                 logger.LogError(e, "Experiment {ExperimentId} on lost slot {Slot} could not be requeued", experimentId, slot);
                 requeue = false;
             }
-            S.Leases.Remove(slot);
-            await ChargeAsync(slot, experimentId);
-            if (requeue && !S.Queue.Contains(experimentId))
-                S.Queue.Insert(HeadOfOwnerQueue(OwnerOf(experimentId)), experimentId);
-            else if (!requeue)
-                S.Owners.Remove(experimentId);
-            await state.WriteStateAsync();
-            // The slot grain of a lost node cannot be reached, so only live slots hear of it.
-            if (S.Slots.Contains(slot)) await ReleaseQuietly(slot, experimentId);
+            if (requeue) RequeueAtHead(experimentId);
+            else S.Owners.Remove(experimentId);
+            await FreeAsync(slot, experimentId);
         }
     }
 
-    private int HeadOfOwnerQueue(string owner)
+    /// <summary>A run that already waited its turn goes ahead of its owner's other queued runs, not ahead of other users'.</summary>
+    private void RequeueAtHead(Guid experimentId)
     {
+        if (S.Queue.Contains(experimentId)) return;
+        var owner = OwnerOf(experimentId);
         var first = S.Queue.FindIndex(id => OwnerOf(id) == owner);
-        return first < 0 ? S.Queue.Count : first;
+        S.Queue.Insert(first < 0 ? S.Queue.Count : first, experimentId);
     }
 
     private async Task ScheduleAsync()
@@ -196,13 +189,14 @@ public sealed class SchedulerGrain(
                 requeue = await IsStillQueued(experimentId);
             }
             if (started) continue;
-            if (requeue) RetrySoon();
-            S.Leases.Remove(slot);
-            S.LeasedAtUtc.Remove(slot);
-            if (requeue) S.Queue.Insert(HeadOfOwnerQueue(OwnerOf(experimentId)), experimentId);
+            if (requeue)
+            {
+                RequeueAtHead(experimentId);
+                RetrySoon();
+            }
             else S.Owners.Remove(experimentId);
-            await state.WriteStateAsync();
-            await ReleaseQuietly(slot, experimentId);
+            // Nothing ran on the slot, so nobody is charged for it.
+            await FreeAsync(slot, experimentId, charge: false);
         }
     }
 
@@ -248,12 +242,18 @@ public sealed class SchedulerGrain(
         return FairShare.Next(S.Queue, OwnerOf, u => running.GetValueOrDefault(u), u => RecentUsage(u, now), u => QuotaOf(u).Quota);
     }
 
-    private async Task FreeAsync(string slot, Guid experimentId)
+    /// <summary>
+    /// Ends a lease: its slot time is charged to the run's owner, the slot is free again, the state is saved (with
+    /// whatever the caller changed before), and the slot hears of it if its node is still in the cluster.
+    /// </summary>
+    private async Task FreeAsync(string slot, Guid experimentId, bool charge = true)
     {
-        await ChargeAsync(slot, experimentId);
+        if (charge) await ChargeAsync(slot, experimentId);
+        else S.LeasedAtUtc.Remove(slot);
         S.Leases.Remove(slot);
         await state.WriteStateAsync();
-        await ReleaseQuietly(slot, experimentId);
+        // The slot grain of a lost node cannot be reached, so only live slots hear of it.
+        if (S.Slots.Contains(slot)) await ReleaseQuietly(slot, experimentId);
     }
 
     /// <summary>Charges the lease's slot time to the run's owner (the fair-share ledger).</summary>
