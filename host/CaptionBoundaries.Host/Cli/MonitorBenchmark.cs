@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Infrastructure;
 using CaptionBoundaries.Application.Monitoring;
 
 namespace CaptionBoundaries.Host.Cli;
@@ -61,14 +62,7 @@ public sealed class MonitorBenchmark(ServerApiClient client)
         }
         var rows = after.Written - before.Written;
         var background = rows == 0 ? 0 : (after.WriteSeconds + after.EvaluationSeconds - before.WriteSeconds - before.EvaluationSeconds) * 1e6 / rows;
-        return new LoggingBenchResult(results, Median(results.Where(r => !r.Logging).Select(r => r.PerSecond)),
-            Median(results.Where(r => r.Logging).Select(r => r.PerSecond)), requests, concurrency, background);
-    }
-
-    public static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        if (sorted.Length == 0) return 0;
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+        return new LoggingBenchResult(results, Median.Of(results.Where(r => !r.Logging).Select(r => r.PerSecond)),
+            Median.Of(results.Where(r => r.Logging).Select(r => r.PerSecond)), requests, concurrency, background);
     }
 }

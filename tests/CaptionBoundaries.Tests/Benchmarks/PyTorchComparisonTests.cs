@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Infrastructure;
 using CaptionBoundaries.Application.Datasets;
 using CaptionBoundaries.Host.Cli.PyTorchBench;
 

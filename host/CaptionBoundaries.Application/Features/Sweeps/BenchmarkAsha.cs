@@ -45,16 +45,7 @@ public sealed record BenchmarkAshaCommand : ICommand<AshaBenchmarkReport>
 public sealed record AshaBenchmarkReport(
     string DatasetDescription, string Architecture, int ImageSize, string Device, IReadOnlyList<AshaBenchmarkResult> Runs)
 {
-    public double MedianRatio
-    {
-        get
-        {
-            var ratios = Runs.Select(r => r.Comparison.Ratio).Order().ToList();
-            return ratios.Count == 0 ? double.NaN
-                : ratios.Count % 2 == 1 ? ratios[ratios.Count / 2]
-                : (ratios[ratios.Count / 2 - 1] + ratios[ratios.Count / 2]) / 2;
-        }
-    }
+    public double MedianRatio => Runs.Count == 0 ? double.NaN : Median.Of(Runs.Select(r => r.Comparison.Ratio));
 }
 
 public sealed class BenchmarkAshaValidator : AbstractValidator<BenchmarkAshaCommand>

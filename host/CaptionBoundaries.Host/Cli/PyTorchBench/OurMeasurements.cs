@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Infrastructure;
 namespace CaptionBoundaries.Host.Cli.PyTorchBench;
 
 /// <summary>

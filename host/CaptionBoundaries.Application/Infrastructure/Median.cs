@@ -1,6 +1,6 @@
-namespace CaptionBoundaries.Host.Cli.PyTorchBench;
+namespace CaptionBoundaries.Application.Infrastructure;
 
-/// <summary>The median the benchmark quotes everywhere: a single slow step (a GC, a page fault) does not move it.</summary>
+/// <summary>The median the benchmarks quote: a single slow step or round (a GC, a page fault) does not move it.</summary>
 public static class Median
 {
     public static double Of(IEnumerable<double> values)
