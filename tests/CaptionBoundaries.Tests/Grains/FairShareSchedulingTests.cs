@@ -69,9 +69,13 @@ public sealed class FairShareSchedulingTests(SchedulingClusterFixture fixture) :
         Assert.Equal(alice, infos[aliceRuns[0]].Owner);
         await WaitForAllSlotsFree();
 
-        // Finished leases are charged to their owners.
+        // Finished leases are charged to their owners: at least the time each of their runs held a slot (a lease starts
+        // just before its run and ends just after; the 6 h half-life takes next to nothing off within the test).
         var users = (await C.Scheduler.GetSnapshot()).Users.ToDictionary(u => u.User, u => u.RecentSlotSeconds);
-        Assert.True(users[alice] > users.GetValueOrDefault(carol), $"alice {users[alice]} s, carol {users.GetValueOrDefault(carol)} s");
+        double Ran(IEnumerable<ExperimentInfo> runs) => runs.Sum(i => (i.FinishedAtUtc!.Value - i.StartedAtUtc!.Value).TotalSeconds);
+        Assert.True(users[alice] >= 0.99 * Ran(aliceInfos) - 0.01, $"alice charged {users[alice]} s for {Ran(aliceInfos)} s of runs");
+        Assert.True(users[carol] >= 0.99 * Ran([infos[carolRun]]) - 0.01, $"carol charged {users[carol]} s for {Ran([infos[carolRun]])} s");
+        Assert.True(users[bob] >= 0.99 * Ran([infos[bobRun]]) - 0.01, $"bob charged {users[bob]} s for {Ran([infos[bobRun]])} s");
         Assert.True(users[bob] > 0);
     }
 
