@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using YamlDotNet.Core.Events;
 
 namespace CaptionBoundaries.Application.Sweeps;
 
@@ -9,64 +9,128 @@ namespace CaptionBoundaries.Application.Sweeps;
 /// Reads YAML or JSON into plain values: ordered maps (<see cref="SweepMap"/>), lists, and scalars as long, double,
 /// bool, string or null. JSON goes through System.Text.Json rather than the YAML parser because YAML refuses tab
 /// indentation, which pretty-printed JSON often has.
+/// Definitions arrive from any signed-in user, so the reader is written for hostile text: it walks YamlDotNet's event
+/// stream itself (YamlStream resolves aliases into a graph, and "&amp;a [*a]" is a cycle whose recursive walk overflowed
+/// the stack and killed the process), refuses anchors and aliases (a definition never needs them, and they are how a
+/// few bytes expand into billions of nodes), and caps the text's size, the nesting depth and the node count.
 /// </summary>
 internal static class SweepDocumentReader
 {
+    private const int MaxChars = DefinitionLimits.MaxChars;
+    private const int MaxDepth = DefinitionLimits.MaxDepth;
+    private const int MaxNodes = DefinitionLimits.MaxNodes;
+
     public static object? Read(string text)
     {
+        if (text.Length > MaxChars)
+            throw Error($"(document): the definition is {text.Length} characters; at most {MaxChars} are accepted.");
         var trimmed = text.TrimStart();
         if (trimmed.StartsWith('{') || trimmed.StartsWith('['))
         {
             try
             {
-                using var json = JsonDocument.Parse(text, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
-                return FromJson(json.RootElement);
+                using var json = JsonDocument.Parse(text, new JsonDocumentOptions
+                {
+                    AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = MaxDepth,
+                });
+                var nodes = 0;
+                return FromJson(json.RootElement, ref nodes);
             }
             catch (JsonException e)
             {
-                throw new SweepDefinitionException([new SweepDefinitionError("(document)", $"(document): not valid JSON: {e.Message}")]);
+                throw Error($"(document): not valid JSON: {e.Message}");
             }
         }
 
-        var stream = new YamlStream();
         try
         {
-            stream.Load(new StringReader(text));
+            var parser = new Parser(new StringReader(text));
+            parser.Consume<StreamStart>();
+            if (parser.Accept<StreamEnd>(out _)) return null;
+            parser.Consume<DocumentStart>();
+            var nodes = 0;
+            var root = parser.Accept<DocumentEnd>(out _) ? null : FromYaml(parser, depth: 1, ref nodes);
+            parser.Consume<DocumentEnd>();
+            return root;
         }
         catch (YamlException e)
         {
-            throw new SweepDefinitionException([new SweepDefinitionError("(document)", $"(document): not valid YAML at line {e.Start.Line}, column {e.Start.Column}: {e.Message}")]);
+            throw Error($"(document): not valid YAML at line {e.Start.Line}, column {e.Start.Column}: {e.Message}");
         }
         catch (InvalidOperationException)
         {
             // YamlDotNet's scanner throws this, without a position, for some unterminated flow collections.
-            throw new SweepDefinitionException([new SweepDefinitionError("(document)", "(document): not valid YAML (an unclosed [ or { ?)")]);
+            throw Error("(document): not valid YAML (an unclosed [ or { ?)");
         }
-        return stream.Documents.Count == 0 ? null : FromYaml(stream.Documents[0].RootNode);
     }
 
-    private static object? FromJson(JsonElement e) => e.ValueKind switch
-    {
-        JsonValueKind.Object => new SweepMap(e.EnumerateObject().Select(p => new KeyValuePair<string, object?>(p.Name, FromJson(p.Value)))),
-        JsonValueKind.Array => e.EnumerateArray().Select(FromJson).ToList(),
-        JsonValueKind.String => e.GetString(),
-        JsonValueKind.Number => e.TryGetInt64(out var l) ? (object)l : e.GetDouble(),
-        JsonValueKind.True => true,
-        JsonValueKind.False => false,
-        _ => null,
-    };
+    private static SweepDefinitionException Error(string message) => new([new SweepDefinitionError("(document)", message)]);
 
-    private static object? FromYaml(YamlNode node) => node switch
+    private static object? FromJson(JsonElement e, ref int nodes)
     {
-        YamlMappingNode map => new SweepMap(map.Children.Select(c => new KeyValuePair<string, object?>(
-            c.Key is YamlScalarNode k ? k.Value ?? "" : c.Key.ToString(), FromYaml(c.Value)))),
-        YamlSequenceNode seq => seq.Children.Select(FromYaml).ToList(),
-        YamlScalarNode scalar => Scalar(scalar),
-        _ => null,
-    };
+        if (++nodes > MaxNodes) throw Error($"(document): more than {MaxNodes} values; a definition is far smaller.");
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var entries = new List<KeyValuePair<string, object?>>();
+                foreach (var p in e.EnumerateObject()) entries.Add(new(p.Name, FromJson(p.Value, ref nodes)));
+                return new SweepMap(entries);
+            case JsonValueKind.Array:
+                var items = new List<object?>();
+                foreach (var item in e.EnumerateArray()) items.Add(FromJson(item, ref nodes));
+                return items;
+            case JsonValueKind.String: return e.GetString();
+            case JsonValueKind.Number: return e.TryGetInt64(out var l) ? (object)l : e.GetDouble();
+            case JsonValueKind.True: return true;
+            case JsonValueKind.False: return false;
+            default: return null;
+        }
+    }
+
+    private static object? FromYaml(IParser parser, int depth, ref int nodes)
+    {
+        var current = parser.Current;
+        if (++nodes > MaxNodes) throw Error($"(document): more than {MaxNodes} values; a definition is far smaller.");
+        if (current is AnchorAlias)
+            throw Error($"(document): line {current.Start.Line}: YAML aliases (*name) are not accepted in a definition.");
+        if (current is NodeEvent { Anchor.IsEmpty: false } anchored)
+            throw Error($"(document): line {anchored.Start.Line}: YAML anchors (&{anchored.Anchor.Value}) are not accepted in a definition.");
+        if (depth > MaxDepth && current is MappingStart or SequenceStart)
+            throw Error($"(document): line {current.Start.Line}: nested deeper than {MaxDepth} levels.");
+
+        switch (current)
+        {
+            case Scalar scalar:
+                parser.MoveNext();
+                return ScalarValue(scalar);
+            case SequenceStart:
+            {
+                parser.MoveNext();
+                var items = new List<object?>();
+                while (!parser.TryConsume<SequenceEnd>(out _)) items.Add(FromYaml(parser, depth + 1, ref nodes));
+                return items;
+            }
+            case MappingStart:
+            {
+                parser.MoveNext();
+                var entries = new List<KeyValuePair<string, object?>>();
+                while (!parser.TryConsume<MappingEnd>(out _))
+                {
+                    // Keys are plain names in a definition; a complex key (a map or list) is read as its text.
+                    var keyEvent = parser.Current;
+                    var key = FromYaml(parser, depth + 1, ref nodes);
+                    var keyText = keyEvent is Scalar ks ? ks.Value : Convert.ToString(key, CultureInfo.InvariantCulture) ?? "";
+                    entries.Add(new(keyText, FromYaml(parser, depth + 1, ref nodes)));
+                }
+                return new SweepMap(entries);
+            }
+            default:
+                throw Error($"(document): line {current?.Start.Line}: unexpected YAML {current?.GetType().Name}.");
+        }
+    }
 
     // Quoted scalars stay strings, so `values: ["8", "16"]` is a list of names rather than of numbers.
-    private static object? Scalar(YamlScalarNode scalar)
+    private static object? ScalarValue(Scalar scalar)
     {
         var v = scalar.Value;
         if (scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded) return v;
