@@ -49,6 +49,7 @@ public static class ServiceRegistration
         services.AddSingleton<Features.Models.ParameterCountCache>();
         services.AddSingleton<Trainer>();
         services.AddScoped<Features.Training.ExperimentRunner>();
+        services.AddScoped<Security.Paths.RequestPaths>();
         services.AddDatasetVersioning(configuration, options);
 
         services.AddAccounts();

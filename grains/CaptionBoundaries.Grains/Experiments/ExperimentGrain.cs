@@ -46,6 +46,9 @@ public sealed class ExperimentGrain(
         try
         {
             await using var scope = scopes.CreateAsyncScope();
+            // The caller's paths were checked, as the caller, where the request arrived; this second look at the
+            // spec is the server's own (a resumed or requeued run, a sweep's trial) and is not confined again.
+            scope.ServiceProvider.GetRequiredService<Application.Security.ActorContext>().Current = Application.Security.Actor.System;
             await scope.ServiceProvider.GetRequiredService<IValidator<TrainModelCommand>>().ValidateAndThrowAsync(command);
             await scope.ServiceProvider.GetRequiredService<ExperimentRunner>().QueueAsync(Id, command, CancellationToken.None);
         }

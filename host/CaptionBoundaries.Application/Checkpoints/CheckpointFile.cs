@@ -66,7 +66,7 @@ public static class CheckpointFile
     public static Contents Read(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint file '{path}' does not exist.", path);
-        var bytes = File.ReadAllBytes(path);
+        var bytes = Infrastructure.BoundedFile.ReadAllBytes(path, Infrastructure.InputLimits.MaxCheckpointBytes, "Checkpoint");
         if (bytes.Length < Magic.Length + 4 + 8 + 8 + HashLength || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
             throw new CorruptCheckpointException(path, "it does not start with the CaptionBoundaries checkpoint header (wrong file, or truncated)");
 

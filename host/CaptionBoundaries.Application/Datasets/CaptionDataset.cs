@@ -73,7 +73,7 @@ public sealed class CaptionDataset
                 var path = DatasetManifest.ResolveImagePath(folder, s, field, rel);
                 if (!File.Exists(path))
                     throw DatasetFormatException.ForSample(s.Id, field, $"image file '{rel}' does not exist.");
-                var bytes = File.ReadAllBytes(path);
+                var bytes = Infrastructure.BoundedFile.ReadAllBytes(path, Infrastructure.InputLimits.MaxImageBytes, "Image");
                 fileHashes.Add(SHA256.HashData(bytes));
                 try
                 {

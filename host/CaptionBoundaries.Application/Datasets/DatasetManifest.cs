@@ -67,7 +67,7 @@ public sealed record DatasetManifest(
         var path = ManifestPath(folder);
         if (!File.Exists(path))
             throw new DatasetFormatException($"No {FileName} in dataset folder '{folder}'.", field: "manifest");
-        return File.ReadAllBytes(path);
+        return Infrastructure.BoundedFile.ReadAllBytes(path, Infrastructure.InputLimits.MaxManifestBytes, "Dataset manifest");
     }
 
     /// <summary>Absolute path of a sample's image, refusing paths that leave the dataset folder.</summary>

@@ -23,11 +23,20 @@ public sealed class RgbImage
     {
         // StbImageSharp keeps a process-wide flag for vertical flipping; pin it so another caller cannot flip ours.
         StbImage.stbi_set_flip_vertically_on_load(0);
+        // The header says how big the decoded image will be; a 60-byte PNG can claim 65535 x 65535 pixels.
+        using (var header = new MemoryStream(encoded, writable: false))
+        {
+            var info = ImageInfo.FromStream(header)
+                ?? throw new InvalidDataException("The image is not a PNG, JPEG, BMP, GIF or TGA file.");
+            if (info.Width < 1 || info.Height < 1 || (long)info.Width * info.Height > Infrastructure.InputLimits.MaxImagePixels)
+                throw new Infrastructure.InputTooLargeException(
+                    $"The image is {info.Width} x {info.Height} pixels; at most {Infrastructure.InputLimits.MaxImagePixels:N0} pixels are decoded.");
+        }
         var result = ImageResult.FromMemory(encoded, StbImageSharp.ColorComponents.RedGreenBlue);
         return new RgbImage(result.Width, result.Height, result.Data);
     }
 
-    public static RgbImage Load(string path) => Decode(File.ReadAllBytes(path));
+    public static RgbImage Load(string path) => Decode(Infrastructure.BoundedFile.ReadAllBytes(path, Infrastructure.InputLimits.MaxImageBytes, "Image"));
 
     /// <summary>Encodes as PNG; the encoder has no timestamps or randomness, so equal pixels give equal bytes.</summary>
     public byte[] EncodePng()

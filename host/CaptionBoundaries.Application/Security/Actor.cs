@@ -20,4 +20,7 @@ public sealed record Actor(string Name, IReadOnlyList<string> Roles, bool IsAuth
     public bool Has(string role) => Rank >= Security.Roles.Rank(role);
 
     public bool IsAdmin => Has(Security.Roles.Admin);
+
+    /// <summary>The CLI on the machine itself or the server's own work: not an account, not confined to the data folder.</summary>
+    public bool IsLocal => RemoteAddress == "local";
 }

@@ -2,7 +2,9 @@ using CaptionBoundaries.Application.Checkpoints;
 using CaptionBoundaries.Application.Datasets;
 using CaptionBoundaries.Application.DatasetVersions;
 using CaptionBoundaries.Application.Plugins;
+using CaptionBoundaries.Application.Infrastructure;
 using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Application.Security.Paths;
 using CaptionBoundaries.Contracts;
 using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics;
@@ -26,6 +28,12 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExce
                 Status = StatusCodes.Status400BadRequest,
                 Title = "The request is invalid.",
             },
+            PathRefusedException p => new ValidationProblemDetails(new Dictionary<string, string[]> { [p.Field] = [p.Message] })
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "The request is invalid.",
+            },
+            InputTooLargeException => Problem(StatusCodes.Status413PayloadTooLarge, "The input is too large.", exception.Message),
             BadHttpRequestException b => Problem(b.StatusCode, "The request is malformed.", b.InnerException?.Message ?? b.Message),
             NotAuthenticatedException => Problem(StatusCodes.Status401Unauthorized, "Authentication required.", exception.Message),
             ForbiddenException => Problem(StatusCodes.Status403Forbidden, "Not allowed.", exception.Message),

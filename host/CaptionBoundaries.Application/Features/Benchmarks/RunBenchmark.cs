@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Features.Inference;
 using CaptionBoundaries.Application.Security;
 using System.Text.Json;
 using CaptionBoundaries.Application.Benchmarks;
@@ -27,13 +28,12 @@ public sealed record RunBenchmarkCommand(
 
 public sealed class RunBenchmarkValidator : AbstractValidator<RunBenchmarkCommand>
 {
-    public RunBenchmarkValidator()
+    public RunBenchmarkValidator(Security.Paths.RequestPaths paths)
     {
         RuleFor(c => c.Model).MustBeModelName().OverridePropertyName("model");
         RuleFor(c => c.DatasetFolder).NotEmpty().OverridePropertyName("dataset_folder");
-        RuleFor(c => c.DatasetFolder).Must(f => File.Exists(Path.Combine(f, "manifest.json")))
+        RuleFor(c => c.DatasetFolder).MustBeDatasetFolder(paths)
             .When(c => !string.IsNullOrWhiteSpace(c.DatasetFolder))
-            .WithMessage(c => $"'{c.DatasetFolder}' is not a dataset folder (no manifest.json in it).")
             .OverridePropertyName("dataset_folder");
         RuleFor(c => c.Versions).NotNull().Must(v => v.Distinct().Count() == v.Count)
             .WithMessage("Each version may be listed once.").OverridePropertyName("versions");

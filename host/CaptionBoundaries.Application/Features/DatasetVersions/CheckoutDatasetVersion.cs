@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Features.Inference;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Application.DatasetVersions;
 using CaptionBoundaries.Application.Tracking;
@@ -20,7 +21,7 @@ public sealed record CheckedOutDatasetVersion(DatasetVersionSummary Version, str
 
 public sealed class CheckoutDatasetVersionValidator : AbstractValidator<CheckoutDatasetVersionCommand>
 {
-    public CheckoutDatasetVersionValidator()
+    public CheckoutDatasetVersionValidator(Security.Paths.RequestPaths paths)
     {
         RuleFor(c => c.Name).MustBeDatasetName().OverridePropertyName("name");
         RuleFor(c => c.Version).GreaterThanOrEqualTo(1).OverridePropertyName("version");
@@ -30,6 +31,7 @@ public sealed class CheckoutDatasetVersionValidator : AbstractValidator<Checkout
             .When(c => !string.IsNullOrWhiteSpace(c.OutputFolder))
             .WithMessage(c => $"'{c.OutputFolder}' already exists and is not an empty folder; check out into a new or empty folder so nothing is overwritten.")
             .OverridePropertyName("output");
+        RuleFor(c => c.OutputFolder).MustBeNewFolder(paths).When(c => !string.IsNullOrWhiteSpace(c.OutputFolder)).OverridePropertyName("output");
     }
 }
 

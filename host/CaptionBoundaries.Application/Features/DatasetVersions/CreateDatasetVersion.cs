@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Features.Inference;
 using CaptionBoundaries.Application.Security;
 using System.Text.Json;
 using CaptionBoundaries.Application.Datasets;
@@ -25,7 +26,7 @@ public sealed record CreatedDatasetVersion(DatasetVersionSummary Version, bool R
 
 public sealed class CreateDatasetVersionValidator : AbstractValidator<CreateDatasetVersionCommand>
 {
-    public CreateDatasetVersionValidator()
+    public CreateDatasetVersionValidator(Security.Paths.RequestPaths paths)
     {
         RuleFor(c => c.Name).MustBeDatasetName().OverridePropertyName("name");
         RuleFor(c => c.Folder).NotEmpty().OverridePropertyName("folder");
@@ -34,6 +35,7 @@ public sealed class CreateDatasetVersionValidator : AbstractValidator<CreateData
             .DependentRules(() => RuleFor(c => c.Folder)
                 .Must(f => File.Exists(DatasetManifest.ManifestPath(f)))
                 .WithMessage(c => $"'{c.Folder}' is not a dataset folder (no {DatasetManifest.FileName} in it).")
+                .MustBeDatasetFolder(paths)
                 .OverridePropertyName("folder"))
             .When(c => !string.IsNullOrWhiteSpace(c.Folder))
             .OverridePropertyName("folder");

@@ -28,23 +28,23 @@ public sealed class GetDatasetSamplesValidator : AbstractValidator<GetDatasetSam
 
 public sealed class GetDatasetSamplesHandler(CaptionBoundariesOptions options) : IQueryHandler<GetDatasetSamplesQuery, DatasetSamplePage>
 {
-    public async ValueTask<DatasetSamplePage> Handle(GetDatasetSamplesQuery query, CancellationToken ct)
+    public ValueTask<DatasetSamplePage> Handle(GetDatasetSamplesQuery query, CancellationToken ct)
     {
         var folder = DatasetFolders.Resolve(options, query.Folder);
-        var manifest = DatasetManifest.Parse(await File.ReadAllBytesAsync(DatasetManifest.ManifestPath(folder), ct));
+        var manifest = DatasetManifest.Parse(BoundedFile.ReadAllBytes(DatasetManifest.ManifestPath(folder), InputLimits.MaxManifestBytes, "Dataset manifest"));
         var matching = manifest.Samples.Where(s => query.Label is null || s.Label == query.Label).ToList();
         var page = new List<DatasetSampleImages>();
         foreach (var s in matching.Skip(query.Skip).Take(query.Take))
         {
-            async Task<SampleImage> Read(string field, string relative)
+            SampleImage Read(string field, string relative)
             {
                 var path = DatasetManifest.ResolveImagePath(folder, s, field, relative);
-                return new SampleImage(ContentType(path), await File.ReadAllBytesAsync(path, ct));
+                return new SampleImage(ContentType(path), BoundedFile.ReadAllBytes(path, InputLimits.MaxImageBytes, "Image"));
             }
             page.Add(new DatasetSampleImages(s.Id, s.Split, s.Label,
-                await Read("frame1", s.Frame1), await Read("frame2", s.Frame2), await Read("ocr_viz", s.OcrViz)));
+                Read("frame1", s.Frame1), Read("frame2", s.Frame2), Read("ocr_viz", s.OcrViz)));
         }
-        return new DatasetSamplePage(matching.Count, page);
+        return ValueTask.FromResult(new DatasetSamplePage(matching.Count, page));
     }
 
     private static string ContentType(string path) => Path.GetExtension(path).ToLowerInvariant() switch

@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Features.Inference;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Application.Datasets;
 using FluentValidation;
@@ -23,13 +24,14 @@ public sealed record SynthesizedDataset(string Folder, string Identity, int Samp
 
 public sealed class SynthesizeDatasetValidator : AbstractValidator<SynthesizeDatasetCommand>
 {
-    public SynthesizeDatasetValidator()
+    public SynthesizeDatasetValidator(Security.Paths.RequestPaths paths)
     {
         RuleFor(c => c.OutputFolder).NotEmpty().OverridePropertyName("output");
         RuleFor(c => c.OutputFolder)
             .Must(f => !Directory.Exists(f) || !Directory.EnumerateFileSystemEntries(f).Any())
             .WithMessage(c => $"Folder '{c.OutputFolder}' already exists and is not empty; pick a new folder so no dataset is overwritten.")
             .OverridePropertyName("output");
+        RuleFor(c => c.OutputFolder).MustBeNewFolder(paths).When(c => !string.IsNullOrWhiteSpace(c.OutputFolder)).OverridePropertyName("output");
         RuleFor(c => c.SamplesPerClass).InclusiveBetween(2, 100_000).OverridePropertyName("samples_per_class");
         RuleFor(c => c.Width).InclusiveBetween(32, 4096).OverridePropertyName("width");
         RuleFor(c => c.Height).InclusiveBetween(32, 4096).OverridePropertyName("height");

@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Security.Paths;
 using CaptionBoundaries.Application.Security;
 using System.Text.Json;
 using CaptionBoundaries.Application.Benchmarks;
@@ -43,10 +44,11 @@ public sealed class ExplainSamplesValidator : AbstractValidator<ExplainSamplesCo
 {
     public const int MaxSamples = 256;
 
-    public ExplainSamplesValidator()
+    public ExplainSamplesValidator(RequestPaths paths)
     {
-        RuleFor(c => c.CheckpointPath).MustBeCheckpointFile().OverridePropertyName("checkpoint");
-        RuleFor(c => c.DataFolder).MustBeDatasetFolder().OverridePropertyName("data");
+        RuleFor(c => c.CheckpointPath).MustBeCheckpointFile(paths).OverridePropertyName("checkpoint");
+        RuleFor(c => c.DataFolder).MustBeDatasetFolder(paths).OverridePropertyName("data");
+        RuleFor(c => c.OutputFolder).MustBeNewFolder(paths).When(c => c.OutputFolder is not null).OverridePropertyName("out");
         RuleFor(c => c.Split).Must(BenchmarkSplits.Names.Contains)
             .WithMessage(c => $"Split '{c.Split}' is not one of: {string.Join(", ", BenchmarkSplits.Names)}.").OverridePropertyName("split");
         RuleFor(c => c.Limit).InclusiveBetween(1, MaxSamples).OverridePropertyName("limit");

@@ -1,15 +1,23 @@
+using CaptionBoundaries.Application.Security.Paths;
 using FluentValidation;
 
 namespace CaptionBoundaries.Application.Features.Inference;
 
-/// <summary>The checks every request that reads a checkpoint file and a dataset folder makes, with the same words.</summary>
+/// <summary>
+/// The checks every request that names a file or a dataset folder makes, with the same words: through
+/// <see cref="RequestPaths"/>, so an account reaches only the datasets folder and the runs it may see.
+/// </summary>
 public static class InputPathRules
 {
-    public static IRuleBuilderOptions<T, string> MustBeCheckpointFile<T>(this IRuleBuilder<T, string> rule) =>
-        rule.Must(p => !string.IsNullOrWhiteSpace(p) && File.Exists(p))
-            .WithMessage((_, path) => string.IsNullOrWhiteSpace(path) ? "'{PropertyName}' must not be empty." : $"Checkpoint '{path}' does not exist.");
+    public static IRuleBuilderOptions<T, string?> MustBeReadableFile<T>(this IRuleBuilder<T, string?> rule, RequestPaths paths, string what) =>
+        rule.Must(p => paths.FileProblem(p, what) is null).WithMessage((_, path) => paths.FileProblem(path, what));
 
-    public static IRuleBuilderOptions<T, string> MustBeDatasetFolder<T>(this IRuleBuilder<T, string> rule) =>
-        rule.Must(f => !string.IsNullOrWhiteSpace(f) && File.Exists(Path.Combine(f, "manifest.json")))
-            .WithMessage((_, folder) => $"'{folder}' is not a dataset folder (no manifest.json in it).");
+    public static IRuleBuilderOptions<T, string?> MustBeCheckpointFile<T>(this IRuleBuilder<T, string?> rule, RequestPaths paths) =>
+        rule.MustBeReadableFile(paths, "Checkpoint");
+
+    public static IRuleBuilderOptions<T, string?> MustBeDatasetFolder<T>(this IRuleBuilder<T, string?> rule, RequestPaths paths) =>
+        rule.Must(f => paths.DatasetFolderProblem(f) is null).WithMessage((_, folder) => paths.DatasetFolderProblem(folder));
+
+    public static IRuleBuilderOptions<T, string?> MustBeNewFolder<T>(this IRuleBuilder<T, string?> rule, RequestPaths paths) =>
+        rule.Must(f => paths.NewFolderProblem(f) is null).WithMessage((_, folder) => paths.NewFolderProblem(folder));
 }

@@ -23,10 +23,10 @@ public sealed record InferenceResult(
 
 public sealed class RunInferenceValidator : AbstractValidator<RunInferenceCommand>
 {
-    public RunInferenceValidator()
+    public RunInferenceValidator(Security.Paths.RequestPaths paths)
     {
-        RuleFor(c => c.CheckpointPath).MustBeCheckpointFile().OverridePropertyName("checkpoint");
-        RuleFor(c => c.DataFolder).MustBeDatasetFolder().OverridePropertyName("data");
+        RuleFor(c => c.CheckpointPath).MustBeCheckpointFile(paths).OverridePropertyName("checkpoint");
+        RuleFor(c => c.DataFolder).MustBeDatasetFolder(paths).OverridePropertyName("data");
         RuleFor(c => c.BatchSize).InclusiveBetween(1, 4096).OverridePropertyName("batch_size");
         RuleFor(c => c.Device).Matches(DeviceSelection.Pattern()).WithMessage("Device must be cpu, cuda or cuda:N.").OverridePropertyName("device");
     }

@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Features.Inference;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Grains;
 using FluentValidation;
@@ -59,12 +60,12 @@ public sealed class GetServedModelValidator : AbstractValidator<GetServedModelQu
 
 public sealed class RegisterModelVersionValidator : AbstractValidator<RegisterModelVersionCommand>
 {
-    public RegisterModelVersionValidator()
+    public RegisterModelVersionValidator(Security.Paths.RequestPaths paths)
     {
         RuleFor(c => c.Model).MustBeModelName().OverridePropertyName("model");
         RuleFor(c => c.CheckpointPath).NotEmpty().OverridePropertyName("checkpoint");
-        RuleFor(c => c.CheckpointPath).Must(File.Exists).When(c => !string.IsNullOrWhiteSpace(c.CheckpointPath))
-            .WithMessage(c => $"Checkpoint '{c.CheckpointPath}' does not exist.").OverridePropertyName("checkpoint");
+        RuleFor(c => c.CheckpointPath).MustBeCheckpointFile(paths).When(c => !string.IsNullOrWhiteSpace(c.CheckpointPath))
+            .OverridePropertyName("checkpoint");
     }
 }
 
@@ -127,7 +128,7 @@ public sealed class ArchiveModelVersionValidator : AbstractValidator<ArchiveMode
     }
 }
 
-public sealed class ServedModelHandlers(IGrainFactory grains, Tracking.TrackingDbContext db, ActorContext actors, PrivateModels privateModels) :
+public sealed class ServedModelHandlers(IGrainFactory grains, Tracking.TrackingDbContext db, ActorContext actors, PrivateModels privateModels, Security.Paths.RequestPaths paths) :
     IQueryHandler<ListServedModelsQuery, IReadOnlyList<ModelInfo>>,
     IQueryHandler<GetServedModelQuery, ModelInfo>,
     ICommandHandler<RegisterModelVersionCommand, ModelVersionInfo>,
@@ -178,7 +179,9 @@ public sealed class ServedModelHandlers(IGrainFactory grains, Tracking.TrackingD
     public async ValueTask<ModelVersionInfo> Handle(RegisterModelVersionCommand command, CancellationToken ct)
     {
         await EnsureMayRegister(command.Model, ct);
-        var version = await grains.GetGrain<IModelGrain>(command.Model).RegisterVersion(Path.GetFullPath(command.CheckpointPath), "upload", Actor);
+        var version = await grains.GetGrain<IModelGrain>(command.Model).RegisterVersion(
+            // The canonical path (links resolved) that was checked, not the text that was sent.
+            paths.File(command.CheckpointPath, "checkpoint", "Checkpoint"), "upload", Actor);
         await grains.GetGrain<IModelCatalogGrain>(0).Add(command.Model);
         return version;
     }

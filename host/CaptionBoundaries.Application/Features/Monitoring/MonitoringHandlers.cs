@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Features.Inference;
 using CaptionBoundaries.Application.Security;
 using System.Text.Json;
 using CaptionBoundaries.Application.Features.Benchmarks;
@@ -84,13 +85,12 @@ public sealed class UpdateMonitoringSettingsValidator : AbstractValidator<Update
 
 public sealed class ComputeReferenceValidator : AbstractValidator<ComputeReferenceCommand>
 {
-    public ComputeReferenceValidator()
+    public ComputeReferenceValidator(Security.Paths.RequestPaths paths)
     {
         RuleFor(c => c.Model).MustBeModelName().OverridePropertyName("model");
         RuleFor(c => c.Version).GreaterThan(0).OverridePropertyName("version");
-        RuleFor(c => c.DatasetFolder).Must(f => File.Exists(Path.Combine(f!, Application.Datasets.DatasetManifest.FileName)))
-            .When(c => !string.IsNullOrWhiteSpace(c.DatasetFolder))
-            .WithMessage(c => $"'{c.DatasetFolder}' is not a dataset folder (no manifest.json in it).").OverridePropertyName("dataset_folder");
+        RuleFor(c => c.DatasetFolder).MustBeDatasetFolder(paths)
+            .When(c => !string.IsNullOrWhiteSpace(c.DatasetFolder)).OverridePropertyName("dataset_folder");
         RuleFor(c => c.Split).Must(s => s is null or "val" or "train" or "all")
             .WithMessage("Split must be val, train or all.").OverridePropertyName("split");
     }

@@ -1,3 +1,5 @@
+using CaptionBoundaries.Application.Features.Inference;
+using CaptionBoundaries.Application.Security.Paths;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Application.Features.Models;
 using CaptionBoundaries.Contracts;
@@ -20,12 +22,12 @@ public sealed record PredictCommand(
 
 public sealed class PredictValidator : AbstractValidator<PredictCommand>
 {
-    public PredictValidator()
+    public PredictValidator(RequestPaths paths)
     {
         RuleFor(c => c.Model).MustBeModelName().OverridePropertyName("model");
-        RuleFor(c => c.Frame1Path).Must(File.Exists).WithMessage(c => $"Image '{c.Frame1Path}' does not exist.").OverridePropertyName("frame1");
-        RuleFor(c => c.Frame2Path).Must(File.Exists).WithMessage(c => $"Image '{c.Frame2Path}' does not exist.").OverridePropertyName("frame2");
-        RuleFor(c => c.OcrVizPath).Must(File.Exists).WithMessage(c => $"Image '{c.OcrVizPath}' does not exist.").OverridePropertyName("ocr_viz");
+        RuleFor(c => c.Frame1Path).MustBeReadableFile(paths, "Image").OverridePropertyName("frame1");
+        RuleFor(c => c.Frame2Path).MustBeReadableFile(paths, "Image").OverridePropertyName("frame2");
+        RuleFor(c => c.OcrVizPath).MustBeReadableFile(paths, "Image").OverridePropertyName("ocr_viz");
         RuleFor(c => c.SpatialFeatures).NotNull()
             .Must(f => f is { Length: TaskSpec.SpatialFeatureCount })
             .WithMessage(c => $"spatial_features must have exactly {TaskSpec.SpatialFeatureCount} values, got {c.SpatialFeatures?.Length ?? 0}.")
@@ -35,9 +37,11 @@ public sealed class PredictValidator : AbstractValidator<PredictCommand>
     }
 }
 
-public sealed class PredictHandler(IGrainFactory grains) : ICommandHandler<PredictCommand, PredictionOutput>
+public sealed class PredictHandler(IGrainFactory grains, RequestPaths paths) : ICommandHandler<PredictCommand, PredictionOutput>
 {
+    // The predictor reads the canonical paths (links resolved) that were checked, not the text that was sent.
     public async ValueTask<PredictionOutput> Handle(PredictCommand command, CancellationToken ct) =>
         await grains.GetGrain<IPredictorGrain>(command.Model).Predict(new PredictionInput(
-            command.Frame1Path, command.Frame2Path, command.OcrVizPath, command.SpatialFeatures, command.CaptionBox));
+            paths.File(command.Frame1Path, "frame1", "Image"), paths.File(command.Frame2Path, "frame2", "Image"),
+            paths.File(command.OcrVizPath, "ocr_viz", "Image"), command.SpatialFeatures, command.CaptionBox));
 }

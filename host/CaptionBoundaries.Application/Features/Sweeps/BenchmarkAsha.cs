@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Features.Inference;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Application.Datasets;
 using CaptionBoundaries.Application.Infrastructure;
@@ -50,7 +51,7 @@ public sealed record AshaBenchmarkReport(
 
 public sealed class BenchmarkAshaValidator : AbstractValidator<BenchmarkAshaCommand>
 {
-    public BenchmarkAshaValidator()
+    public BenchmarkAshaValidator(Security.Paths.RequestPaths paths)
     {
         RuleFor(c => c.Trials).InclusiveBetween(1, 1000).OverridePropertyName("trials");
         RuleFor(c => c.Epochs).InclusiveBetween(2, 1000).OverridePropertyName("epochs");
@@ -65,10 +66,8 @@ public sealed class BenchmarkAshaValidator : AbstractValidator<BenchmarkAshaComm
         RuleFor(c => c.Repeats).InclusiveBetween(1, 100).OverridePropertyName("repeats");
         RuleFor(c => c.Architecture).NotEmpty().OverridePropertyName("architecture");
         RuleFor(c => c.Device).Matches(DeviceSelection.Pattern()).WithMessage("Device must be cpu, cuda or cuda:N.").OverridePropertyName("device");
-        RuleFor(c => c.DatasetFolder)
-            .Must(f => File.Exists(Path.Combine(f!, "manifest.json")))
+        RuleFor(c => c.DatasetFolder).MustBeDatasetFolder(paths)
             .When(c => c.DatasetFolder is not null)
-            .WithMessage(c => $"'{c.DatasetFolder}' is not a dataset folder (no manifest.json in it).")
             .OverridePropertyName("dataset");
     }
 }

@@ -54,9 +54,9 @@ public sealed record StartSweepCommand(
 }
 
 /// <summary>Every definition problem under <c>definition.&lt;path&gt;</c>, next to the base settings' own rules.</summary>
-public sealed class StartSweepValidator : AbstractValidator<StartSweepCommand>
+public sealed class StartSweepValidator(IValidator<TrainModelCommand> training) : AbstractValidator<StartSweepCommand>
 {
-    private readonly TrainModelValidator _training = new();
+    private readonly IValidator<TrainModelCommand> _training = training;
 
     public override ValidationResult Validate(ValidationContext<StartSweepCommand> context)
     {

@@ -72,15 +72,15 @@ public sealed record TrainModelResult(
 
 public sealed class TrainModelValidator : AbstractValidator<TrainModelCommand>
 {
-    public TrainModelValidator()
+    public TrainModelValidator(Security.Paths.RequestPaths paths)
     {
         RuleFor(c => c.Name).NotEmpty().MaximumLength(200).OverridePropertyName("name");
         RuleFor(c => c.Architecture).NotEmpty().OverridePropertyName("architecture");
         RuleFor(c => c.DatasetFolder).NotEmpty().OverridePropertyName("dataset");
         RuleFor(c => c.DatasetFolder)
-            .Must(f => File.Exists(Path.Combine(f, "manifest.json")))
+            .Must(f => paths.DatasetFolderProblem(f) is null)
             .When(c => !string.IsNullOrWhiteSpace(c.DatasetFolder))
-            .WithMessage(c => $"'{c.DatasetFolder}' is not a dataset folder (no manifest.json in it).")
+            .WithMessage(c => paths.DatasetFolderProblem(c.DatasetFolder))
             .OverridePropertyName("dataset");
         RuleFor(c => c.LearningRate).GreaterThan(0).LessThanOrEqualTo(10).OverridePropertyName("lr");
         RuleFor(c => c.BatchSize).InclusiveBetween(1, 4096).OverridePropertyName("batch_size");
@@ -95,9 +95,9 @@ public sealed class TrainModelValidator : AbstractValidator<TrainModelCommand>
             .WithMessage("Device must be cpu, cuda or cuda:N.")
             .OverridePropertyName("device");
         RuleFor(c => c.ResumeFrom)
-            .Must(File.Exists!)
+            .Must(p => paths.FileProblem(p, "Checkpoint") is null)
             .When(c => c.ResumeFrom is not null)
-            .WithMessage(c => $"Checkpoint '{c.ResumeFrom}' does not exist.")
+            .WithMessage(c => paths.FileProblem(c.ResumeFrom, "Checkpoint"))
             .OverridePropertyName("resume");
         RuleFor(c => c.Stages).Custom(TrainingPlanRules.Check);
     }

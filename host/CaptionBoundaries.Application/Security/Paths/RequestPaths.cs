@@ -1,0 +1,95 @@
+using CaptionBoundaries.Application.Features.Experiments;
+using CaptionBoundaries.Application.Infrastructure;
+using CaptionBoundaries.Application.Tracking;
+
+namespace CaptionBoundaries.Application.Security.Paths;
+
+/// <summary>
+/// Turns a path named in a request into one the server may read or write for the current actor.
+/// <para>
+/// Accounts (API, console) reach only two places of the data folder, after every symbolic link is resolved:
+/// <c>datasets/</c> (shared: any account lists them) and <c>experiments/&lt;run&gt;/</c> of runs they may see.
+/// The registry's checkpoint store, the database, blobs and everything outside the data folder are never named by
+/// path: a stored version is reached through its model (which checks visibility), a run's checkpoint through the run.
+/// A refused path and a missing one get the same answer, so the server cannot be used to learn which files exist.
+/// </para>
+/// <para>The local operator (the CLI on the machine, who can read the data folder anyway) is not confined.</para>
+/// </summary>
+public sealed class RequestPaths(ActorContext actors, CaptionBoundariesOptions options, TrackingDbContext db)
+{
+    private string DataRoot => CanonicalPath.Of(options.ResolvedDataFolder);
+    private string DatasetsRoot => Path.Combine(DataRoot, "datasets");
+    private string ExperimentsRoot => Path.Combine(DataRoot, "experiments");
+
+    private bool Confined => !actors.Current.IsLocal;
+
+    /// <summary>Null when <paramref name="path"/> is a file the actor may read, else the one message for "missing or not allowed".</summary>
+    public string? FileProblem(string? path, string what) => TryFile(path, out _) ? null : Unreadable(path, what);
+
+    /// <summary>The canonical path of a readable file, or <see cref="PathRefusedException"/>.</summary>
+    public string File(string? path, string field, string what) =>
+        TryFile(path, out var canonical) ? canonical : throw new PathRefusedException(field, Unreadable(path, what));
+
+    /// <summary>Null when <paramref name="folder"/> is a dataset folder (with its manifest) the actor may read.</summary>
+    public string? DatasetFolderProblem(string? folder) =>
+        TryDatasetFolder(folder, out _) ? null : $"'{folder}' is not a dataset folder this server may read (no manifest.json there, or outside {Shown(DatasetsRoot)}).";
+
+    public string DatasetFolder(string? folder, string field) =>
+        TryDatasetFolder(folder, out var canonical) ? canonical : throw new PathRefusedException(field, DatasetFolderProblem(folder)!);
+
+    /// <summary>
+    /// Null when an account may have the server create and write <paramref name="folder"/>: a new (or empty) folder
+    /// under the datasets folder. The local operator writes where the command says (its own checks apply).
+    /// </summary>
+    public string? NewFolderProblem(string? folder)
+    {
+        if (!Confined) return null;
+        if (string.IsNullOrWhiteSpace(folder)) return "The folder must not be empty.";
+        string canonical;
+        try { canonical = CanonicalPath.Of(folder); }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException) { return $"'{folder}' is not a usable folder."; }
+        if (!CanonicalPath.IsUnder(canonical, DatasetsRoot) || canonical == DatasetsRoot)
+            return $"'{folder}' is not allowed: new folders go under {Shown(DatasetsRoot)}.";
+        if (System.IO.File.Exists(canonical) || (Directory.Exists(canonical) && Directory.EnumerateFileSystemEntries(canonical).Any()))
+            return $"'{folder}' already exists and is not empty.";
+        return null;
+    }
+
+    private bool TryFile(string? path, out string canonical)
+    {
+        canonical = "";
+        if (string.IsNullOrWhiteSpace(path)) return false;
+        try { canonical = CanonicalPath.Of(path); }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException) { return false; }
+        return System.IO.File.Exists(canonical) && (!Confined || MayRead(canonical));
+    }
+
+    private bool TryDatasetFolder(string? folder, out string canonical)
+    {
+        canonical = "";
+        if (string.IsNullOrWhiteSpace(folder)) return false;
+        try { canonical = CanonicalPath.Of(folder); }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException) { return false; }
+        if (Confined && !CanonicalPath.IsUnder(canonical, DatasetsRoot)) return false;
+        return TryFile(Path.Combine(canonical, Datasets.DatasetManifest.FileName), out _);
+    }
+
+    private bool MayRead(string canonical)
+    {
+        if (CanonicalPath.IsUnder(canonical, DatasetsRoot)) return true;
+        if (!CanonicalPath.IsUnder(canonical, ExperimentsRoot)) return false;
+        // experiments/<id:N>/...: the run must exist and be visible to the actor.
+        var relative = Path.GetRelativePath(ExperimentsRoot, canonical).Split(Path.DirectorySeparatorChar);
+        if (relative.Length < 2 || !Guid.TryParseExact(relative[0], "N", out var id)) return false;
+        var actor = actors.Current;
+        return db.Experiments.Where(e => e.Id == id).VisibleTo(actor).Any();
+    }
+
+    private string Unreadable(string? path, string what) =>
+        string.IsNullOrWhiteSpace(path) ? $"{what} path must not be empty."
+        : Confined ? $"{what} '{path}' is not a file this server may read (it does not exist, or it is not under {Shown(DatasetsRoot)} or a run you may see)."
+        : $"{what} '{path}' does not exist.";
+
+    // Accounts see the folder as configured (relative to the server), not the machine's absolute layout.
+    private string Shown(string folder) => Path.Combine(options.DataFolder, Path.GetRelativePath(DataRoot, folder));
+}
