@@ -7,10 +7,17 @@ public static class HealthEndpoints
 {
     public static void MapHealthEndpoints(this IEndpointRouteBuilder api)
     {
-        api.MapGet("/health", async (IMediator mediator, CancellationToken ct) =>
+        // Anonymous callers (load balancers, probes) get the status only; accounts get the details they may see.
+        api.MapGet("/health", async (HttpContext http, IMediator mediator, CancellationToken ct) =>
         {
+            if (http.User.Identity?.IsAuthenticated != true)
+            {
+                var live = await mediator.Send(new GetLivenessQuery(), ct);
+                return live.Status == "Healthy" ? Results.Ok(live) : Results.Json(live, statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
             var report = await mediator.Send(new GetHealthQuery(), ct);
             return report.Status == "Healthy" ? Results.Ok(report) : Results.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable);
-        }).AllowAnonymous().WithTags("Health").WithSummary("Database, plugins, slots and the active version of every served model.");
+        }).AllowAnonymous().WithTags("Health")
+            .WithSummary("Anonymous: status and database only. Signed in: plugins, slots and the active version of every model the caller may see.");
     }
 }

@@ -23,7 +23,7 @@ public sealed class RequestRolesTests
     public void Only_the_health_check_is_open_and_every_declared_role_is_known()
     {
         var roles = RequestTypes().ToDictionary(t => t.Name, t => AuthorizationBehavior<IMessage, object>.RoleFor(t));
-        Assert.Equal(["GetHealthQuery"], roles.Where(r => r.Value == Roles.Anyone).Select(r => r.Key));
+        Assert.Equal(["GetLivenessQuery"], roles.Where(r => r.Value == Roles.Anyone).Select(r => r.Key));
         Assert.All(roles.Where(r => r.Value != Roles.Anyone), r => Assert.True(Roles.IsKnown(r.Value!), $"{r.Key}: {r.Value}"));
         Assert.Equal(Roles.Admin, roles["CollectGarbageCommand"]);
         Assert.Equal(Roles.Admin, roles["CreateUserCommand"]);

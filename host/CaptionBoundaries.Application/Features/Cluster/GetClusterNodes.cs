@@ -21,11 +21,12 @@ public sealed record ClusterNodeView(
     int Slots,
     IReadOnlyList<Guid> Running);
 
-public sealed class GetClusterNodesHandler(IGrainFactory grains) : IQueryHandler<GetClusterNodesQuery, IReadOnlyList<ClusterNodeView>>
+public sealed class GetClusterNodesHandler(IGrainFactory grains, Tracking.TrackingDbContext db, ActorContext actors)
+    : IQueryHandler<GetClusterNodesQuery, IReadOnlyList<ClusterNodeView>>
 {
     public async ValueTask<IReadOnlyList<ClusterNodeView>> Handle(GetClusterNodesQuery query, CancellationToken ct)
     {
-        var snapshot = await grains.GetGrain<ISchedulerGrain>(0).GetSnapshot();
+        var snapshot = await Experiments.HiddenRuns.MaskAsync(await grains.GetGrain<ISchedulerGrain>(0).GetSnapshot(), db, actors.Current, ct);
         var members = (await grains.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: false))
             .ToDictionary(m => m.SiloAddress.ToParsableString());
         var leases = snapshot.Slots.Where(s => s.ExperimentId is not null).ToDictionary(s => s.Name, s => s.ExperimentId!.Value);

@@ -6,8 +6,11 @@ using Mediator;
 
 namespace CaptionBoundaries.Application.Features.Cluster;
 
-/// <summary>Liveness plus what is being served: database reachable, plugins loaded, slots, active model versions.</summary>
-[RequiresRole(Roles.Anyone)]
+/// <summary>
+/// Liveness plus what is being served: database reachable, plugins loaded, slots, active model versions (of the
+/// models the caller may see: a private model is listed to its owner and admins only).
+/// </summary>
+[RequiresRole(Roles.Viewer)]
 public sealed record GetHealthQuery : IQuery<HealthReport>;
 
 public sealed record ServedModelHealth(string Model, int? ActiveVersion, string? ArchitectureName, string? Sha256);
@@ -22,15 +25,17 @@ public sealed record HealthReport(
     int Queued,
     IReadOnlyList<ServedModelHealth> Models);
 
-public sealed class GetHealthHandler(IGrainFactory grains, TrackingDbContext db, PluginRegistry plugins) : IQueryHandler<GetHealthQuery, HealthReport>
+public sealed class GetHealthHandler(IGrainFactory grains, TrackingDbContext db, PluginRegistry plugins, ActorContext actors, PrivateModels privateModels)
+    : IQueryHandler<GetHealthQuery, HealthReport>
 {
     public async ValueTask<HealthReport> Handle(GetHealthQuery query, CancellationToken ct)
     {
         var database = await db.Database.CanConnectAsync(ct);
         var snapshot = await grains.GetGrain<ISchedulerGrain>(0).GetSnapshot();
         var names = await grains.GetGrain<IModelCatalogGrain>(0).List();
+        var hidden = await privateModels.HiddenFromAsync(db, actors.Current, ct);
         var models = new List<ServedModelHealth>();
-        foreach (var name in names)
+        foreach (var name in names.Where(n => !hidden.Contains(n)))
         {
             var info = await grains.GetGrain<IModelGrain>(name).GetInfo();
             var active = info.Versions.FirstOrDefault(v => v.Version == info.ActiveVersion);

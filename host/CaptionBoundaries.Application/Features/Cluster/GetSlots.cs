@@ -8,8 +8,9 @@ namespace CaptionBoundaries.Application.Features.Cluster;
 [RequiresRole(Roles.Viewer)]
 public sealed record GetSlotsQuery : IQuery<SchedulerSnapshot>;
 
-public sealed class GetSlotsHandler(IGrainFactory grains) : IQueryHandler<GetSlotsQuery, SchedulerSnapshot>
+public sealed class GetSlotsHandler(IGrainFactory grains, Tracking.TrackingDbContext db, ActorContext actors) : IQueryHandler<GetSlotsQuery, SchedulerSnapshot>
 {
+    // Another account's private run shows as a busy slot or a queue place with an empty id (HiddenRuns).
     public async ValueTask<SchedulerSnapshot> Handle(GetSlotsQuery query, CancellationToken ct) =>
-        await grains.GetGrain<ISchedulerGrain>(0).GetSnapshot();
+        await Experiments.HiddenRuns.MaskAsync(await grains.GetGrain<ISchedulerGrain>(0).GetSnapshot(), db, actors.Current, ct);
 }

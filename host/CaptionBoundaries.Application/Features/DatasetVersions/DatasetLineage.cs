@@ -1,5 +1,6 @@
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Application.Datasets;
+using CaptionBoundaries.Application.Features.Experiments;
 using CaptionBoundaries.Application.DatasetVersions;
 using CaptionBoundaries.Application.Tracking;
 using FluentValidation;
@@ -35,7 +36,7 @@ public sealed class DatasetLineageValidator : AbstractValidator<DatasetLineageQu
     }
 }
 
-public sealed class DatasetLineageHandler(TrackingDbContext db, BlobStore store) : IQueryHandler<DatasetLineageQuery, DatasetLineage>
+public sealed class DatasetLineageHandler(TrackingDbContext db, BlobStore store, ActorContext actors) : IQueryHandler<DatasetLineageQuery, DatasetLineage>
 {
     public async ValueTask<DatasetLineage> Handle(DatasetLineageQuery query, CancellationToken cancellationToken)
     {
@@ -56,6 +57,7 @@ public sealed class DatasetLineageHandler(TrackingDbContext db, BlobStore store)
 
         var experiments = await db.Experiments.AsNoTracking()
             .Where(e => e.DatasetIdentity == record.ContentIdentity)
+            .VisibleTo(actors.Current)
             .OrderByDescending(e => e.CreatedAtUtc)
             .Select(e => new LineageExperiment(e.Id, e.Name, e.ArchitectureName, e.Status.ToString(), e.BestValMacroF1, e.DatasetPath, e.CreatedAtUtc))
             .ToListAsync(cancellationToken);

@@ -219,20 +219,10 @@ public sealed class ServedModelHandlers(IGrainFactory grains, Tracking.TrackingD
 
     private string Actor => actors.Current.Name;
 
-    /// <summary>A model's owners: whoever registered its first version. Admins may act on every model.</summary>
-    private async Task<string?> OwnerOf(string model, CancellationToken ct) =>
-        await db.ModelAccess.Where(a => a.ModelName == model).Select(a => a.Owner).FirstOrDefaultAsync(ct)
-        ?? await db.ModelVersions.Where(v => v.ModelName == model).OrderBy(v => v.Version).Select(v => v.CreatedBy).FirstOrDefaultAsync(ct);
+    private Task<string?> OwnerOf(string model, CancellationToken ct) => ModelOwnership.OwnerOfAsync(db, model, ct);
 
     /// <summary>What is served in production (the active version, the production alias, archiving) is changed by admins or the model's owner.</summary>
-    private async Task EnsureGoverns(string model, CancellationToken ct)
-    {
-        var actor = actors.Current;
-        if (actor.IsAdmin) return;
-        var owner = await OwnerOf(model, ct);
-        if (owner != actor.Name)
-            throw new ForbiddenException($"Only an admin or the owner of model '{model}' ({owner}) may change what it serves; {actor.Name} may not.");
-    }
+    private Task EnsureGoverns(string model, CancellationToken ct) => ModelOwnership.EnsureGovernsAsync(db, actors.Current, model, "what it serves", ct);
 
     /// <summary>A new model belongs to whoever registers it first; later versions come from its owner or an admin.</summary>
     private async Task EnsureMayRegister(string model, CancellationToken ct)

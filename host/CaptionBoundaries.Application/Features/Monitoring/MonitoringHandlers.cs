@@ -96,7 +96,7 @@ public sealed class ComputeReferenceValidator : AbstractValidator<ComputeReferen
     }
 }
 
-public sealed class MonitoringHandlers(IGrainFactory grains, TrackingDbContext db, PredictionLog log, DriftMonitor monitor, ReferenceProfiler profiler, ActorContext actors, PrivateModels privateModels) :
+public sealed class MonitoringHandlers(IGrainFactory grains, TrackingDbContext db, PredictionLog log, DriftMonitor monitor, ReferenceProfiler profiler, ActorContext actors, PrivateModels privateModels, Security.Paths.RequestPaths paths) :
     IQueryHandler<GetMonitoringOverviewQuery, IReadOnlyList<MonitoredModelSummary>>,
     IQueryHandler<GetMonitoringDashboardQuery, MonitoringDashboard>,
     IQueryHandler<ListAlertsQuery, IReadOnlyList<AlertView>>,
@@ -187,6 +187,9 @@ public sealed class MonitoringHandlers(IGrainFactory grains, TrackingDbContext d
     public async ValueTask<IReadOnlyList<AlertView>> Handle(ListAlertsQuery query, CancellationToken ct)
     {
         var alerts = db.DriftAlerts.AsNoTracking().AsQueryable();
+        // Alerts of private models are for their owner and admins, like the models themselves.
+        var hidden = await privateModels.HiddenFromAsync(db, actors.Current, ct);
+        if (hidden.Count > 0) alerts = alerts.Where(a => !hidden.Contains(a.ModelName));
         if (!string.IsNullOrWhiteSpace(query.Model)) alerts = alerts.Where(a => a.ModelName == query.Model);
         alerts = query.Status switch
         {
@@ -199,8 +202,10 @@ public sealed class MonitoringHandlers(IGrainFactory grains, TrackingDbContext d
 
     public async ValueTask<AlertView> Handle(AcknowledgeAlertCommand command, CancellationToken ct)
     {
-        var alert = await db.DriftAlerts.SingleOrDefaultAsync(a => a.Id == command.Id, ct)
-            ?? throw new KeyNotFoundException($"No alert {command.Id}.");
+        var alert = await db.DriftAlerts.SingleOrDefaultAsync(a => a.Id == command.Id, ct);
+        if (alert is null || !await privateModels.IsVisibleAsync(db, actors.Current, alert.ModelName, ct))
+            throw new KeyNotFoundException($"No alert {command.Id}.");
+        await ModelOwnership.EnsureGovernsAsync(db, actors.Current, alert.ModelName, "its alerts", ct);
         if (alert.Status == DriftAlert.Open)
         {
             // Still de-duplicating (only resolution ends that): acknowledging only says someone is on it.
@@ -216,6 +221,7 @@ public sealed class MonitoringHandlers(IGrainFactory grains, TrackingDbContext d
     public async ValueTask<MonitoringSettingsView> Handle(UpdateMonitoringSettingsCommand command, CancellationToken ct)
     {
         await ServedModelLookup.InfoAsync(grains, command.Model);
+        await ModelOwnership.EnsureGovernsAsync(db, actors.Current, command.Model, "its drift thresholds", ct);
         var row = await db.MonitoringSettings.SingleOrDefaultAsync(s => s.ModelName == command.Model, ct);
         if (row is null)
         {
@@ -240,9 +246,10 @@ public sealed class MonitoringHandlers(IGrainFactory grains, TrackingDbContext d
     public async ValueTask<ReferenceView> Handle(ComputeReferenceCommand command, CancellationToken ct)
     {
         var info = await ServedModelLookup.InfoAsync(grains, command.Model);
+        await ModelOwnership.EnsureGovernsAsync(db, actors.Current, command.Model, "its drift reference", ct);
         var version = ServedModelLookup.Versions(info, [command.Version])[0];
         await profiler.EnqueueAsync(new ReferenceJob(command.Model, command.Version, version.CheckpointPath, version.ExperimentId,
-            string.IsNullOrWhiteSpace(command.DatasetFolder) ? null : Path.GetFullPath(command.DatasetFolder), command.Split), ct);
+            string.IsNullOrWhiteSpace(command.DatasetFolder) ? null : paths.DatasetFolder(command.DatasetFolder, "dataset_folder"), command.Split), ct);
         return await Handle(new GetReferenceQuery(command.Model, command.Version), ct);
     }
 

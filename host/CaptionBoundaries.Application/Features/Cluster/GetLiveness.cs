@@ -1,0 +1,24 @@
+using CaptionBoundaries.Application.Plugins;
+using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Application.Tracking;
+using Mediator;
+
+namespace CaptionBoundaries.Application.Features.Cluster;
+
+/// <summary>
+/// What a load balancer or an anonymous caller learns: healthy or not, and whether the database answers. Nothing
+/// about models, runs or slots: those are for accounts (<see cref="GetHealthQuery"/>).
+/// </summary>
+[RequiresRole(Roles.Anyone)]
+public sealed record GetLivenessQuery : IQuery<Liveness>;
+
+public sealed record Liveness(string Status, bool DatabaseReachable);
+
+public sealed class GetLivenessHandler(TrackingDbContext db, PluginRegistry plugins) : IQueryHandler<GetLivenessQuery, Liveness>
+{
+    public async ValueTask<Liveness> Handle(GetLivenessQuery query, CancellationToken ct)
+    {
+        var database = await db.Database.CanConnectAsync(ct);
+        return new Liveness(database && plugins.Errors.Count == 0 ? "Healthy" : "Degraded", database);
+    }
+}
