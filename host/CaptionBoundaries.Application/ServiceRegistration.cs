@@ -50,6 +50,8 @@ public static class ServiceRegistration
         services.AddSingleton<Trainer>();
         services.AddScoped<Features.Training.ExperimentRunner>();
         services.AddScoped<Security.Paths.RequestPaths>();
+        services.AddSingleton(configuration.GetSection(LimitsOptions.Section).Get<LimitsOptions>() ?? new LimitsOptions());
+        services.AddSingleton<ExpensiveReads>();
         services.AddDatasetVersioning(configuration, options);
 
         services.AddAccounts();

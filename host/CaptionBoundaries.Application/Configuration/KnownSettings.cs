@@ -9,7 +9,7 @@ namespace CaptionBoundaries.Application.Configuration;
 /// </summary>
 public static class KnownSettings
 {
-    public static readonly IReadOnlyList<string> Sections = ["CaptionBoundaries", "Database", "Cluster", "Scheduling", "Registry", "Ui", "Security"];
+    public static readonly IReadOnlyList<string> Sections = ["CaptionBoundaries", "Database", "Cluster", "Scheduling", "Registry", "Ui", "Security", "Limits"];
 
     public static readonly IReadOnlyList<SettingDefinition> All =
     [
@@ -39,6 +39,10 @@ public static class KnownSettings
         new("Security:RateLimitPerMinute", "600", "API requests per account (or address) per minute; beyond it 429", WholeNumber(1, 1_000_000)),
         new("Security:PredictionsPerMinute", "120000", "Predictions per account per minute (serving's own limit)", WholeNumber(1, 100_000_000)),
         new("Security:MaxUploadMegabytes", "512", "Largest request body (checkpoint and plugin uploads)", WholeNumber(1, 100_000)),
+        new("Limits:MaxJsonBodyKilobytes", "1024", "Largest JSON body of an API request (uploads: Security:MaxUploadMegabytes)", WholeNumber(1, 1_000_000)),
+        new("Limits:ExpensiveReadsConcurrency", "2", "Grad-CAM explanations and benchmarks computed at once on a node", WholeNumber(1, 64)),
+        new("Limits:ExpensiveReadsQueue", "8", "Explanations and benchmarks waiting; beyond it 503 + Retry-After", WholeNumber(0, 10_000)),
+        new("Limits:ExpensiveReadsCacheEntries", "64", "Explanation results kept in memory for repeated requests", WholeNumber(1, 100_000)),
         new("Ui:RefreshInterval", "00:00:01", "Fallback refresh of live console pages", Duration(allowZero: false)),
     ];
 }

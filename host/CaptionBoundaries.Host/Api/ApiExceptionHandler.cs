@@ -33,6 +33,7 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExce
                 Status = StatusCodes.Status400BadRequest,
                 Title = "The request is invalid.",
             },
+            ServerBusyException => Unavailable(http, "The node is busy.", exception.Message),
             InputTooLargeException => Problem(StatusCodes.Status413PayloadTooLarge, "The input is too large.", exception.Message),
             BadHttpRequestException b => Problem(b.StatusCode, "The request is malformed.", b.InnerException?.Message ?? b.Message),
             NotAuthenticatedException => Problem(StatusCodes.Status401Unauthorized, "Authentication required.", exception.Message),

@@ -98,7 +98,9 @@ public sealed class MonitorSimulation(ServerApiClient client)
             options.Shift == StreamShifts.ClassSkew ? options.SkewClass : null, options.SkewShare);
 
         var shifted = options.Shift is StreamShifts.Brightness or StreamShifts.CaptionFree;
-        var work = options.WorkFolder ?? Path.Combine(Path.GetTempPath(), $"cb-simulate-{Guid.NewGuid():N}");
+        // Beside the dataset, i.e. under the server's datasets folder: the only place an account's predict may name.
+        var work = options.WorkFolder ?? Path.Combine(Path.GetDirectoryName(datasetFolder.TrimEnd(Path.DirectorySeparatorChar)) ?? Path.GetTempPath(),
+            $".cb-simulate-{Guid.NewGuid():N}");
         var ownsWork = options.WorkFolder is null;
         if (shifted) Directory.CreateDirectory(work);
         cleanup = () =>

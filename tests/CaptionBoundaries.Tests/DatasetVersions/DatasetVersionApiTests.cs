@@ -44,7 +44,7 @@ public sealed class DatasetVersionApiTests : IAsyncLifetime
         var listed = await Json(await _client.GetAsync("/api/datasets/versions?name=frames"), HttpStatusCode.OK);
         Assert.Equal(2, listed.GetArrayLength());
 
-        var target = Path.Combine(_factory.DataFolder, "checkout", "v2");
+        var target = Path.Combine(_factory.DataFolder, "datasets", "checkout-v2"); // checkouts go under datasets/ only
         var checkedOut = await Json(await _client.PostAsJsonAsync("/api/datasets/frames/versions/2/checkout", new { output_folder = target }), HttpStatusCode.OK);
         Assert.Equal(DatasetIdentity.Compute(target), checkedOut.GetProperty("identity").GetString());
         Assert.Equal(v2.GetProperty("version").GetProperty("content_identity").GetString(), checkedOut.GetProperty("identity").GetString());

@@ -28,12 +28,17 @@ public sealed class UiTestContext : BunitContext
         Services.AddSingleton<ISender>(Sender);
         // The console sends each request as the signed-in account; here an admin.
         AddAuthorization().SetAuthorized("ui-tester").SetRoles(CaptionBoundaries.Application.Security.Roles.Admin);
-        Services.AddSingleton(new CaptionBoundaries.Application.Security.DefaultActor(CaptionBoundaries.Application.Security.Actor.Anonymous));
+        // The forms' path checks run as the local operator here, so the tests' temp datasets count as datasets;
+        // confining accounts to the data folder has its own tests (Security/HostilePathTests).
+        Services.AddSingleton(new CaptionBoundaries.Application.Security.DefaultActor(CaptionBoundaries.Application.Security.Actor.LocalOperator));
         Services.AddScoped<CaptionBoundaries.Application.Security.ActorContext>();
         Services.AddCaptionBoundariesUi(new ConfigurationBuilder().Build());
-        Services.AddSingleton<IValidator<StartExperimentCommand>, StartExperimentValidator>();
-        Services.AddSingleton<IValidator<RunBenchmarkCommand>, RunBenchmarkValidator>();
-        Services.AddSingleton<IValidator<StartSweepCommand>, StartSweepValidator>();
+        Services.AddSingleton(new CaptionBoundaries.Application.Infrastructure.CaptionBoundariesOptions());
+        Services.AddScoped<CaptionBoundaries.Application.Security.Paths.RequestPaths>();
+        Services.AddScoped<IValidator<CaptionBoundaries.Application.Features.Training.TrainModelCommand>, CaptionBoundaries.Application.Features.Training.TrainModelValidator>();
+        Services.AddScoped<IValidator<StartExperimentCommand>, StartExperimentValidator>();
+        Services.AddScoped<IValidator<RunBenchmarkCommand>, RunBenchmarkValidator>();
+        Services.AddScoped<IValidator<StartSweepCommand>, StartSweepValidator>();
     }
 
     public FakeSender Sender { get; } = new();

@@ -45,7 +45,7 @@ public sealed class RunBenchmarkValidator : AbstractValidator<RunBenchmarkComman
     }
 }
 
-public sealed class RunBenchmarkHandler(IGrainFactory grains, CheckpointLoader loader, TrackingDbContext db)
+public sealed class RunBenchmarkHandler(IGrainFactory grains, CheckpointLoader loader, TrackingDbContext db, ExpensiveReads gate)
     : ICommandHandler<RunBenchmarkCommand, BenchmarkRunView>
 {
     public async ValueTask<BenchmarkRunView> Handle(RunBenchmarkCommand command, CancellationToken ct)
@@ -57,7 +57,7 @@ public sealed class RunBenchmarkHandler(IGrainFactory grains, CheckpointLoader l
         // Every file is checked before any is measured, so a tampered version fails the run before time is spent on the others.
         foreach (var v in versions) VerifyChecksum(command.Model, v, CheckpointFile.FileSha256(v.CheckpointPath));
 
-        var run = await Task.Run(() => Measure(command, versions, device, ct), ct);
+        var run = await gate.RunAsync(null, token => Task.Run(() => Measure(command, versions, device, token), token), ct);
         db.BenchmarkRuns.Add(run);
         // One SaveChanges for the run and all its results: a run is either recorded whole or not at all.
         await db.SaveChangesAsync(ct);

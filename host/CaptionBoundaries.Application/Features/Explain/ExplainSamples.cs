@@ -59,12 +59,12 @@ public sealed class ExplainSamplesValidator : AbstractValidator<ExplainSamplesCo
     }
 }
 
-public sealed class ExplainSamplesHandler(CheckpointLoader loader) : ICommandHandler<ExplainSamplesCommand, ExplainSamplesResult>
+public sealed class ExplainSamplesHandler(CheckpointLoader loader, ExpensiveReads gate) : ICommandHandler<ExplainSamplesCommand, ExplainSamplesResult>
 {
     public async ValueTask<ExplainSamplesResult> Handle(ExplainSamplesCommand command, CancellationToken cancellationToken)
     {
         var device = DeviceSelection.Resolve(command.Device);
-        return await Task.Run(() =>
+        return await gate.RunAsync(null, token => Task.Run(() =>
         {
             using var session = ExplainSession.Open(loader, command.CheckpointPath, command.DataFolder, device);
             var samples = Choose(session, command);
@@ -74,7 +74,7 @@ public sealed class ExplainSamplesHandler(CheckpointLoader loader) : ICommandHan
             var written = command.OutputFolder is { } folder ? Write(folder, explained, session.ArchitectureNotes()) : [];
             return new ExplainSamplesResult(session.Model.CheckpointPath, session.Model.Sha256, meta.ArchitectureName,
                 meta.ImageHeight, meta.ImageWidth, session.ArchitectureNotes(), explained, command.OutputFolder, written);
-        }, cancellationToken);
+        }, token), cancellationToken);
     }
 
     private static IReadOnlyList<DatasetSample> Choose(ExplainSession session, ExplainSamplesCommand command)

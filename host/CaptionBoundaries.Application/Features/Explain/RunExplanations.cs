@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Infrastructure;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Application.Explain;
 using CaptionBoundaries.Application.Features.Experiments;
@@ -58,14 +59,16 @@ public sealed class ExplainRunSampleValidator : AbstractValidator<ExplainRunSamp
     }
 }
 
-public sealed class RunExplanationHandlers(TrackingDbContext db, CheckpointLoader loader, ActorContext actors) :
+public sealed class RunExplanationHandlers(TrackingDbContext db, CheckpointLoader loader, ActorContext actors, ExpensiveReads gate) :
     IQueryHandler<GetConfusionCellSamplesQuery, ConfusionCellSamples>,
     IQueryHandler<ExplainRunSampleQuery, RunSampleExplanation>
 {
     public async ValueTask<ConfusionCellSamples> Handle(GetConfusionCellSamplesQuery query, CancellationToken ct)
     {
         var (experiment, checkpoint) = await BestCheckpoint(query.ExperimentId, ct);
-        return await Task.Run(() =>
+        // Keyed by the checkpoint's hash: a run that wrote a new best answers afresh.
+        var key = $"cell/{experiment.Id:N}/{checkpoint.Sha256}/{query.TrueClass}/{query.PredictedClass}/{query.Skip}/{query.Take}";
+        return await gate.RunAsync(key, token => Task.Run(() =>
         {
             using var session = ExplainSession.Open(loader, checkpoint.Path, experiment.DatasetPath, CPU);
             var validation = session.Dataset.Validation;
@@ -80,13 +83,14 @@ public sealed class RunExplanationHandlers(TrackingDbContext db, CheckpointLoade
             var samples = explained.Zip(page, (e, x) => WithPrediction(e, x.Second)).ToList();
             return new ConfusionCellSamples(experiment.Id, Info(checkpoint, session), query.TrueClass, query.PredictedClass,
                 cell.Count, query.Skip, samples, Notes(session));
-        }, ct);
+        }, token), ct);
     }
 
     public async ValueTask<RunSampleExplanation> Handle(ExplainRunSampleQuery query, CancellationToken ct)
     {
         var (experiment, checkpoint) = await BestCheckpoint(query.ExperimentId, ct);
-        return await Task.Run(() =>
+        var key = $"sample/{experiment.Id:N}/{checkpoint.Sha256}/{query.ValidationIndex}/{query.Target}";
+        return await gate.RunAsync(key, token => Task.Run(() =>
         {
             using var session = ExplainSession.Open(loader, checkpoint.Path, experiment.DatasetPath, CPU);
             var validation = session.Dataset.Validation;
@@ -95,7 +99,7 @@ public sealed class RunExplanationHandlers(TrackingDbContext db, CheckpointLoade
                     $"Validation sample {query.ValidationIndex} does not exist: the validation split of {session.Dataset.Name} has {validation.Count} samples (0..{validation.Count - 1}).");
             var sample = session.Explain([validation[query.ValidationIndex]], query.Target)[0];
             return new RunSampleExplanation(experiment.Id, Info(checkpoint, session), sample, Notes(session));
-        }, ct);
+        }, token), ct);
     }
 
     /// <summary>The run's best checkpoint (its last before a best exists), checked to still be on disk with its dataset.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using CaptionBoundaries.Application.Features.Experiments;
 using CaptionBoundaries.Application.Infrastructure;
 using CaptionBoundaries.Application.Tracking;
@@ -7,15 +8,18 @@ namespace CaptionBoundaries.Application.Security.Paths;
 /// <summary>
 /// Turns a path named in a request into one the server may read or write for the current actor.
 /// <para>
-/// Accounts (API, console) reach only two places of the data folder, after every symbolic link is resolved:
-/// <c>datasets/</c> (shared: any account lists them) and <c>experiments/&lt;run&gt;/</c> of runs they may see.
-/// The registry's checkpoint store, the database, blobs and everything outside the data folder are never named by
-/// path: a stored version is reached through its model (which checks visibility), a run's checkpoint through the run.
+/// Every path is canonicalised (every symbolic link resolved) and must stay in the data folder. Inside it, viewers and
+/// researchers reach two places only: <c>datasets/</c> (shared: any account lists them) and
+/// <c>experiments/&lt;run&gt;/</c> of runs they may see. The registry's checkpoint store, the database and the blobs are
+/// never named by path: a stored version is reached through its model (which checks visibility), a run's checkpoint
+/// through the run. Admins, who see every run and model anyway, may name any file of the data folder.
 /// A refused path and a missing one get the same answer, so the server cannot be used to learn which files exist.
 /// </para>
 /// <para>The local operator (the CLI on the machine, who can read the data folder anyway) is not confined.</para>
 /// </summary>
-public sealed class RequestPaths(ActorContext actors, CaptionBoundariesOptions options, TrackingDbContext db)
+// The database is resolved only for paths under experiments/: the console's forms validate with this service in
+// scopes (and component tests) that never touch a run's folder.
+public sealed class RequestPaths(ActorContext actors, CaptionBoundariesOptions options, IServiceProvider services)
 {
     private string DataRoot => CanonicalPath.Of(options.ResolvedDataFolder);
     private string DatasetsRoot => Path.Combine(DataRoot, "datasets");
@@ -32,7 +36,9 @@ public sealed class RequestPaths(ActorContext actors, CaptionBoundariesOptions o
 
     /// <summary>Null when <paramref name="folder"/> is a dataset folder (with its manifest) the actor may read.</summary>
     public string? DatasetFolderProblem(string? folder) =>
-        TryDatasetFolder(folder, out _) ? null : $"'{folder}' is not a dataset folder this server may read (no manifest.json there, or outside {Shown(DatasetsRoot)}).";
+        TryDatasetFolder(folder, out _) ? null
+        : Confined ? $"'{folder}' is not a dataset folder (no manifest.json in it), or not one under {Shown(actors.Current.IsAdmin ? DataRoot : DatasetsRoot)}."
+        : $"'{folder}' is not a dataset folder (no manifest.json in it).";
 
     public string DatasetFolder(string? folder, string field) =>
         TryDatasetFolder(folder, out var canonical) ? canonical : throw new PathRefusedException(field, DatasetFolderProblem(folder)!);
@@ -70,26 +76,29 @@ public sealed class RequestPaths(ActorContext actors, CaptionBoundariesOptions o
         if (string.IsNullOrWhiteSpace(folder)) return false;
         try { canonical = CanonicalPath.Of(folder); }
         catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException) { return false; }
-        if (Confined && !CanonicalPath.IsUnder(canonical, DatasetsRoot)) return false;
+        if (Confined && !CanonicalPath.IsUnder(canonical, actors.Current.IsAdmin ? DataRoot : DatasetsRoot)) return false;
         return TryFile(Path.Combine(canonical, Datasets.DatasetManifest.FileName), out _);
     }
 
     private bool MayRead(string canonical)
     {
+        if (actors.Current.IsAdmin) return CanonicalPath.IsUnder(canonical, DataRoot);
         if (CanonicalPath.IsUnder(canonical, DatasetsRoot)) return true;
         if (!CanonicalPath.IsUnder(canonical, ExperimentsRoot)) return false;
         // experiments/<id:N>/...: the run must exist and be visible to the actor.
         var relative = Path.GetRelativePath(ExperimentsRoot, canonical).Split(Path.DirectorySeparatorChar);
         if (relative.Length < 2 || !Guid.TryParseExact(relative[0], "N", out var id)) return false;
         var actor = actors.Current;
+        var db = services.GetRequiredService<TrackingDbContext>();
         return db.Experiments.Where(e => e.Id == id).VisibleTo(actor).Any();
     }
 
     private string Unreadable(string? path, string what) =>
         string.IsNullOrWhiteSpace(path) ? $"{what} path must not be empty."
-        : Confined ? $"{what} '{path}' is not a file this server may read (it does not exist, or it is not under {Shown(DatasetsRoot)} or a run you may see)."
+        : Confined ? $"{what} '{path}' is not a file this server may read (it does not exist, or it is not under {Shown(actors.Current.IsAdmin ? DataRoot : DatasetsRoot)} or a run you may see)."
         : $"{what} '{path}' does not exist.";
 
     // Accounts see the folder as configured (relative to the server), not the machine's absolute layout.
-    private string Shown(string folder) => Path.Combine(options.DataFolder, Path.GetRelativePath(DataRoot, folder));
+    private string Shown(string folder) =>
+        folder == DataRoot ? options.DataFolder : Path.Combine(options.DataFolder, Path.GetRelativePath(DataRoot, folder));
 }

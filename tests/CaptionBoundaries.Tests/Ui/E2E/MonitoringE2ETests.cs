@@ -26,7 +26,8 @@ public sealed class MonitoringE2ETests(ConsoleE2EFixture console)
         TestPaths.PopulatePluginsFolder(plugins.Path);
         using var registry = new PluginRegistry(new PluginRegistryOptions { PluginsFolder = plugins.Path, WatchForChanges = false }, NullLogger<PluginRegistry>.Instance);
         registry.LoadAll();
-        var checkpoint = CheckpointFactory.WriteTinyCnn(registry, plugins.Combine("monitor.pt"), 5);
+        // Under the server's data folder: the only place even an admin may name a file from.
+        var checkpoint = CheckpointFactory.WriteTinyCnn(registry, Path.Combine(console.Server.DataFolder, "monitor.pt"), 5);
 
         using var http = console.Server.Http();
         using var api = new ServerApiClient(http, console.Server.BaseUrl);
