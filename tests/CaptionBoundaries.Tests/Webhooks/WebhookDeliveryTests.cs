@@ -72,7 +72,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
             await Task.Delay(100);
         }
 
-        var silent = Row(deliveries, "/silent");
+        var silent = Row(deliveries, _silent.Url);
         Assert.Equal("dead_lettered", Status(silent));
         Assert.Equal(3, silent.GetProperty("attempts").GetInt32());
         Assert.Contains("timed out", silent.GetProperty("last_error").GetString(), StringComparison.OrdinalIgnoreCase);
@@ -85,7 +85,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.Contains("500", failing.GetProperty("last_error").GetString());
         Assert.Equal(3, _failing.Received.Count);
 
-        var working = Row(deliveries, "/hook/");
+        var working = Row(deliveries, _working.Url);
         Assert.Equal("delivered", Status(working));
         Assert.Equal(1, working.GetProperty("attempts").GetInt32());
         Assert.Equal(JsonValueKind.Null, working.GetProperty("last_error").ValueKind);
