@@ -2,11 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using CaptionBoundaries.Application.Plugins;
 using CaptionBoundaries.Tests.Registry;
 using CaptionBoundaries.Tests.Support;
 using CaptionBoundaries.Tests.Ui.E2E;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CaptionBoundaries.Tests.Webhooks;
 
@@ -154,12 +152,8 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
 
     private async Task Register(int seed)
     {
-        using var registry = new PluginRegistry(new PluginRegistryOptions { PluginsFolder = _server.PluginsFolder, WatchForChanges = false },
-            NullLogger<PluginRegistry>.Instance);
-        registry.LoadAll();
-        var checkpoint = CheckpointFactory.WriteTinyCnn(registry, Path.Combine(_server.DataFolder, "uploads", $"hooked-{seed}.pt"), seed);
         var clock = Stopwatch.StartNew();
-        await ApiJson.Expect(await _http.PostAsJsonAsync($"/api/models/{Model}/versions", new { checkpoint_path = checkpoint }), HttpStatusCode.Created);
+        await TinyVersion.RegisterAsync(_server, _http, Model, seed);
         // Registering never waits for a delivery: three receivers, one of them silent, cost the request nothing.
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"registering took {clock.Elapsed}");
     }
