@@ -43,8 +43,10 @@ public static class ServiceRegistration
         services.AddSingleton(configuration.GetSection(RegistryOptions.Section).Get<RegistryOptions>() ?? new RegistryOptions());
         services.AddSingleton<CheckpointStore>();
         services.AddSingleton<ModelRegistryStore>();
+        services.AddSingleton(configuration.GetSection(WebhookOptions.Section).Get<WebhookOptions>() ?? new WebhookOptions());
         services.AddSingleton<WebhookPublisher>();
-        services.AddHostedService(sp => sp.GetRequiredService<WebhookPublisher>());
+        services.AddSingleton<WebhookDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
         services.AddMonitoring(configuration);
         services.AddSingleton<Features.Models.ParameterCountCache>();
         services.AddSingleton<Trainer>();

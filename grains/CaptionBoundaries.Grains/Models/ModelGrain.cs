@@ -15,7 +15,6 @@ public sealed class ModelGrain(
     ModelVersionValidator validator,
     CheckpointStore checkpoints,
     ModelRegistryStore registry,
-    WebhookPublisher webhooks,
     ReferenceProfiler references,
     ILogger<ModelGrain> logger) : Grain, IModelGrain
 {
@@ -244,7 +243,7 @@ public sealed class ModelGrain(
         return (next, [new ModelChangeNotice(Name, ModelChangeNotice.AliasMoved, version, before, alias, actor, reason, at)]);
     }
 
-    /// <summary>The registry history and every subscriber (console observers, webhooks) hear of each change.</summary>
+    /// <summary>The registry history (with its webhook deliveries, in one SaveChanges) and the console observers hear of each change.</summary>
     private async Task RecordAndNotify(IReadOnlyList<ModelChangeNotice> changes)
     {
         await registry.RecordChanges(changes);
@@ -256,7 +255,6 @@ public sealed class ModelGrain(
         foreach (var change in changes)
         {
             _observers.Notify(o => o.OnChanged(change));
-            webhooks.Publish(change);
         }
     }
 

@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Infrastructure;
 using Microsoft.Extensions.Logging;
 
 namespace CaptionBoundaries.Grains.Scheduling;
@@ -27,18 +28,22 @@ public sealed class NodeLossWatcher(IClusterMembershipService membership, IGrain
             if (_loop is not null) await _loop.WaitAsync(ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         });
 
-    private async Task WatchAsync(CancellationToken ct)
+    /// <summary>
+    /// Follows the membership until the silo stops. A failure (of the membership stream, or anything unexpected in a
+    /// report) is logged and the watch subscribes again: losing this loop would leave the runs of every node that dies
+    /// later stranded on its slots.
+    /// </summary>
+    private Task WatchAsync(CancellationToken ct)
     {
         var reported = new HashSet<SiloAddress>();
-        try
+        return BackgroundLoop.RunUntilStoppedAsync("Watching the cluster for lost nodes", logger, async c =>
         {
-            await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(ct))
+            await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(c))
                 foreach (var dead in snapshot.Members.Values.Where(m => m.Status == SiloStatus.Dead && !reported.Contains(m.SiloAddress)))
-                    if (await ReportAsync(dead, ct)) reported.Add(dead.SiloAddress);
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-        }
+                    if (await ReportAsync(dead, c)) reported.Add(dead.SiloAddress);
+            // The stream only ends as the silo stops; wait for that rather than subscribing again at once.
+            await Task.Delay(RetryDelay, c);
+        }, ct);
     }
 
     /// <summary>Retries for a while: the scheduler itself may have lived on the lost silo and is being reactivated.</summary>

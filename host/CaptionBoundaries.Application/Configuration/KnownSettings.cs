@@ -9,7 +9,7 @@ namespace CaptionBoundaries.Application.Configuration;
 /// </summary>
 public static class KnownSettings
 {
-    public static readonly IReadOnlyList<string> Sections = ["CaptionBoundaries", "Database", "Cluster", "Scheduling", "Registry", "Ui", "Security", "Limits"];
+    public static readonly IReadOnlyList<string> Sections = ["CaptionBoundaries", "Database", "Cluster", "Scheduling", "Registry", "Webhooks", "Ui", "Security", "Limits"];
 
     public static readonly IReadOnlyList<SettingDefinition> All =
     [
@@ -36,6 +36,10 @@ public static class KnownSettings
             WholeNumber(1, 10_000)) { IsList = true },
         new("Scheduling:UsageHalfLife", "06:00:00", "Fair share forgets past slot usage with this half-life", Duration(allowZero: false)),
         new("Registry:Webhooks", "(none)", "URLs that receive every registry change as a JSON POST", HttpUrl) { IsList = true },
+        new("Webhooks:MaxAttempts", "8", "Attempts per webhook delivery before it is dead-lettered", WholeNumber(1, 100)),
+        new("Webhooks:BaseDelay", "00:00:05", "Wait after a failed delivery attempt, doubled after each further failure", Duration(allowZero: false)),
+        new("Webhooks:MaxDelay", "00:10:00", "Longest wait between two delivery attempts", Duration(allowZero: false)),
+        new("Webhooks:AttemptTimeout", "00:00:10", "A receiver that has not answered within this fails the attempt", Duration(allowZero: false)),
         new("Security:RateLimitPerMinute", "600", "API requests per account (or address) per minute; beyond it 429", WholeNumber(1, 1_000_000)),
         new("Security:PredictionsPerMinute", "120000", "Predictions per account per minute (serving's own limit)", WholeNumber(1, 100_000_000)),
         new("Security:MaxUploadMegabytes", "512", "Largest request body (checkpoint and plugin uploads)", WholeNumber(1, 100_000)),

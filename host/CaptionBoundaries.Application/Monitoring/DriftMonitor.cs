@@ -29,7 +29,7 @@ public sealed record DriftAlertNotice(
 /// <see cref="DriftSettings.WindowSize"/> predictions up to it are scored against the version's reference profile. Each
 /// evaluation is stored; a metric over its threshold opens an alert unless one is already open for the same
 /// (model, version, metric), which then only counts the repeat; an open alert resolves after
-/// <see cref="DriftSettings.ResolveAfterCleanWindows"/> clean windows in a row. New alerts go to the webhooks.
+/// <see cref="DriftSettings.ResolveAfterCleanWindows"/> clean windows in a row. New alerts are stored with their webhook deliveries.
 /// Runs on the prediction log's writer loop, so evaluations never overlap.
 /// </summary>
 public sealed class DriftMonitor(IServiceScopeFactory scopes, MonitoringOptions options, WebhookPublisher webhooks, ILogger<DriftMonitor> logger)
@@ -161,17 +161,17 @@ public sealed class DriftMonitor(IServiceScopeFactory scopes, MonitoringOptions 
             }
         }
         await db.SaveChangesAsync(ct);
-        if (opened.Count > 0)
-        {
-            foreach (var a in opened) a.EvaluationId = evaluation.Id;
-            await db.SaveChangesAsync(ct);
-        }
+        if (opened.Count == 0) return;
 
-        foreach (var a in opened)
+        // The alerts have their ids now: their webhook deliveries are stored with the evaluation link, in one SaveChanges.
+        var notices = opened.Select(a => new DriftAlertNotice(DriftAlertNotice.AlertKind, a.Id, model, version, a.Metric, a.Value, a.Threshold, a.Message, now)).ToList();
+        foreach (var a in opened) a.EvaluationId = evaluation.Id;
+        foreach (var notice in notices) webhooks.AddAlert(db, notice);
+        await db.SaveChangesAsync(ct);
+        webhooks.Wake();
+        foreach (var notice in notices)
         {
-            var notice = new DriftAlertNotice(DriftAlertNotice.AlertKind, a.Id, model, version, a.Metric, a.Value, a.Threshold, a.Message, now);
-            logger.LogWarning("Drift alert {Id} on {Model} v{Version}: {Message}", a.Id, model, version, a.Message);
-            webhooks.PublishAlert(notice);
+            logger.LogWarning("Drift alert {Id} on {Model} v{Version}: {Message}", notice.AlertId, model, version, notice.Message);
             AlertOpened?.Invoke(notice);
         }
     }

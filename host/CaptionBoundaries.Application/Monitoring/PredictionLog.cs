@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using CaptionBoundaries.Application.Infrastructure;
 using CaptionBoundaries.Application.Tracking;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -141,39 +142,52 @@ public sealed class PredictionLog : IHostedService
         var interval = TimeSpan.FromMilliseconds(_options.FlushIntervalMs);
         while (await reader.WaitToReadAsync())
         {
-            var deadline = DateTime.UtcNow + interval;
-            while (batch.Count < _options.FlushBatchSize)
+            // A batch that fails in a way Write and the drift evaluation do not expect is logged and dropped: the loop
+            // must outlive it, or the buffer fills and serving waits on it for ever.
+            var failed = await BackgroundLoop.RunOnceAsync("Prediction log flush", _logger, _ => FlushOnce(reader, batch, waiters, interval), CancellationToken.None);
+            if (failed is not null)
             {
-                if (reader.TryRead(out var item))
-                {
-                    if (item.Flushed is { } waiter)
-                    {
-                        waiters.Add(waiter);
-                        break;
-                    }
-                    batch.Add(item.Entry!);
-                    continue;
-                }
-                var left = deadline - DateTime.UtcNow;
-                if (left <= TimeSpan.Zero || !await WaitForMore(reader, left)) break;
+                Interlocked.Add(ref _dropped, batch.Count);
+                _lastError = $"flush: {failed.Message}";
             }
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            var saved = await Write(batch);
-            var written = System.Diagnostics.Stopwatch.GetTimestamp();
-            Interlocked.Add(ref _writeTicks, written - started);
             batch.Clear();
-            try
-            {
-                await _monitor.AfterFlushAsync(saved, force: waiters.Count > 0);
-                Interlocked.Add(ref _evaluationTicks, System.Diagnostics.Stopwatch.GetTimestamp() - written);
-            }
-            catch (Exception e)
-            {
-                _lastError = $"drift evaluation: {e.Message}";
-                _logger.LogError(e, "Drift evaluation after a prediction-log flush failed.");
-            }
             foreach (var w in waiters) w.TrySetResult();
             waiters.Clear();
+        }
+    }
+
+    private async Task FlushOnce(ChannelReader<Item> reader, List<PredictionLogEntry> batch, List<TaskCompletionSource> waiters, TimeSpan interval)
+    {
+        var deadline = DateTime.UtcNow + interval;
+        while (batch.Count < _options.FlushBatchSize)
+        {
+            if (reader.TryRead(out var item))
+            {
+                if (item.Flushed is { } waiter)
+                {
+                    waiters.Add(waiter);
+                    break;
+                }
+                batch.Add(item.Entry!);
+                continue;
+            }
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero || !await WaitForMore(reader, left)) break;
+        }
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var saved = await Write(batch);
+        var written = System.Diagnostics.Stopwatch.GetTimestamp();
+        Interlocked.Add(ref _writeTicks, written - started);
+        batch.Clear();
+        try
+        {
+            await _monitor.AfterFlushAsync(saved, force: waiters.Count > 0);
+            Interlocked.Add(ref _evaluationTicks, System.Diagnostics.Stopwatch.GetTimestamp() - written);
+        }
+        catch (Exception e)
+        {
+            _lastError = $"drift evaluation: {e.Message}";
+            _logger.LogError(e, "Drift evaluation after a prediction-log flush failed.");
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using CaptionBoundaries.Application.Datasets;
 using CaptionBoundaries.Application.Inference;
+using CaptionBoundaries.Application.Infrastructure;
 using CaptionBoundaries.Application.Plugins;
 using CaptionBoundaries.Application.Tracking;
 using CaptionBoundaries.Contracts;
@@ -45,25 +46,31 @@ public sealed class ReferenceProfiler(
     {
         await foreach (var job in _jobs.Reader.ReadAllAsync(stoppingToken))
         {
-            try
-            {
-                await Run(job, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                logger.LogWarning("Reference profile of {Model} v{Version} failed: {Error}", job.Model, job.Version, e.Message);
-                await SaveQuietly(job, r =>
-                {
-                    r.Status = ModelReference.Failed;
-                    r.Note = e.Message;
-                });
-            }
-            monitor.InvalidateReference(job.Model, job.Version);
+            // One job failing in an unexpected way (even in recording its failure) ends that job, never the profiler.
+            await BackgroundLoop.RunOnceAsync($"Reference profile of {job.Model} v{job.Version}", logger, ct => Profile(job, ct), stoppingToken);
         }
+    }
+
+    private async Task Profile(ReferenceJob job, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Run(job, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("Reference profile of {Model} v{Version} failed: {Error}", job.Model, job.Version, e.Message);
+            await SaveQuietly(job, r =>
+            {
+                r.Status = ModelReference.Failed;
+                r.Note = e.Message;
+            });
+        }
+        monitor.InvalidateReference(job.Model, job.Version);
     }
 
     private async Task Run(ReferenceJob job, CancellationToken ct)

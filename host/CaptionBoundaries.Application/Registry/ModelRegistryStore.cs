@@ -7,9 +7,10 @@ namespace CaptionBoundaries.Application.Registry;
 
 /// <summary>
 /// Writes the queryable registry (versions, change history) for the model grains, which own what is served.
-/// Each call is one SaveChanges, so a version never exists without its "register" change or vice versa.
+/// Each call is one SaveChanges, so a version never exists without its "register" change or vice versa, and no
+/// change exists without its webhook deliveries (which the <see cref="WebhookDispatcher"/> then sends).
 /// </summary>
-public sealed class ModelRegistryStore(IServiceScopeFactory scopes)
+public sealed class ModelRegistryStore(IServiceScopeFactory scopes, WebhookPublisher webhooks)
 {
     public async Task RecordVersion(RegisteredModelVersion version, ModelChangeNotice registered)
     {
@@ -17,7 +18,9 @@ public sealed class ModelRegistryStore(IServiceScopeFactory scopes)
         var db = scope.ServiceProvider.GetRequiredService<TrackingDbContext>();
         db.ModelVersions.Add(version);
         db.ModelChanges.Add(ToEntity(registered));
+        webhooks.AddChanges(db, [registered]);
         await db.SaveChangesAsync();
+        webhooks.Wake();
     }
 
     public async Task RecordChanges(IReadOnlyList<ModelChangeNotice> changes)
@@ -33,7 +36,9 @@ public sealed class ModelRegistryStore(IServiceScopeFactory scopes)
             row.Archived = true;
             row.ArchivedAtUtc = archive.AtUtc;
         }
+        webhooks.AddChanges(db, changes);
         await db.SaveChangesAsync();
+        webhooks.Wake();
     }
 
     private static ModelChange ToEntity(ModelChangeNotice n) => new()

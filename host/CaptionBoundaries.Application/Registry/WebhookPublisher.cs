@@ -1,71 +1,70 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using System.Threading.Channels;
 using CaptionBoundaries.Application.Monitoring;
+using CaptionBoundaries.Application.Tracking;
 using CaptionBoundaries.Grains;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace CaptionBoundaries.Application.Registry;
 
 /// <summary>
-/// Sends registry changes and drift alerts to the configured webhooks from a background queue, so a slow or dead
-/// endpoint never delays a switch or serving. Each delivery is retried a few times with back-off, then dropped with
-/// a warning. Registry changes go to <c>Registry:Webhooks</c>; drift alerts (<c>"kind": "drift_alert"</c>) go there
-/// and to <c>Monitoring:Webhooks</c>.
+/// Puts webhook deliveries in the outbox (<see cref="WebhookDelivery"/> rows) inside the caller's unit of work, so a
+/// registry change or drift alert is never stored without its deliveries, and nothing is sent on the caller's path:
+/// the <see cref="WebhookDispatcher"/> sends them in the background. Registry changes go to <c>Registry:Webhooks</c>;
+/// drift alerts (<c>"kind": "drift_alert"</c>) go there and to <c>Monitoring:Webhooks</c>.
 /// </summary>
-public sealed class WebhookPublisher(RegistryOptions options, MonitoringOptions monitoring, ILogger<WebhookPublisher> logger) : BackgroundService
+public sealed class WebhookPublisher(RegistryOptions options, MonitoringOptions monitoring)
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-    private readonly Channel<Delivery> _queue = Channel.CreateUnbounded<Delivery>();
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
-    public void Publish(ModelChangeNotice notice)
+    // One pending wake-up is enough: the dispatcher reads every due delivery when it wakes.
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    /// <summary>Adds one delivery per configured URL for each change (saved by the caller's SaveChanges).</summary>
+    public void AddChanges(TrackingDbContext db, IEnumerable<ModelChangeNotice> changes)
     {
-        if (options.Webhooks.Count > 0) _queue.Writer.TryWrite(new Delivery(options.Webhooks, notice, notice.Kind, notice.Model));
+        if (options.Webhooks.Count == 0) return;
+        foreach (var notice in changes) Add(db, options.Webhooks, notice, notice.Kind, notice.Model);
     }
 
-    public void PublishAlert(DriftAlertNotice notice)
-    {
-        var urls = options.Webhooks.Concat(monitoring.Webhooks).Distinct().ToList();
-        if (urls.Count > 0) _queue.Writer.TryWrite(new Delivery(urls, notice, notice.Kind, notice.Model));
-    }
+    /// <summary>Adds one delivery per URL of the registry's and the monitoring's webhooks (saved by the caller's SaveChanges).</summary>
+    public void AddAlert(TrackingDbContext db, DriftAlertNotice notice) =>
+        Add(db, options.Webhooks.Concat(monitoring.Webhooks).Distinct().ToList(), notice, notice.Kind, notice.Model);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Tells this node's dispatcher that new deliveries were saved (other nodes find them on their next poll).</summary>
+    public void Wake() => _wake.Writer.TryWrite(true);
+
+    /// <summary>Waits until <see cref="Wake"/> is called or <paramref name="timeout"/> passes.</summary>
+    internal async Task WaitForWorkAsync(TimeSpan timeout, CancellationToken ct)
     {
-        await foreach (var delivery in _queue.Reader.ReadAllAsync(stoppingToken))
+        if (_wake.Reader.TryRead(out _)) return;
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timer.CancelAfter(timeout);
+        try
         {
-            foreach (var url in delivery.Urls)
-            {
-                await Deliver(url, delivery, stoppingToken);
-            }
+            await _wake.Reader.ReadAsync(timer.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // Timed out: time to look for due retries anyway.
         }
     }
 
-    private async Task Deliver(string url, Delivery delivery, CancellationToken ct)
+    private static void Add(TrackingDbContext db, IReadOnlyList<string> urls, object payload, string kind, string model)
     {
-        for (var attempt = 1; attempt <= 3; attempt++)
+        if (urls.Count == 0) return;
+        var body = JsonSerializer.Serialize(payload, payload.GetType(), Json);
+        var now = DateTime.UtcNow;
+        foreach (var url in urls)
         {
-            try
+            db.WebhookDeliveries.Add(new WebhookDelivery
             {
-                using var content = JsonContent.Create(delivery.Payload, delivery.Payload.GetType(), options: Json);
-                using var response = await _http.PostAsync(url, content, ct);
-                if (response.IsSuccessStatusCode) return;
-                logger.LogWarning("Webhook {Url} answered {Status} for {Kind} of {Model} (attempt {Attempt}).", url, (int)response.StatusCode, delivery.Kind, delivery.Model, attempt);
-            }
-            catch (HttpRequestException e)
-            {
-                logger.LogWarning("Webhook {Url} failed for {Kind} of {Model} (attempt {Attempt}): {Error}", url, delivery.Kind, delivery.Model, attempt, e.Message);
-            }
-            await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt * attempt), ct);
+                Url = url,
+                Kind = kind,
+                Model = model,
+                PayloadJson = body,
+                CreatedAtUtc = now,
+                NextAttemptAtUtc = now,
+            });
         }
     }
-
-    public override void Dispose()
-    {
-        _http.Dispose();
-        base.Dispose();
-    }
-
-    private sealed record Delivery(IReadOnlyList<string> Urls, object Payload, string Kind, string Model);
 }

@@ -64,5 +64,6 @@ public abstract partial class TrackingDbContext(DbContextOptions options) : Iden
         OnModelCreatingDatasets(modelBuilder);
         OnModelCreatingBenchmarks(modelBuilder);
         OnModelCreatingMonitoring(modelBuilder);
+        OnModelCreatingWebhooks(modelBuilder);
     }
 }

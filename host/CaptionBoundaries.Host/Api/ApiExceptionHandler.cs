@@ -1,6 +1,7 @@
 using CaptionBoundaries.Application.Checkpoints;
 using CaptionBoundaries.Application.Datasets;
 using CaptionBoundaries.Application.DatasetVersions;
+using CaptionBoundaries.Application.Features.Webhooks;
 using CaptionBoundaries.Application.Plugins;
 using CaptionBoundaries.Application.Infrastructure;
 using CaptionBoundaries.Application.Security;
@@ -43,6 +44,7 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExce
             ModelConfigException m => Problem(StatusCodes.Status400BadRequest, $"Invalid model config '{m.Key}'.", exception.Message),
             InputShapeException s => Problem(StatusCodes.Status400BadRequest, $"Invalid input '{s.InputName}'.", exception.Message),
             UploadTooLargeException => Problem(StatusCodes.Status413PayloadTooLarge, "The upload is too large.", exception.Message),
+            WebhookNotDeadLetteredException => Problem(StatusCodes.Status409Conflict, "Not a dead letter.", exception.Message),
             CorruptBlobException => Problem(StatusCodes.Status422UnprocessableEntity, "A stored blob is damaged.", exception.Message),
             // A grain that lived on a node that just died is unreachable until the cluster declares the node dead
             // (seconds); then it is activated again elsewhere, so the caller should simply retry.

@@ -24,6 +24,7 @@ public static class ApiRoutes
         api.MapConfigurationEndpoints();
         api.MapUserEndpoints();
         api.MapMonitoringEndpoints();
+        api.MapWebhookEndpoints();
         return app;
     }
 }

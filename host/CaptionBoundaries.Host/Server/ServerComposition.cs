@@ -18,6 +18,9 @@ public static class ServerComposition
     public static void AddServerServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddCaptionBoundaries(configuration);
+        // Background work never stops the node: each loop logs and survives its own failures (BackgroundLoop), and a
+        // BackgroundService that still throws ends only itself, not serving and every run with it (.NET's default).
+        services.Configure<HostOptions>(o => o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore);
         services.AddServerSecurity(configuration);
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();

@@ -5,7 +5,7 @@ using CaptionBoundaries.Tests.Support;
 
 namespace CaptionBoundaries.Tests.Registry;
 
-/// <summary>A webhook endpoint on 127.0.0.1 that keeps every JSON body it receives.</summary>
+/// <summary>A webhook endpoint on 127.0.0.1 that keeps every JSON body it receives and answers <see cref="StatusCode"/>.</summary>
 public sealed class WebhookReceiver : IDisposable
 {
     private readonly HttpListener _listener = new();
@@ -22,6 +22,9 @@ public sealed class WebhookReceiver : IDisposable
     public string Url { get; }
 
     public ConcurrentQueue<JsonElement> Received { get; } = new();
+
+    /// <summary>What the receiver answers (a failing receiver answers 500); bodies are kept whatever it answers.</summary>
+    public int StatusCode { get; set; } = 204;
 
     private async Task Loop()
     {
@@ -40,7 +43,7 @@ public sealed class WebhookReceiver : IDisposable
             {
                 Received.Enqueue(JsonDocument.Parse(await reader.ReadToEndAsync()).RootElement.Clone());
             }
-            context.Response.StatusCode = 204;
+            context.Response.StatusCode = StatusCode;
             context.Response.Close();
         }
     }

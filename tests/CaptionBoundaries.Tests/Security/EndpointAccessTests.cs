@@ -17,7 +17,7 @@ public sealed class EndpointAccessTests(AccessControlFixture fx)
     private static readonly HashSet<string> ViewerWrites = ["POST /api/models/{model}/predict", "POST /api/tokens", "DELETE /api/tokens/{id:guid}"];
 
     /// <summary>Reads that need more than the viewer role.</summary>
-    private static readonly HashSet<string> AdminReads = ["GET /api/users", "GET /api/audit", "GET /api/configuration"];
+    private static readonly HashSet<string> AdminReads = ["GET /api/users", "GET /api/audit", "GET /api/configuration", "GET /api/webhooks/deliveries"];
 
     private static readonly HashSet<string> Open = ["GET /api/health"];
 

@@ -20,6 +20,12 @@ public sealed class ConsoleServer : IAsyncLifetime
 
     public string PluginsFolder => _root.Combine("plugins");
 
+    /// <summary>More environment for `serve` (e.g. CAPTIONBOUNDARIES_Registry__Webhooks__0), set before <see cref="InitializeAsync"/>.</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
+    /// <summary>The running `serve` process (null before <see cref="InitializeAsync"/>).</summary>
+    public Process? Process => _process;
+
     public string Log
     {
         get { lock (_log) return _log.ToString(); }
@@ -36,8 +42,15 @@ public sealed class ConsoleServer : IAsyncLifetime
         var tokenOutput = await RunCli(null, "tokens", "create", "--user", AdminName, "--name", "e2e");
         AdminToken = tokenOutput.Trim().Split('\n')[^1].Trim();
 
+        await StartServeAsync();
+    }
+
+    /// <summary>Starts `serve` (again, after <see cref="StopAsync"/>: same data folder, same port) and waits until it answers.</summary>
+    public async Task StartServeAsync()
+    {
         var start = Start("serve", "--urls", BaseUrl, "--silo-port", FreePort.Next().ToString(), "--gateway-port", FreePort.Next().ToString());
-        _process = Process.Start(start)!;
+        foreach (var (key, value) in Environment) start.Environment[key] = value;
+        _process = System.Diagnostics.Process.Start(start)!;
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
         _process.BeginOutputReadLine();
@@ -107,7 +120,8 @@ public sealed class ConsoleServer : IAsyncLifetime
         return dir?.FullName ?? throw new DirectoryNotFoundException("CaptionBoundaries.sln not found above the test output.");
     }
 
-    public async Task DisposeAsync()
+    /// <summary>Kills `serve` (SIGKILL: nothing is drained, as in a crash or a power cut).</summary>
+    public async Task StopAsync()
     {
         if (_process is { HasExited: false })
         {
@@ -115,6 +129,12 @@ public sealed class ConsoleServer : IAsyncLifetime
             await _process.WaitForExitAsync();
         }
         _process?.Dispose();
+        _process = null;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await StopAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         _root.Dispose();
     }
