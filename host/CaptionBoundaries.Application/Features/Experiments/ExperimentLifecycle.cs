@@ -19,9 +19,9 @@ public sealed record CancelExperimentCommand(Guid ExperimentId) : ICommand<Exper
 public sealed record GetExperimentQuery(Guid ExperimentId) : IQuery<ExperimentInfo>;
 
 /// <summary>The same rules as an in-process training run, so the API and the CLI refuse the same input.</summary>
-public sealed class StartExperimentValidator : AbstractValidator<StartExperimentCommand>
+public sealed class StartExperimentValidator(CaptionBoundaries.Application.Training.Isolation.RunMemoryEstimator? memory = null) : AbstractValidator<StartExperimentCommand>
 {
-    private readonly TrainModelValidator _training = new();
+    private readonly TrainModelValidator _training = new(memory);
 
     public override ValidationResult Validate(ValidationContext<StartExperimentCommand> context)
     {

@@ -54,9 +54,9 @@ public sealed record StartSweepCommand(
 }
 
 /// <summary>Every definition problem under <c>definition.&lt;path&gt;</c>, next to the base settings' own rules.</summary>
-public sealed class StartSweepValidator : AbstractValidator<StartSweepCommand>
+public sealed class StartSweepValidator(CaptionBoundaries.Application.Training.Isolation.RunMemoryEstimator? memory = null) : AbstractValidator<StartSweepCommand>
 {
-    private readonly TrainModelValidator _training = new();
+    private readonly TrainModelValidator _training = new(memory);
 
     public override ValidationResult Validate(ValidationContext<StartSweepCommand> context)
     {
