@@ -161,7 +161,7 @@ public sealed class WorkerSlotGrain(
     {
         var worker = new TrainingWorker(launch, options, services.GetRequiredService<IConfiguration>(), logger);
         _worker = worker;
-        // A stop asked before the worker existed.
+        // A stop asked before the worker existed (Stop cancelled the token; there was no worker to tell).
         if (cancel.IsCancellationRequested) worker.RequestStop();
         WorkerEnding ending;
         try

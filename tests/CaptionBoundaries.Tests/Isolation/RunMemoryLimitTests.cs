@@ -103,4 +103,33 @@ public sealed class RunMemoryLimitTests : IAsyncLifetime
         var sweeps = await ApiJson.Expect(await _client.GetAsync("/api/sweeps"), HttpStatusCode.OK);
         Assert.Empty(sweeps.EnumerateArray());
     }
+
+    [Fact]
+    public async Task A_sweep_trial_sampled_past_the_limit_fails_alone_with_the_figures_and_its_sibling_runs()
+    {
+        var started = await ApiJson.Expect(await _client.PostAsJsonAsync("/api/sweeps", new
+        {
+            definition = """
+                name: batch-sweep
+                method: grid
+                metric: { name: val_macro_f1, goal: maximize }
+                parameters:
+                  batch_size: { values: [4, 4096] }
+                """,
+            dataset_folder = _dataset, architecture = "tiny_test_cnn", image_size = 64, batch_size = 4, epochs = 1,
+        }), HttpStatusCode.Accepted);
+        var id = started.GetProperty("id").GetString();
+
+        JsonElement trials = default;
+        await Grains.Eventually.True(async () =>
+        {
+            trials = (await ApiJson.Expect(await _client.GetAsync($"/api/sweeps/{id}"), HttpStatusCode.OK)).GetProperty("trials");
+            return trials.GetArrayLength() == 2 && trials.EnumerateArray().All(t => t.GetProperty("status").GetString() is "Completed" or "Failed");
+        }, 120, () => trials.ToString());
+
+        var byBatch = trials.EnumerateArray().ToDictionary(t => t.GetProperty("parameters").GetProperty("batch_size").GetString()!);
+        Assert.Equal("Completed", byBatch["4"].GetProperty("status").GetString());
+        Assert.Equal("Failed", byBatch["4096"].GetProperty("status").GetString());
+        Assert.Contains("for tiny_test_cnn at batch 4096 x 64 px; this node allows 12 GiB", byBatch["4096"].GetProperty("reason").GetString());
+    }
 }

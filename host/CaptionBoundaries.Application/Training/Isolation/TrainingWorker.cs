@@ -59,6 +59,8 @@ public sealed class TrainingWorker
         RunOutcome? reported = null;
         string? killReason = null;
         Send(JsonSerializer.Serialize(request, WorkerProtocol.Json));
+        // A stop asked before the process existed had nobody to tell.
+        if (_stopRequested) Send(WorkerProtocol.Stop);
 
         var stderr = Task.Run(async () =>
         {
