@@ -91,6 +91,51 @@ public sealed class TrainingIsolationProcessTests
             () => $"worker processes left behind: {string.Join(", ", ChildrenOf(server.Process.Id))}");
     }
 
+    [Fact]
+    public async Task A_pre_empted_worker_resumes_from_its_checkpoint_with_each_epoch_recorded_once_and_a_cancelled_one_stops()
+    {
+        await using var server = await IsolatedServer.StartAsync(slots: 1, new Dictionary<string, string>());
+        var dataset = Path.Combine(server.DataFolder, "datasets", "isolation");
+        SyntheticDatasetGenerator.Generate(new SyntheticDatasetOptions
+        {
+            OutputFolder = dataset, SamplesPerClass = 8, Seed = 4, Width = 48, Height = 32, ValidationFraction = 0.25,
+        });
+        using var http = server.Http();
+
+        // Pre-empted after a few epochs: the worker is stopped, the run requeued, and a new worker resumes it.
+        var resumed = await Submit(http, "resumed", dataset, "tiny_test_cnn", epochs: 12);
+        await Eventually.True(async () => (await Info(http, resumed)).EpochsDone >= 3, 120, () => $"{Describe(http, resumed)}\n{server.Log}");
+        await ApiJson.Expect(await http.PostAsJsonAsync($"/api/experiments/{resumed}/preempt", new { reason = "isolation test" }), HttpStatusCode.OK);
+        await Eventually.True(async () => (await Info(http, resumed)).Phase is ExperimentPhase.Completed or ExperimentPhase.Failed, 180,
+            () => $"{Describe(http, resumed)}\n{server.Log}");
+        var info = await Info(http, resumed);
+        Assert.True(info.Phase == ExperimentPhase.Completed, $"{info}\n{server.Log}");
+        Assert.Single(info.Preemptions);
+        Assert.Equal(Enumerable.Range(1, 12), RecordedEpochs(server, resumed));
+
+        // Cancelled while training: the worker stops and the run ends Cancelled, in the grain and in its row.
+        var cancelled = await Submit(http, "cancelled", dataset, "tiny_test_cnn", epochs: 500);
+        await Eventually.True(async () => (await Info(http, cancelled)).EpochsDone >= 1, 120, () => $"{Describe(http, cancelled)}\n{server.Log}");
+        await ApiJson.Expect(await http.PostAsync($"/api/experiments/{cancelled}/cancel", null), HttpStatusCode.OK);
+        await Eventually.True(async () => (await Info(http, cancelled)).Phase == ExperimentPhase.Cancelled, 60, () => $"{Describe(http, cancelled)}\n{server.Log}");
+        Assert.Equal("Cancelled", Row(server, cancelled).Status);
+        await Eventually.True(() => Task.FromResult(ChildrenOf(server.Process.Id).Count == 0), 30,
+            () => $"worker processes left behind: {string.Join(", ", ChildrenOf(server.Process.Id))}");
+    }
+
+    private static List<int> RecordedEpochs(IsolatedServer server, Guid id)
+    {
+        using var connection = new SqliteConnection($"Data Source={server.DatabaseFile};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var query = connection.CreateCommand();
+        query.CommandText = """SELECT "Epoch" FROM "EpochMetrics" WHERE "ExperimentId" = $id ORDER BY "Epoch" """;
+        query.Parameters.AddWithValue("$id", id.ToString().ToUpperInvariant());
+        using var reader = query.ExecuteReader();
+        var epochs = new List<int>();
+        while (reader.Read()) epochs.Add(reader.GetInt32(0));
+        return epochs;
+    }
+
     private static string WriteCheckpoint(IsolatedServer server)
     {
         using var registry = new PluginRegistry(new PluginRegistryOptions { PluginsFolder = server.PluginsFolder, WatchForChanges = false },
