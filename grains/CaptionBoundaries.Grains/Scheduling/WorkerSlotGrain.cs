@@ -191,7 +191,8 @@ public sealed class WorkerSlotGrain(
         var runner = services.GetRequiredService<ExperimentRunner>();
         var status = ending.Outcome.Phase == ExperimentPhase.Cancelled ? ExperimentStatus.Cancelled : ExperimentStatus.Failed;
         var (written, reason) = await runner.FinishAfterWorkerAsync(experimentId, status, ending.Outcome.FailureReason ?? "the worker ended", CancellationToken.None);
-        return written == ExperimentStatus.Completed ? ending.Outcome with { Phase = ExperimentPhase.Completed } : ending.Outcome with { FailureReason = reason };
+        // A worker that died after recording Completed (before saying so) did finish: the row keeps that ending.
+        return written == ExperimentStatus.Completed ? ending.Outcome with { Phase = ExperimentPhase.Completed, FailureReason = null } : ending.Outcome with { FailureReason = reason };
     }
 
     private async Task ReportEnded(IExperimentRunGrain experiment, Guid experimentId, Guid runId, RunOutcome? outcome)

@@ -112,4 +112,14 @@ public sealed class TrainingWorkerTests
         Assert.Equal(ExperimentPhase.Failed, ending.Outcome.Phase);
         Assert.Matches(@"^used [\d.]+ (KiB|MiB), limit 64 KiB", ending.Outcome.FailureReason);
     }
+
+    [Fact]
+    public async Task A_worker_that_cannot_be_started_is_a_failure_naming_the_command()
+    {
+        var ending = await new TrainingWorker(new WorkerLaunch("/no/such/caption-boundaries", []), Options(), new ConfigurationBuilder().Build(), NullLogger.Instance)
+            .RunAsync(Request, Continue);
+
+        Assert.False(ending.WrittenByWorker);
+        Assert.StartsWith("could not start the training worker '/no/such/caption-boundaries'", ending.Outcome.FailureReason);
+    }
 }

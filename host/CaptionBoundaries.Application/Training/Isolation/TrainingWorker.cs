@@ -52,7 +52,16 @@ public sealed class TrainingWorker
     public async Task<WorkerEnding> RunAsync(WorkerRequest request, Func<EpochMetrics, string?, Task<bool>> onEpoch)
     {
         var process = new Process { StartInfo = _launch.StartInfo(_configuration) };
-        process.Start();
+        try
+        {
+            process.Start();
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            process.Dispose();
+            return new WorkerEnding(new RunOutcome(ExperimentPhase.Failed, null, null,
+                $"could not start the training worker '{_launch.FileName}': {e.Message}"), WrittenByWorker: false);
+        }
         lock (_gate) _process = process;
         _logger.LogInformation("Worker {Pid} trains experiment {ExperimentId}", process.Id, request.ExperimentId);
         var lastProgress = DateTime.UtcNow;
