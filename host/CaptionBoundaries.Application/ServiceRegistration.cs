@@ -50,6 +50,8 @@ public static class ServiceRegistration
         services.AddMonitoring(configuration);
         services.AddSingleton<Features.Models.ParameterCountCache>();
         services.AddSingleton<Trainer>();
+        services.AddSingleton(Training.Isolation.TrainingOptions.From(configuration));
+        services.AddSingleton<Training.Isolation.RunMemoryEstimator>();
         services.AddScoped<Features.Training.ExperimentRunner>();
         services.AddScoped<Security.Paths.RequestPaths>();
         services.AddSingleton(configuration.GetSection(LimitsOptions.Section).Get<LimitsOptions>() ?? new LimitsOptions());

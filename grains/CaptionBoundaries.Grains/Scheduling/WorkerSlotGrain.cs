@@ -3,6 +3,8 @@ using CaptionBoundaries.Application.Features.Training;
 using CaptionBoundaries.Application.Infrastructure;
 using CaptionBoundaries.Application.Tracking;
 using CaptionBoundaries.Application.Training;
+using CaptionBoundaries.Application.Training.Isolation;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -10,8 +12,11 @@ namespace CaptionBoundaries.Grains.Scheduling;
 
 /// <summary>
 /// A slot remembers who leased it (so a restarted cluster knows which runs were cut off) and runs the training itself,
-/// on its own node: training goes to the thread pool through the Application's <see cref="ExperimentRunner"/>, which
-/// keeps the tracking row current, and each epoch and the ending are reported to the experiment grain, wherever it lives.
+/// on its own node, through the Application's <see cref="ExperimentRunner"/>, which keeps the tracking row current; each
+/// epoch and the ending are reported to the experiment grain, wherever it lives. With <c>Training:Isolation=process</c>
+/// (the default when this is the caption-boundaries host) the runner runs in a worker process of its own, supervised by
+/// a <see cref="TrainingWorker"/>: a run that exhausts memory, crashes or hangs is killed and recorded Failed alone,
+/// and serving and the other slots keep going. Otherwise it runs on this process's thread pool.
 /// </summary>
 [NodePinnedPlacement]
 public sealed class WorkerSlotGrain(
@@ -24,6 +29,7 @@ public sealed class WorkerSlotGrain(
     private CancellationTokenSource? _cancel;
     private Task<RunOutcome?>? _run;
     private volatile bool _deactivating;
+    private volatile TrainingWorker? _worker;
 
     private string Key => this.GetPrimaryKeyString();
 
@@ -57,7 +63,7 @@ public sealed class WorkerSlotGrain(
         // The slot is free again as soon as training stops, before the ending is reported: the report makes the
         // scheduler hand this slot to the next run, whose Run call must find the slot idle.
         var cancel = _cancel;
-        _run = Task.Run(() => TrainOffScheduler(experimentId, runId, experiment, command, cancel));
+        _run = Task.Run(() => TrainOffScheduler(experimentId, runId, experiment, spec, command, cancel));
         _ = _run.ContinueWith(t => ReportEnded(experiment, experimentId, runId, t.Result), TaskScheduler.Default).Unwrap();
         logger.LogInformation("Slot {Slot} trains experiment {ExperimentId} (run {RunId})", Key, experimentId, runId);
         return Task.CompletedTask;
@@ -66,7 +72,11 @@ public sealed class WorkerSlotGrain(
     public Task Stop(Guid runId)
     {
         logger.LogInformation("Slot {Slot}: stop asked for run {RunId} (training run {Current})", Key, runId, _runId);
-        if (runId == _runId) _cancel?.Cancel();
+        if (runId == _runId)
+        {
+            _cancel?.Cancel();
+            _worker?.RequestStop();
+        }
         return Task.CompletedTask;
     }
 
@@ -78,6 +88,7 @@ public sealed class WorkerSlotGrain(
         // directory recovers from a lost node, say) nobody else would, so the slot requeues it itself below.
         _deactivating = true;
         _cancel?.Cancel();
+        _worker?.RequestStop();
         try
         {
             await run.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
@@ -109,13 +120,19 @@ public sealed class WorkerSlotGrain(
     }
 
     /// <summary>Runs on the thread pool: touches no grain state, only calls the experiment grain.</summary>
-    private async Task<RunOutcome?> TrainOffScheduler(Guid experimentId, Guid runId, IExperimentRunGrain experiment, TrainModelCommand command, CancellationTokenSource cancel)
+    private async Task<RunOutcome?> TrainOffScheduler(Guid experimentId, Guid runId, IExperimentRunGrain experiment, ExperimentSpec spec, TrainModelCommand command, CancellationTokenSource cancel)
     {
         var token = cancel.Token;
         RunOutcome outcome;
         try
         {
             await using var scope = scopes.CreateAsyncScope();
+            var options = scope.ServiceProvider.GetService<TrainingOptions>() ?? TrainingOptions.Default;
+            if (options.Isolation == TrainingIsolation.Process && WorkerLaunch.Resolve(options) is { } launch)
+            {
+                outcome = await TrainInWorker(experimentId, runId, experiment, spec, launch, options, scope.ServiceProvider, cancel);
+                return _deactivating ? null : outcome;
+            }
             var runner = scope.ServiceProvider.GetRequiredService<ExperimentRunner>();
             var bestPath = Path.Combine(scope.ServiceProvider.GetRequiredService<CaptionBoundariesOptions>().ExperimentFolder(experimentId), Trainer.BestKind + ".pt");
             var result = await runner.RunAsync(experimentId, command with
@@ -133,6 +150,49 @@ public sealed class WorkerSlotGrain(
         }
         // A node going down reports nothing: the scheduler requeues the run.
         return _deactivating ? null : outcome;
+    }
+
+    /// <summary>
+    /// The run in its own process: the worker writes epochs and its ending to the tracking row itself; when it dies
+    /// without doing so (killed by a watchdog, crashed, or killed after a stop it did not honour) the ending is written here.
+    /// </summary>
+    private async Task<RunOutcome> TrainInWorker(Guid experimentId, Guid runId, IExperimentRunGrain experiment, ExperimentSpec spec, WorkerLaunch launch,
+        TrainingOptions options, IServiceProvider services, CancellationTokenSource cancel)
+    {
+        var worker = new TrainingWorker(launch, options, services.GetRequiredService<IConfiguration>(), logger);
+        _worker = worker;
+        // A stop asked before the worker existed (Stop cancelled the token; there was no worker to tell).
+        if (cancel.IsCancellationRequested) worker.RequestStop();
+        WorkerEnding ending;
+        try
+        {
+            ending = await worker.RunAsync(new WorkerRequest(experimentId, spec, WorkerSlots.DeviceOf(Key)), async (metrics, best) =>
+            {
+                if (_deactivating) return true;
+                try
+                {
+                    return await experiment.ReportEpoch(runId, metrics, best);
+                }
+                catch (Exception e)
+                {
+                    logger.LogWarning(e, "Could not report epoch {Epoch} of experiment {ExperimentId}", metrics.Epoch, experimentId);
+                    return true;
+                }
+            });
+        }
+        finally
+        {
+            _worker = null;
+        }
+        if (ending.WrittenByWorker) return ending.Outcome;
+        // A node going down stopped the worker: the scheduler requeues the run, which resumes from its last checkpoint.
+        if (_deactivating) return ending.Outcome;
+        logger.LogWarning("Worker of experiment {ExperimentId} ended without recording it: {Phase} ({Reason})", experimentId, ending.Outcome.Phase, ending.Outcome.FailureReason);
+        var runner = services.GetRequiredService<ExperimentRunner>();
+        var status = ending.Outcome.Phase == ExperimentPhase.Cancelled ? ExperimentStatus.Cancelled : ExperimentStatus.Failed;
+        var (written, reason) = await runner.FinishAfterWorkerAsync(experimentId, status, ending.Outcome.FailureReason ?? "the worker ended", CancellationToken.None);
+        // A worker that died after recording Completed (before saying so) did finish: the row keeps that ending.
+        return written == ExperimentStatus.Completed ? ending.Outcome with { Phase = ExperimentPhase.Completed, FailureReason = null } : ending.Outcome with { FailureReason = reason };
     }
 
     private async Task ReportEnded(IExperimentRunGrain experiment, Guid experimentId, Guid runId, RunOutcome? outcome)

@@ -9,7 +9,7 @@ namespace CaptionBoundaries.Application.Configuration;
 /// </summary>
 public static class KnownSettings
 {
-    public static readonly IReadOnlyList<string> Sections = ["CaptionBoundaries", "Database", "Cluster", "Scheduling", "Registry", "Webhooks", "Ui", "Security", "Limits"];
+    public static readonly IReadOnlyList<string> Sections = ["CaptionBoundaries", "Database", "Cluster", "Scheduling", "Training", "Registry", "Webhooks", "Ui", "Security", "Limits"];
 
     public static readonly IReadOnlyList<SettingDefinition> All =
     [
@@ -35,6 +35,14 @@ public static class KnownSettings
         new("Scheduling:UserQuotas", "(none)", "Scheduling:UserQuotas:<user> = that user's slot quota (quotas set at run time win)",
             WholeNumber(1, 10_000)) { IsList = true },
         new("Scheduling:UsageHalfLife", "06:00:00", "Fair share forgets past slot usage with this half-life", Duration(allowZero: false)),
+        new("Training:MaxRunMemory", "<half of physical memory>", "Largest estimated peak memory of one run (e.g. 12GiB); bigger runs are refused, and a worker that outgrows it is killed",
+            MemorySize),
+        new("Training:Isolation", "process", "process (each run in its own worker process, supervised by its slot) or inprocess (on the server's thread pool)",
+            OneOf("process", "inprocess")),
+        new("Training:WorkerCommand", "<this host>", "The caption-boundaries executable or .dll that worker processes run; needed when the host is embedded (test runners), else runs train in-process",
+            ExistingFileIfSet),
+        new("Training:ProgressTimeout", "00:10:00", "A worker that reports no step or epoch for this long is killed and its run recorded Failed", Duration(allowZero: false)),
+        new("Training:StopGracePeriod", "00:00:30", "How long a stopped (cancelled, pre-empted) worker may take to finish before it is killed", Duration(allowZero: true)),
         new("Registry:Webhooks", "(none)", "URLs that receive every registry change as a JSON POST", HttpUrl) { IsList = true },
         new("Webhooks:MaxAttempts", "8", "Attempts per webhook delivery before it is dead-lettered", WholeNumber(1, 100)),
         new("Webhooks:BaseDelay", "00:00:05", "Wait after a failed delivery attempt, doubled after each further failure", Duration(allowZero: false)),

@@ -25,6 +25,14 @@ internal static class SettingRules
         return span < TimeSpan.Zero || (!allowZero && span == TimeSpan.Zero) ? $"is '{value}'; expected a positive duration." : null;
     };
 
+    public static string? MemorySize(string? value, IConfiguration _) =>
+        value is null || (Infrastructure.ByteSize.TryParse(value, out var bytes) && bytes >= Infrastructure.ByteSize.MiB)
+            ? null
+            : $"is '{value}'; expected a memory size of at least 1 MiB such as 12GiB or 512MiB.";
+
+    public static string? ExistingFileIfSet(string? value, IConfiguration _) =>
+        string.IsNullOrWhiteSpace(value) || File.Exists(value.Trim()) ? null : $"is '{value}', which is not an existing file.";
+
     public static string? NonEmpty(string? value, IConfiguration _) =>
         value is not null && string.IsNullOrWhiteSpace(value) ? "is empty; give a value or remove the key to use the default." : null;
 

@@ -22,6 +22,7 @@ public static class CliApp
         root.Subcommands.Add(MonitorCommands.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(WorkerRunCommand.Create());
         root.Subcommands.Add(ConfigCommands.Create());
         foreach (var command in AccountCommands.Create()) root.Subcommands.Add(command);
         return root;

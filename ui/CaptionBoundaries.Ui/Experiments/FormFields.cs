@@ -17,10 +17,14 @@ public static class FormFields
     public const string Augmentation = "augmentation";
     public const string Embedder = "embedder";
 
-    /// <summary>The form has one image-size input for the spec's square size; the validator checks height and width.</summary>
+    /// <summary>
+    /// The form has one image-size input for the spec's square size; the validator checks height and width. The run's
+    /// memory estimate (batch x image size against the node's limit) shows under the batch size, the usual thing to lower.
+    /// </summary>
     public static string ForProperty(string property) => property switch
     {
         "image_height" or "image_width" => ImageSize,
+        "memory" => BatchSize,
         _ => property,
     };
 }

@@ -1,5 +1,6 @@
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Application.Training;
+using CaptionBoundaries.Application.Training.Isolation;
 using CaptionBoundaries.Grains;
 using FluentValidation;
 using Mediator;
@@ -72,7 +73,8 @@ public sealed record TrainModelResult(
 
 public sealed class TrainModelValidator : AbstractValidator<TrainModelCommand>
 {
-    public TrainModelValidator(Security.Paths.RequestPaths paths)
+    /// <param name="memory">This node's run memory check; absent where only the field rules apply (component tests).</param>
+    public TrainModelValidator(Security.Paths.RequestPaths paths, RunMemoryEstimator? memory = null)
     {
         RuleFor(c => c.Name).NotEmpty().MaximumLength(200).OverridePropertyName("name");
         RuleFor(c => c.Architecture).NotEmpty().OverridePropertyName("architecture");
@@ -100,5 +102,14 @@ public sealed class TrainModelValidator : AbstractValidator<TrainModelCommand>
             .WithMessage(c => paths.FileProblem(c.ResumeFrom, "Checkpoint"))
             .OverridePropertyName("resume");
         RuleFor(c => c.Stages).Custom(TrainingPlanRules.Check);
+        if (memory is not null)
+        {
+            // Last, and only for sizes the field rules accept: the estimate builds the model once to count its parameters.
+            RuleFor(c => c).Custom((c, context) =>
+            {
+                if (memory.Refusal(c) is { } refusal) context.AddFailure("memory", refusal);
+            }).When(c => c.BatchSize is >= 1 and <= 4096 && c.ImageHeight is >= 32 and <= 2048 && c.ImageWidth is >= 32 and <= 2048
+                && c.Stages.All(s => s.BatchSize is null or (>= 1 and <= 4096)));
+        }
     }
 }
