@@ -25,6 +25,7 @@ public static class PluginEndpoints
                 return Results.Created($"/api/architectures", installed);
             })
             .RequireAuthorization(p => p.RequireRole(Roles.Admin))
+            .AcceptsUploads()
             .DisableAntiforgery()
             .WithTags("Plugins")
             .WithSummary("Admins: install a plugin (.dll or .zip of its folder, form fields file, name, replace); validated in isolation before it goes live.");

@@ -76,6 +76,7 @@ public static class ServerComposition
         app.UseStatusCodePages();
         app.UseRouting();
         app.UseServerSecurity();
+        app.UseRequestBodyLimits();
         app.UseAntiforgery();
         app.UseEndpoints(endpoints =>
         {

@@ -28,7 +28,7 @@ public sealed class EndpointAccessTests(AccessControlFixture fx)
             .Distinct().OrderBy(e => e.Item2).ThenBy(e => e.Item1).ToList();
 
     /// <summary>A concrete URL for a route pattern: parameters get harmless values of the right shape.</summary>
-    private static string UrlOf(string pattern) =>
+    public static string UrlOf(string pattern) =>
         "/" + string.Join("/", RoutePatternFactory.Parse(pattern).PathSegments.Select(segment => string.Concat(segment.Parts.Select(part => part switch
         {
             RoutePatternLiteralPart literal => literal.Content,

@@ -1,0 +1,43 @@
+using CaptionBoundaries.Application.Infrastructure;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace CaptionBoundaries.Host.Server.Security;
+
+/// <summary>
+/// Per-endpoint body limits: every request body is capped at <see cref="LimitsOptions.MaxJsonBodyKilobytes"/>
+/// (JSON and forms are small), and only endpoints marked with <see cref="AcceptsUploads"/> (plugin installs) take up to
+/// <see cref="SecurityOptions.MaxUploadMegabytes"/>. Before, every endpoint took 512 MB.
+/// A declared Content-Length over the limit is refused before anything is read; a chunked body is cut off where it
+/// passes the limit (Kestrel's own limit where the server has one, and a counting stream everywhere).
+/// </summary>
+public static class RequestBodyLimits
+{
+    private sealed class UploadMarker;
+
+    public static TBuilder AcceptsUploads<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new UploadMarker());
+
+    public static void UseRequestBodyLimits(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    {
+        var upload = http.GetEndpoint()?.Metadata.GetMetadata<UploadMarker>() is not null;
+        var max = upload
+            ? http.RequestServices.GetRequiredService<SecurityOptions>().MaxUploadMegabytes * 1024L * 1024L
+            : http.RequestServices.GetRequiredService<LimitsOptions>().MaxJsonBodyKilobytes * 1024L;
+        if (http.Request.ContentLength > max)
+        {
+            http.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = http,
+                ProblemDetails = { Status = 413, Title = "The request body is too large.", Detail = TooLarge(max, upload) },
+            });
+            return;
+        }
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } kestrel) kestrel.MaxRequestBodySize = max;
+        http.Request.Body = new BoundedRequestBody(http.Request.Body, max, TooLarge(max, upload));
+        await next(http);
+    });
+
+    private static string TooLarge(long max, bool upload) =>
+        $"This endpoint takes at most {max:N0} bytes ({(upload ? "Security:MaxUploadMegabytes" : "Limits:MaxJsonBodyKilobytes")}).";
+}
