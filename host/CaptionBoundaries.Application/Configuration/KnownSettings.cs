@@ -39,6 +39,8 @@ public static class KnownSettings
         new("Security:RateLimitPerMinute", "600", "API requests per account (or address) per minute; beyond it 429", WholeNumber(1, 1_000_000)),
         new("Security:PredictionsPerMinute", "120000", "Predictions per account per minute (serving's own limit)", WholeNumber(1, 100_000_000)),
         new("Security:MaxUploadMegabytes", "512", "Largest request body (checkpoint and plugin uploads)", WholeNumber(1, 100_000)),
+        new("Security:SessionRevalidationInterval", "00:01:00", "A disabled or re-roled account's console sessions (cookie, live pages) end within this",
+            Duration(allowZero: false)),
         new("Ui:RefreshInterval", "00:00:01", "Fallback refresh of live console pages", Duration(allowZero: false)),
     ];
 }

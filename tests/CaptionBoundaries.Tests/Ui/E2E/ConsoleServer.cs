@@ -81,6 +81,8 @@ public sealed class ConsoleServer : IAsyncLifetime
         {
             ["CAPTIONBOUNDARIES_Database__Provider"] = "sqlite",
             ["CAPTIONBOUNDARIES_Cluster__Device"] = "cpu",
+            // Sessions of disabled accounts end within this (SessionRevocationE2ETests); the default is a minute.
+            ["CAPTIONBOUNDARIES_Security__SessionRevalidationInterval"] = "00:00:02",
         }, args);
 
     private Task<string> RunCli(string? input, params string[] args) => HostProcess.RunCliAsync(Start(args), input);
