@@ -36,7 +36,7 @@ public sealed class ConsoleServer : IAsyncLifetime
         var tokenOutput = await RunCli(null, "tokens", "create", "--user", AdminName, "--name", "e2e");
         AdminToken = tokenOutput.Trim().Split('\n')[^1].Trim();
 
-        var start = Start("serve", "--urls", BaseUrl, "--silo-port", FreePort.Next().ToString(), "--gateway-port", FreePort.Next().ToString());
+        var start = Start("serve", "--urls", BaseUrl, "--silo-port", FreePort.Next().ToString());
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
