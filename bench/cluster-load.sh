@@ -8,7 +8,9 @@
 #   CAPTIONBOUNDARIES_TOKEN=cbt_… MODEL=captions DATASET=data/datasets/mine SWITCH_TO=2 bench/cluster-load.sh
 # Nodes share one database; pass its options and the clustering settings through CB_ARGS / the environment, e.g.
 #   CB_ARGS="--db-provider postgres --db-connection Host=127.0.0.1;…" CAPTIONBOUNDARIES_Cluster__Clustering=adonet …
+# All nodes run on this machine, so their Orleans ports listen on loopback unless told otherwise.
 set -euo pipefail
+export CAPTIONBOUNDARIES_Cluster__ListenAddress=${CAPTIONBOUNDARIES_Cluster__ListenAddress:-127.0.0.1}
 
 : "${MODEL:?set MODEL to the served model name}"
 : "${DATASET:?set DATASET to a dataset folder}"
@@ -18,7 +20,6 @@ read -r -a CB_ARGS <<< "${CB_ARGS:-}"                   # global options for eve
 NODES=${NODES:-2}
 BASE_PORT=${BASE_PORT:-5180}                            # node i listens on BASE_PORT+i
 SILO_BASE=${SILO_BASE:-21110}                           # Orleans ports, distinct per node
-GATEWAY_BASE=${GATEWAY_BASE:-23100}
 DURATION=${DURATION:-30}                                # seconds
 CONCURRENCY=${CONCURRENCY:-8}
 SWITCH_TO=${SWITCH_TO:-}                                # version to switch to mid-run; empty: no switch
@@ -39,7 +40,7 @@ urls=()
 for ((i = 1; i <= NODES; i++)); do
   url="http://127.0.0.1:$((BASE_PORT + i))"
   urls+=(--url "$url")
-  "${CB[@]}" "${CB_ARGS[@]}" serve --urls "$url" --node-name "node$i" --silo-port $((SILO_BASE + i)) --gateway-port $((GATEWAY_BASE + i)) \
+  "${CB[@]}" "${CB_ARGS[@]}" serve --urls "$url" --node-name "node$i" --silo-port $((SILO_BASE + i)) \
     > "$OUT/node$i.log" 2>&1 &
   pids+=($!)
   echo "node $i: $url (pid $!, log $OUT/node$i.log)"

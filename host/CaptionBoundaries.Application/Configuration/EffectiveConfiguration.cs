@@ -38,7 +38,10 @@ public static class EffectiveConfiguration
         new(setting.Key, setting.Default, "default", setting.Description, setting.EnvironmentVariable, IsDefault: true);
 
     private static string Shown(SettingDefinition setting, string value) =>
-        !setting.Secret ? (setting.IsList ? SecretRedactor.RedactUrl(value) : value) : SecretRedactor.RedactConnectionString(value);
+        !setting.Secret ? (setting.IsList ? SecretRedactor.RedactUrl(value) : value)
+        // A password setting is all secret; a connection string only in its password parts.
+        : setting.Key.EndsWith("Password", StringComparison.OrdinalIgnoreCase) ? SecretRedactor.Mask
+        : SecretRedactor.RedactConnectionString(value);
 
     /// <summary>The last provider holding the key wins, as in configuration binding itself.</summary>
     private static string SourceOf(IConfiguration configuration, string key)

@@ -27,8 +27,13 @@ public static class KnownSettings
         new("Cluster:NodeName", "<machine name>", "This node's name in slot keys", NodeName),
         new("Cluster:Slots", "1", "Worker slots (concurrent runs) on this node", WholeNumber(1, 64)),
         new("Cluster:Device", "cpu", "Device of this node's slots: cpu or cuda", Device),
+        new("Cluster:ListenAddress", "127.0.0.1 (localhost clustering)", "Interface the Orleans ports listen on and advertise; required for adonet",
+            ListenAddress),
         new("Cluster:SiloPort", "11111", "Orleans silo-to-silo port", WholeNumber(1, 65535)),
-        new("Cluster:GatewayPort", "30000", "Orleans client gateway port", DifferentPort),
+        new("Cluster:GatewayPort", "(none)", "Orleans client gateway port; no gateway unless set (nothing in CaptionBoundaries needs one)", DifferentPort),
+        new("Cluster:Tls:CertificatePath", "(none)", "PKCS#12 cluster certificate: silo-to-silo TLS, each node presents it and accepts only peers that do",
+            ClusterCertificate),
+        new("Cluster:Tls:Password", "(none)", "Password of the cluster certificate file", NoRule, Secret: true),
         new("Cluster:ProbeTimeout", "00:00:05", "A silo probe unanswered this long counts as missed", Duration(allowZero: false)),
         new("Cluster:MissedProbesLimit", "3", "Missed probes before a silo is suspected (then declared dead by votes)", WholeNumber(1, 20)),
         new("Scheduling:DefaultUserSlotQuota", "<all slots>", "Worker slots one user's runs may hold at once", WholeNumber(1, 10_000)),
@@ -55,6 +60,8 @@ public static class KnownSettings
         new("Limits:ExpensiveReadsConcurrency", "2", "Grad-CAM explanations and benchmarks computed at once on a node", WholeNumber(1, 64)),
         new("Limits:ExpensiveReadsQueue", "8", "Explanations and benchmarks waiting; beyond it 503 + Retry-After", WholeNumber(0, 10_000)),
         new("Limits:ExpensiveReadsCacheEntries", "64", "Explanation results kept in memory for repeated requests", WholeNumber(1, 100_000)),
+        new("Security:SessionRevalidationInterval", "00:01:00", "A disabled or re-roled account's console sessions (cookie, live pages) end within this",
+            Duration(allowZero: false)),
         new("Ui:RefreshInterval", "00:00:01", "Fallback refresh of live console pages", Duration(allowZero: false)),
     ];
 }

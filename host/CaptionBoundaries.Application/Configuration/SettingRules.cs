@@ -33,6 +33,9 @@ internal static class SettingRules
     public static string? ExistingFileIfSet(string? value, IConfiguration _) =>
         string.IsNullOrWhiteSpace(value) || File.Exists(value.Trim()) ? null : $"is '{value}', which is not an existing file.";
 
+    /// <summary>Any value will do (a password); the setting is listed so it is known, documented and shown masked.</summary>
+    public static string? NoRule(string? value, IConfiguration _) => null;
+
     public static string? NonEmpty(string? value, IConfiguration _) =>
         value is not null && string.IsNullOrWhiteSpace(value) ? "is empty; give a value or remove the key to use the default." : null;
 
@@ -98,5 +101,41 @@ internal static class SettingRules
         if (WholeNumber(1, 65535)(value, configuration) is { } error) return error;
         var silo = configuration["Cluster:SiloPort"]?.Trim() ?? "11111";
         return value is not null && value.Trim() == silo ? $"is {value}, the same as 'Cluster:SiloPort'; the two ports must differ." : null;
+    }
+
+    /// <summary>
+    /// The interface the Orleans ports listen on and advertise: an address of this machine that the other nodes can reach,
+    /// so neither "any" (0.0.0.0, ::) nor absent when several nodes must find each other (adonet clustering).
+    /// </summary>
+    public static string? ListenAddress(string? value, IConfiguration configuration)
+    {
+        var clustering = configuration["Cluster:Clustering"]?.Trim();
+        if (string.IsNullOrWhiteSpace(value))
+            return string.Equals(clustering, "adonet", StringComparison.OrdinalIgnoreCase)
+                ? "is required when 'Cluster:Clustering' is 'adonet': the address of this node that the others reach it on (e.g. its private-network address)."
+                : null;
+        if (!System.Net.IPAddress.TryParse(value.Trim(), out var address))
+            return $"is '{value}'; expected an IP address such as 127.0.0.1 or 10.0.0.5.";
+        return address.Equals(System.Net.IPAddress.Any) || address.Equals(System.Net.IPAddress.IPv6Any)
+            ? $"is '{value}'; the silo advertises this address to the other nodes, so give one of this machine's addresses, not 'any'."
+            : null;
+    }
+
+    /// <summary>The cluster certificate: a PKCS#12 file that the configured password opens and that holds its private key.</summary>
+    public static string? ClusterCertificate(string? value, IConfiguration configuration)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return null;
+        var path = Path.GetFullPath(value.Trim());
+        if (!File.Exists(path)) return $"is '{value}', which does not exist ({path}).";
+        try
+        {
+            using var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(path, configuration["Cluster:Tls:Password"]);
+            return certificate.HasPrivateKey ? null : $"is '{value}', a certificate without its private key; a node must prove it holds the key.";
+        }
+        catch (System.Security.Cryptography.CryptographicException e)
+        {
+            // Never echo the password: say what is wrong with the file.
+            return $"is '{value}', which is not a PKCS#12 (.pfx) file that 'Cluster:Tls:Password' opens ({e.Message}).";
+        }
     }
 }

@@ -20,6 +20,7 @@ public static class AccountsRegistration
         services.AddSingleton<AuditLog>();
         services.AddSingleton<PrivateModels>();
         services.AddScoped<ApiTokenService>();
+        services.AddScoped<AccountSessions>();
         services.AddIdentityCore<AppUser>(o =>
             {
                 // Length over character classes (NIST SP 800-63B): 12 characters, no composition rules.

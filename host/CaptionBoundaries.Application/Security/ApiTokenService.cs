@@ -8,7 +8,8 @@ namespace CaptionBoundaries.Application.Security;
 
 /// <summary>
 /// Personal API tokens: "cbt_" + 32 random bytes (base64url). The database keeps the SHA-256 only, so a leaked
-/// database does not leak tokens; a token is refused once expired or revoked. Scoped: uses the request's context.
+/// database does not leak tokens; a token is refused once expired or revoked, or
+/// once its account is disabled (a sign-in lockout does not touch tokens). Scoped: uses the request's context.
 /// </summary>
 public sealed class ApiTokenService(TrackingDbContext db, UserManager<AppUser> users, TimeProvider clock)
 {
@@ -47,7 +48,8 @@ public sealed class ApiTokenService(TrackingDbContext db, UserManager<AppUser> u
         if (record.ExpiresAtUtc <= now) return (null, $"token expired at {record.ExpiresAtUtc:u}");
         var user = await users.FindByIdAsync(record.UserId);
         if (user is null) return (null, "the token's account no longer exists");
-        if (await users.IsLockedOutAsync(user)) return (null, "the token's account is disabled");
+        // Disabled by an admin, not locked by failed sign-ins: a stranger's wrong passwords must not stop a serving client.
+        if (DisabledAccounts.IsDisabled(user)) return (null, "the token's account is disabled");
         var roles = await users.GetRolesAsync(user);
         // Recording every use would write on every request; once a minute is enough to show a token is alive.
         if (record.LastUsedAtUtc is null || now - record.LastUsedAtUtc > TimeSpan.FromMinutes(1))

@@ -15,9 +15,22 @@ public sealed class ClusterHostingOptions
 
     public string ClusterId { get; set; } = "caption-boundaries";
 
+    /// <summary>
+    /// The interface the silo (and the gateway, if any) listens on and advertises to the other nodes. Unset: 127.0.0.1
+    /// with localhost clustering; required with adonet, which has several nodes to reach each other.
+    /// </summary>
+    public string? ListenAddress { get; set; }
+
     public int SiloPort { get; set; } = 11111;
 
-    public int GatewayPort { get; set; } = 30000;
+    /// <summary>
+    /// The Orleans client gateway port; no gateway is opened when unset. Nothing in CaptionBoundaries needs one (the
+    /// server's own client is in-process), and every open Orleans port is a way to grains that passes no role check.
+    /// </summary>
+    public int? GatewayPort { get; set; }
+
+    /// <summary>Silo-to-silo (and gateway) TLS with the cluster certificate; off when no certificate is configured.</summary>
+    public ClusterTlsOptions Tls { get; set; } = new();
 
     /// <summary>How long a silo waits for a probe answer before counting it missed (Orleans' default is 5 s).</summary>
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(5);

@@ -40,7 +40,9 @@ public static class ServerComposition
         switch (cluster.Clustering.Trim().ToLowerInvariant())
         {
             case "localhost":
-                silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: "caption-boundaries", clusterId: cluster.ClusterId);
+                silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort ?? 0,
+                    new System.Net.IPEndPoint(ClusterTransport.ListenAddress(cluster), cluster.SiloPort),
+                    serviceId: "caption-boundaries", clusterId: cluster.ClusterId);
                 break;
             case "adonet":
                 if (string.IsNullOrWhiteSpace(cluster.AdoNetConnectionString))
@@ -50,7 +52,6 @@ public static class ServerComposition
                     o.Invariant = cluster.AdoNetInvariant;
                     o.ConnectionString = cluster.AdoNetConnectionString;
                 });
-                silo.ConfigureEndpoints(cluster.SiloPort, cluster.GatewayPort);
                 silo.Configure<ClusterOptions>(o =>
                 {
                     o.ClusterId = cluster.ClusterId;
@@ -61,6 +62,8 @@ public static class ServerComposition
                 throw new InvalidOperationException(
                     $"Configuration key 'Cluster:Clustering' is '{cluster.Clustering}'; expected 'localhost' or 'adonet'.");
         }
+        // After the clustering's own endpoint defaults: the configured interface, no gateway unless asked, TLS if configured.
+        silo.ConfigureTransport(cluster);
         // How fast a node that dies is declared dead, and so how fast its runs resume elsewhere.
         silo.Configure<ClusterMembershipOptions>(o =>
         {

@@ -12,7 +12,7 @@ namespace CaptionBoundaries.Tests.Api;
 
 /// <summary>
 /// The server as `serve` composes it (services, co-hosted silo, HTTP pipeline) on a test server, with a temp data
-/// folder, its own plugins folder (shipped + tiny test CNN), a fresh SQLite database and free silo ports.
+/// folder, its own plugins folder (shipped + tiny test CNN), a fresh SQLite database and a free silo port (no gateway unless a test sets Cluster:GatewayPort).
 /// </summary>
 public sealed class ApiFactory : WebApplicationFactory<Program>
 {
@@ -40,7 +40,6 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
             ["CaptionBoundaries:PluginsFolder"] = PluginsFolder,
             ["Cluster:Slots"] = Slots.ToString(),
             ["Cluster:SiloPort"] = FreePort.Next().ToString(),
-            ["Cluster:GatewayPort"] = FreePort.Next().ToString(),
         };
         foreach (var (key, value) in Settings) settings[key] = value;
         // The default environment of the platform (embedded SQLite, cpu): the generic host's own default is Production,

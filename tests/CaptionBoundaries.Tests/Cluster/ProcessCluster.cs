@@ -18,9 +18,11 @@ public sealed class ProcessCluster : IAsyncDisposable
     private readonly string _database = $"cb_cluster_{Guid.NewGuid():N}";
     private readonly string _clusterId = $"test-{Guid.NewGuid():N}"[..20];
     private readonly List<ClusterNode> _nodes = [];
+    private readonly IReadOnlyDictionary<string, string> _settings;
 
-    private ProcessCluster()
+    private ProcessCluster(IReadOnlyDictionary<string, string>? settings)
     {
+        _settings = settings ?? new Dictionary<string, string>();
         TestPaths.PopulatePluginsFolder(PluginsFolder);
     }
 
@@ -29,10 +31,12 @@ public sealed class ProcessCluster : IAsyncDisposable
     public string ConnectionString => PostgresServer.ConnectionString(_database);
     public IReadOnlyList<ClusterNode> Nodes => _nodes;
     public string AdminToken { get; private set; } = "";
+    public string ClusterId => _clusterId;
 
-    public static async Task<ProcessCluster> CreateAsync()
+    /// <summary>A new cluster database; <paramref name="settings"/> are more environment variables for every node (e.g. the cluster certificate).</summary>
+    public static async Task<ProcessCluster> CreateAsync(IReadOnlyDictionary<string, string>? settings = null)
     {
-        var cluster = new ProcessCluster();
+        var cluster = new ProcessCluster(settings);
         await using (var server = new NpgsqlConnection(PostgresServer.ConnectionString("postgres")))
         {
             await server.OpenAsync();
@@ -45,12 +49,12 @@ public sealed class ProcessCluster : IAsyncDisposable
         return cluster;
     }
 
-    /// <summary>Starts a node and waits until it answers its health endpoint.</summary>
-    public async Task<ClusterNode> StartNodeAsync(string name, int slots = 1)
+    /// <summary>Starts a node (with an Orleans client gateway only when asked) and waits until it answers its health endpoint.</summary>
+    public async Task<ClusterNode> StartNodeAsync(string name, int slots = 1, int? gatewayPort = null)
     {
         var url = $"http://127.0.0.1:{FreePort.Next()}";
-        var start = Start("serve", "--urls", url, "--slots", slots.ToString(),
-            "--silo-port", FreePort.Next().ToString(), "--gateway-port", FreePort.Next().ToString());
+        var start = Start(["serve", "--urls", url, "--slots", slots.ToString(), "--silo-port", FreePort.Next().ToString(),
+            .. gatewayPort is { } port ? new[] { "--gateway-port", port.ToString() } : []]);
         start.Environment["CAPTIONBOUNDARIES_Cluster__NodeName"] = name;
         var node = new ClusterNode(name, url, Process.Start(start)!);
         node.Capture();
@@ -84,12 +88,14 @@ public sealed class ProcessCluster : IAsyncDisposable
 
     /// <summary>Production settings, pointed at this machine: PostgreSQL everywhere, ADO.NET clustering, CPU slots, fast failure detection.</summary>
     private ProcessStartInfo Start(params string[] args) =>
-        HostProcess.StartInfo(_root.Path, DataFolder, PluginsFolder, new Dictionary<string, string>
+        HostProcess.StartInfo(_root.Path, DataFolder, PluginsFolder, new Dictionary<string, string>(_settings)
         {
             ["CAPTIONBOUNDARIES_Database__Provider"] = "postgres",
             ["CAPTIONBOUNDARIES_Database__ConnectionString"] = ConnectionString,
             ["CAPTIONBOUNDARIES_Cluster__Clustering"] = "adonet",
             ["CAPTIONBOUNDARIES_Cluster__AdoNetConnectionString"] = ConnectionString,
+            // All nodes on this machine: they reach each other on loopback (adonet clustering needs the address said).
+            ["CAPTIONBOUNDARIES_Cluster__ListenAddress"] = "127.0.0.1",
             ["CAPTIONBOUNDARIES_Cluster__ClusterId"] = _clusterId,
             ["CAPTIONBOUNDARIES_Cluster__Device"] = "cpu",
             ["CAPTIONBOUNDARIES_Cluster__ProbeTimeout"] = "00:00:01",

@@ -54,7 +54,7 @@ public sealed class IsolatedServer : IAsyncDisposable
         server.AdminToken = token.Trim().Split('\n')[^1].Trim();
         server.BaseUrl = $"http://127.0.0.1:{FreePort.Next()}";
         var process = server._process = Process.Start(server.Start("serve", "--urls", server.BaseUrl, "--slots", slots.ToString(),
-            "--silo-port", FreePort.Next().ToString(), "--gateway-port", FreePort.Next().ToString()))!;
+            "--silo-port", FreePort.Next().ToString()))!;
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.BeginOutputReadLine();

@@ -10,7 +10,9 @@ namespace CaptionBoundaries.Ui.Services;
 /// a page can poll while the user clicks, so a circuit-wide scope would share one DbContext between
 /// concurrent requests; a scope per request keeps them apart, exactly like one API call each.
 /// Each request carries the signed-in account as its actor, so the handlers authorize and audit console use
-/// exactly as they do API calls. Scoped: one per circuit, like the account it speaks for.
+/// exactly as they do API calls. The actor's roles are read from the account as it is now, not from the claims the
+/// circuit signed in with: a demoted or disabled account's page cannot act on its old rights while it waits for the
+/// circuit's revalidation. Scoped: one per circuit, like the account it speaks for.
 /// </summary>
 public sealed class UiSender(IServiceScopeFactory scopes, AuthenticationStateProvider authentication)
 {
@@ -30,7 +32,11 @@ public sealed class UiSender(IServiceScopeFactory scopes, AuthenticationStatePro
     {
         var state = await authentication.GetAuthenticationStateAsync();
         var scope = scopes.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<ActorContext>().Current = ActorClaims.ToActor(state.User, "console");
+        // Component tests run the console without accounts; there the claims are all there is.
+        var sessions = scope.ServiceProvider.GetService<AccountSessions>();
+        scope.ServiceProvider.GetRequiredService<ActorContext>().Current = sessions is null
+            ? ActorClaims.ToActor(state.User, "console")
+            : await sessions.CurrentActorAsync(state.User, "console");
         return scope;
     }
 }

@@ -16,10 +16,14 @@ public sealed record CreateFirstAdminCommand(string UserName, string Password) :
 [RequiresRole(Roles.Admin)]
 public sealed record CreateUserCommand(string UserName, string Password, string Role) : ICommand<UserInfo>;
 
+/// <summary>Changing a role ends the account's console sessions (within Security:SessionRevalidationInterval): it signs in again with the new role.</summary>
 [RequiresRole(Roles.Admin)]
 public sealed record SetUserRoleCommand(string UserName, string Role) : ICommand<UserInfo>;
 
-/// <summary>Disabling locks the account out and stops its tokens working; enabling reverses it.</summary>
+/// <summary>
+/// Disabling locks the account out, stops its tokens working and ends its console sessions (within
+/// Security:SessionRevalidationInterval); enabling reverses the first two.
+/// </summary>
 [RequiresRole(Roles.Admin)]
 public sealed record SetUserDisabledCommand(string UserName, bool Disabled) : ICommand<UserInfo>;
 
@@ -79,6 +83,8 @@ public sealed class UserHandlers(UserManager<AppUser> users, RoleManager<Identit
         var user = await Find(command.UserName);
         AccountErrors.ThrowIfFailed(await users.RemoveFromRolesAsync(user, await users.GetRolesAsync(user)));
         AccountErrors.ThrowIfFailed(await users.AddToRoleAsync(user, command.Role));
+        // A new stamp: sessions signed in with the old role no longer validate (cookie, live console pages).
+        AccountErrors.ThrowIfFailed(await users.UpdateSecurityStampAsync(user));
         return await Info(user);
     }
 
@@ -86,7 +92,10 @@ public sealed class UserHandlers(UserManager<AppUser> users, RoleManager<Identit
     {
         var user = await Find(command.UserName);
         AccountErrors.ThrowIfFailed(await users.SetLockoutEnabledAsync(user, true));
-        AccountErrors.ThrowIfFailed(await users.SetLockoutEndDateAsync(user, command.Disabled ? DateTimeOffset.MaxValue : null));
+        AccountErrors.ThrowIfFailed(await users.SetLockoutEndDateAsync(user, command.Disabled ? DisabledAccounts.LockoutEnd : null));
+        if (!command.Disabled) AccountErrors.ThrowIfFailed(await users.ResetAccessFailedCountAsync(user));
+        // A new stamp ends the sessions signed in before: a disabled account keeps no console either.
+        AccountErrors.ThrowIfFailed(await users.UpdateSecurityStampAsync(user));
         return await Info(user);
     }
 
@@ -110,7 +119,7 @@ public sealed class UserHandlers(UserManager<AppUser> users, RoleManager<Identit
 
     private async Task<UserInfo> Info(AppUser user) =>
         new(user.Id, user.UserName!, (await users.GetRolesAsync(user)).OrderByDescending(Roles.Rank).FirstOrDefault() ?? "",
-            await users.IsLockedOutAsync(user), user.CreatedAtUtc);
+            DisabledAccounts.IsDisabled(user), user.CreatedAtUtc);
 
     private async Task EnsureRoles()
     {

@@ -18,7 +18,7 @@ public static class ServeCommand
         var slots = new Option<int?>("--slots") { Description = "Worker slots on this node (config Cluster:Slots, default 1)" };
         var device = new Option<string?>("--device") { Description = "Device of this node's slots: cpu or cuda (config Cluster:Device)" };
         var siloPort = new Option<int?>("--silo-port") { Description = "Orleans silo-to-silo port (config Cluster:SiloPort, default 11111)" };
-        var gatewayPort = new Option<int?>("--gateway-port") { Description = "Orleans client gateway port (config Cluster:GatewayPort, default 30000)" };
+        var gatewayPort = new Option<int?>("--gateway-port") { Description = "Orleans client gateway port (config Cluster:GatewayPort; default: no gateway, nothing here needs one)" };
         var nodeName = new Option<string?>("--node-name") { Description = "This node's name in the cluster and its slot keys (config Cluster:NodeName, default the machine name)" };
         var command = new Command("serve", "Run the server: Orleans silo, worker slots, REST API, web console.") { urls, slots, device, siloPort, gatewayPort, nodeName };
         command.SetAction((parse, ct) => CliErrors.Run(async () =>

@@ -13,4 +13,10 @@ public sealed class SecurityOptions
 
     /// <summary>Largest request body the API accepts (uploads of checkpoints and plugins), in megabytes.</summary>
     public int MaxUploadMegabytes { get; set; } = 512;
+
+    /// <summary>
+    /// How often a console session (the cookie, and each live page's circuit) is checked against its account: a
+    /// disabled or re-roled account loses its session within this.
+    /// </summary>
+    public TimeSpan SessionRevalidationInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using CaptionBoundaries.Application.Security;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -47,8 +48,14 @@ public static class SecuritySetup
             o.ExpireTimeSpan = TimeSpan.FromHours(12);
             o.SlidingExpiration = true;
         });
+        // The cookie is re-checked against the account's security stamp this often (Identity's default is 30 minutes):
+        // disabling an account or changing its role renews the stamp, so its old cookies stop signing anyone in.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = options.SessionRevalidationInterval);
         services.AddAuthorization();
         services.AddCascadingAuthenticationState();
+        // A live console page keeps the principal it connected with; this re-checks it on the same interval and signs
+        // the page out (to the sign-in form) once the session no longer stands. Replace: whichever registers first.
+        services.Replace(ServiceDescriptor.Scoped<AuthenticationStateProvider, SessionRevalidatingAuthenticationStateProvider>());
 
         services.AddRateLimiter(o =>
         {

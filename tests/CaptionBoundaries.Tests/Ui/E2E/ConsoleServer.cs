@@ -48,7 +48,7 @@ public sealed class ConsoleServer : IAsyncLifetime
     /// <summary>Starts `serve` (again, after <see cref="StopAsync"/>: same data folder, same port) and waits until it answers.</summary>
     public async Task StartServeAsync()
     {
-        var start = Start("serve", "--urls", BaseUrl, "--silo-port", FreePort.Next().ToString(), "--gateway-port", FreePort.Next().ToString());
+        var start = Start("serve", "--urls", BaseUrl, "--silo-port", FreePort.Next().ToString());
         foreach (var (key, value) in Environment) start.Environment[key] = value;
         _process = System.Diagnostics.Process.Start(start)!;
         _process.OutputDataReceived += (_, e) => Append(e.Data);
@@ -94,6 +94,8 @@ public sealed class ConsoleServer : IAsyncLifetime
         {
             ["CAPTIONBOUNDARIES_Database__Provider"] = "sqlite",
             ["CAPTIONBOUNDARIES_Cluster__Device"] = "cpu",
+            // Sessions of disabled accounts end within this (SessionRevocationE2ETests); the default is a minute.
+            ["CAPTIONBOUNDARIES_Security__SessionRevalidationInterval"] = "00:00:02",
         }, args);
 
     private Task<string> RunCli(string? input, params string[] args) => HostProcess.RunCliAsync(Start(args), input);
