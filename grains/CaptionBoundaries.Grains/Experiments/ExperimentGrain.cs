@@ -293,7 +293,8 @@ public sealed class ExperimentGrain(
 
     private void RequireSubmitted()
     {
-        if (S.Spec is null) throw new InvalidOperationException($"Experiment {Id} was never submitted.");
+        // Reached with any well-formed id a caller types: "not found" (404), not a server error.
+        if (S.Spec is null) throw new KeyNotFoundException($"No experiment has id '{Id}'.");
     }
 
     private ExperimentInfo Info() => new(
