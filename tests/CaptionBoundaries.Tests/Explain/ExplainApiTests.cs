@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -71,6 +72,13 @@ public sealed class ExplainApiTests : IAsyncLifetime
         Assert.Equal("grad_cam", map.GetProperty("method").GetString());
         AssertPng(map.GetProperty("image_png"), 32);
         AssertPng(map.GetProperty("overlay_png"), 32);
+
+        // Asked again (a reload, another viewer), every cell is answered from memory: nothing is recomputed.
+        var gate = _factory.Services.GetRequiredService<CaptionBoundaries.Application.Infrastructure.ExpensiveReads>();
+        var computed = gate.Computed;
+        var again = await ApiJson.Expect(await _client.GetAsync($"/api/experiments/{id}/confusion/same/same?take=32"), HttpStatusCode.OK);
+        Assert.Equal(cells[0].GetProperty("total").GetInt32(), again.GetProperty("total").GetInt32());
+        Assert.Equal(computed, gate.Computed);
 
         var one = await ApiJson.Expect(await _client.GetAsync($"/api/experiments/{id:N}/explain?sample=0&target=true"), HttpStatusCode.OK);
         Assert.Equal(0, one.GetProperty("sample").GetProperty("validation_index").GetInt32());
