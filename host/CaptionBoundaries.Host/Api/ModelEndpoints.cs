@@ -1,3 +1,5 @@
+using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Host.Server.Security;
 using CaptionBoundaries.Application.Features.Models;
 using CaptionBoundaries.Application.Features.Serving;
 using CaptionBoundaries.Grains;
@@ -39,6 +41,25 @@ public static class ModelEndpoints
                 : await m.Send(new RegisterModelVersionCommand(model, body.CheckpointPath ?? ""), ct);
             return Results.Created($"/api/models/{model}", version);
         }).WithSummary("Register a checkpoint file, or an experiment's best checkpoint, as the model's next version (copied into the registry store, SHA-256 recorded).");
+
+        // Multipart upload of a checkpoint file (field "file"): a client elsewhere registers its own file, not a server path.
+        models.MapPost("/{model}/versions/upload", async (string model, HttpRequest request, SecurityOptions limits, IMediator m, CancellationToken ct) =>
+            {
+                if (!request.HasFormContentType) return Results.Problem(title: "Send multipart/form-data with a 'file' field.", statusCode: 400);
+                // Checkpoints are larger than the form reader's default 128 MB: the upload limit applies instead.
+                var maxBytes = limits.MaxUploadMegabytes * 1024L * 1024L;
+                request.HttpContext.Features.Set<Microsoft.AspNetCore.Http.Features.IFormFeature>(
+                    new Microsoft.AspNetCore.Http.Features.FormFeature(request, new Microsoft.AspNetCore.Http.Features.FormOptions { MultipartBodyLengthLimit = maxBytes }));
+                var form = await request.ReadFormAsync(ct);
+                if (form.Files.GetFile("file") is not { } file) return Results.Problem(title: "The form has no 'file' field.", statusCode: 400);
+                await using var content = file.OpenReadStream();
+                var version = await m.Send(new UploadModelVersionCommand(model, file.FileName, content, maxBytes), ct);
+                return Results.Created($"/api/models/{model}", version);
+            })
+            .RequireAuthorization(p => p.RequireRole(Roles.Researcher, Roles.Admin))
+            .AcceptsUploads()
+            .DisableAntiforgery()
+            .WithSummary("Upload a checkpoint file (multipart field 'file') as the model's next version.");
 
         models.MapGet("/{model}/registry", async (string model, IMediator m, CancellationToken ct) => await m.Send(new GetModelRegistryQuery(model), ct))
             .WithSummary("Registry records: versions (source, hash, inference config, archived) and the change history (who, what, when, why).");

@@ -44,6 +44,17 @@ public sealed class ServerApiClient : IDisposable
 
     public Task<T> Post<T>(string path, object body, CancellationToken ct) => Send<T>(() => _http.PostAsJsonAsync(path, body, Json, ct), ct);
 
+    /// <summary>Posts a local file as multipart/form-data (field "file").</summary>
+    public async Task<T> Upload<T>(string path, string file, CancellationToken ct)
+    {
+        if (!File.Exists(file)) throw new ArgumentException($"File '{file}' does not exist.");
+        return await Send<T>(async () =>
+        {
+            using var form = new MultipartFormDataContent { { new StreamContent(File.OpenRead(file)), "file", Path.GetFileName(file) } };
+            return await _http.PostAsync(path, form, ct);
+        }, ct);
+    }
+
     public Task<T> Put<T>(string path, object body, CancellationToken ct) => Send<T>(() => _http.PutAsJsonAsync(path, body, Json, ct), ct);
 
     private async Task<T> Send<T>(Func<Task<HttpResponseMessage>> send, CancellationToken ct)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -153,5 +154,28 @@ public sealed class HostilePathTests(AccessControlFixture fx)
         // A dataset "folder" outside the datasets folder is not one, wherever it is.
         var (etcStatus, etc) = await Send(bob.PostAsJsonAsync("/api/datasets/etc/versions", new { folder = "/etc" }));
         Assert.Equal(HttpStatusCode.BadRequest, etcStatus);
+    }
+
+    [Fact]
+    public async Task A_researcher_registers_a_file_of_their_own_by_uploading_it_and_nothing_is_left_staged()
+    {
+        using var carol = fx.Factory.CreateClient(fx.CarolToken);
+        using var viewer = fx.Factory.CreateClient(fx.ViewerToken);
+        using var elsewhere = new TempFolder("cb-upload");
+        var plugins = fx.Factory.Services.GetRequiredService<CaptionBoundaries.Application.Plugins.PluginRegistry>();
+        var mine = CheckpointFactory.WriteTinyCnn(plugins, elsewhere.Combine("mine.pt"), 4);
+        MultipartFormDataContent Form(byte[] bytes) => new() { { new ByteArrayContent(bytes), "file", "mine.pt" } };
+
+        // A path on the caller's machine means nothing to the server; the bytes do.
+        var (pathStatus, _) = await Send(carol.PostAsJsonAsync("/api/models/carols-upload/versions", new { checkpoint_path = mine }));
+        Assert.Equal(HttpStatusCode.BadRequest, pathStatus);
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostAsync("/api/models/carols-upload/versions/upload", Form(File.ReadAllBytes(mine)))).StatusCode);
+        var (garbageStatus, _) = await Send(carol.PostAsync("/api/models/carols-upload/versions/upload", Form([1, 2, 3, 4])));
+        Assert.Equal(HttpStatusCode.BadRequest, garbageStatus);
+
+        var version = await ApiJson.Expect(await carol.PostAsync("/api/models/carols-upload/versions/upload", Form(File.ReadAllBytes(mine))), HttpStatusCode.Created);
+        Assert.Equal(CaptionBoundaries.Application.Checkpoints.CheckpointFile.FileSha256(mine), version.GetProperty("sha256").GetString());
+        var staging = Path.Combine(fx.Factory.DataFolder, "uploads");
+        Assert.Empty(Directory.Exists(staging) ? Directory.GetFiles(staging) : []);
     }
 }

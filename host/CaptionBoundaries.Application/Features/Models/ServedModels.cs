@@ -128,10 +128,12 @@ public sealed class ArchiveModelVersionValidator : AbstractValidator<ArchiveMode
     }
 }
 
-public sealed class ServedModelHandlers(IGrainFactory grains, Tracking.TrackingDbContext db, ActorContext actors, PrivateModels privateModels, Security.Paths.RequestPaths paths) :
+public sealed class ServedModelHandlers(IGrainFactory grains, Tracking.TrackingDbContext db, ActorContext actors, PrivateModels privateModels, Security.Paths.RequestPaths paths,
+    Infrastructure.CaptionBoundariesOptions options) :
     IQueryHandler<ListServedModelsQuery, IReadOnlyList<ModelInfo>>,
     IQueryHandler<GetServedModelQuery, ModelInfo>,
     ICommandHandler<RegisterModelVersionCommand, ModelVersionInfo>,
+    ICommandHandler<UploadModelVersionCommand, ModelVersionInfo>,
     ICommandHandler<SwitchModelVersionCommand, SwitchResult>,
     ICommandHandler<RollbackModelCommand, SwitchResult>,
     ICommandHandler<SetModelAliasCommand, SwitchResult>,
@@ -184,6 +186,23 @@ public sealed class ServedModelHandlers(IGrainFactory grains, Tracking.TrackingD
             paths.File(command.CheckpointPath, "checkpoint", "Checkpoint"), "upload", Actor);
         await grains.GetGrain<IModelCatalogGrain>(0).Add(command.Model);
         return version;
+    }
+
+    public async ValueTask<ModelVersionInfo> Handle(UploadModelVersionCommand command, CancellationToken ct)
+    {
+        await EnsureMayRegister(command.Model, ct);
+        var staged = await Infrastructure.UploadStaging.StageAsync(options, command.Content, command.MaxBytes, ct);
+        try
+        {
+            // The grain checks the checkpoint and copies it into the registry store; the staged file is then not needed.
+            var version = await grains.GetGrain<IModelGrain>(command.Model).RegisterVersion(staged, "upload", Actor);
+            await grains.GetGrain<IModelCatalogGrain>(0).Add(command.Model);
+            return version;
+        }
+        finally
+        {
+            File.Delete(staged);
+        }
     }
 
     public async ValueTask<ModelVersionInfo> Handle(RegisterFromExperimentCommand command, CancellationToken ct)

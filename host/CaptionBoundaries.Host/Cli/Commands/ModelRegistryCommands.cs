@@ -72,7 +72,7 @@ public static class ModelRegistryCommands
     private static Command Register()
     {
         var model = ModelArgument();
-        var checkpoint = new Option<string?>("--checkpoint") { Description = "Checkpoint file to register (a path the server can read)" };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "Checkpoint file to register (uploaded to the server)" };
         var experiment = new Option<string?>("--experiment") { Description = "Register this experiment's checkpoint (id or prefix)" };
         var kind = new Option<string>("--kind") { Description = "best or last (with --experiment)", DefaultValueFactory = _ => "best" };
         return Run(new Command("register", "Register a checkpoint, or an experiment's best checkpoint, as the model's next version.") { model, checkpoint, experiment, kind },
@@ -80,10 +80,10 @@ public static class ModelRegistryCommands
             {
                 if (parse.GetValue(checkpoint) is null == parse.GetValue(experiment) is null)
                     throw new ArgumentException("Give exactly one of --checkpoint or --experiment.");
-                var body = parse.GetValue(experiment) is { } id
-                    ? (object)new { experiment_id = id, kind = parse.GetValue(kind) }
-                    : new { checkpoint_path = Path.GetFullPath(parse.GetValue(checkpoint)!) };
-                var version = await client.Post<ModelVersionInfo>($"api/models/{parse.GetValue(model)}/versions", body, ct);
+                var version = parse.GetValue(experiment) is { } id
+                    ? await client.Post<ModelVersionInfo>($"api/models/{parse.GetValue(model)}/versions", new { experiment_id = id, kind = parse.GetValue(kind) }, ct)
+                    // The file travels with the request: the server may be another machine, and names no client paths.
+                    : await client.Upload<ModelVersionInfo>($"api/models/{parse.GetValue(model)}/versions/upload", parse.GetValue(checkpoint)!, ct);
                 AnsiConsole.MarkupLineInterpolated($"[green]registered[/] {parse.GetValue(model)} v{version.Version} ({version.ArchitectureName}, sha256 {version.Sha256[..16]}…)");
             });
     }

@@ -1,0 +1,36 @@
+using CaptionBoundaries.Application.Plugins;
+
+namespace CaptionBoundaries.Application.Infrastructure;
+
+/// <summary>
+/// Writes an uploaded body to a new file under <c>&lt;data&gt;/uploads</c>, never more than a limit: a sender that
+/// keeps streaming is cut off with <see cref="UploadTooLargeException"/> and the partial file is removed.
+/// </summary>
+public static class UploadStaging
+{
+    public static async Task<string> StageAsync(CaptionBoundariesOptions options, Stream content, long maxBytes, CancellationToken ct)
+    {
+        var folder = Path.Combine(options.ResolvedDataFolder, "uploads");
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, $"{Guid.NewGuid():N}.upload");
+        try
+        {
+            await using var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+            var buffer = new byte[1 << 16];
+            long total = 0;
+            int read;
+            while ((read = await content.ReadAsync(buffer, ct)) > 0)
+            {
+                total += read;
+                if (total > maxBytes) throw new UploadTooLargeException($"The upload is larger than the {maxBytes / (1024 * 1024)} MB allowed (Security:MaxUploadMegabytes).");
+                await output.WriteAsync(buffer.AsMemory(0, read), ct);
+            }
+            return path;
+        }
+        catch
+        {
+            File.Delete(path);
+            throw;
+        }
+    }
+}
