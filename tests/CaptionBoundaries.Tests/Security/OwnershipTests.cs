@@ -10,36 +10,12 @@ namespace CaptionBoundaries.Tests.Security;
 [Collection(AccessControlCollection.Name)]
 public sealed class OwnershipTests(AccessControlFixture fx)
 {
-    private string Dataset()
-    {
-        var folder = Path.Combine(fx.Factory.DataFolder, "datasets", "owners");
-        if (!File.Exists(Path.Combine(folder, "manifest.json")))
-            SyntheticDatasetGenerator.Generate(new SyntheticDatasetOptions { OutputFolder = folder, SamplesPerClass = 4, Seed = 9, Width = 64, Height = 48 });
-        return folder;
-    }
+    private string Dataset() => ApiRuns.Dataset(fx.Factory.DataFolder, "owners");
 
-    private async Task<string> StartRun(HttpClient client, string name, bool isPrivate = false, int epochs = 1)
-    {
-        var response = await client.PostAsJsonAsync("/api/experiments", new Dictionary<string, object>
-        {
-            ["name"] = name, ["architecture"] = "tiny_test_cnn", ["dataset_folder"] = Dataset(), ["epochs"] = epochs,
-            ["image_size"] = 32, ["batch_size"] = 8, ["private"] = isPrivate,
-        });
-        var body = await ApiJson.Expect(response, HttpStatusCode.Accepted);
-        return body.GetProperty("id").GetString()!;
-    }
+    private Task<string> StartRun(HttpClient client, string name, bool isPrivate = false, int epochs = 1) =>
+        ApiRuns.StartAsync(client, Dataset(), name, isPrivate, epochs);
 
-    private static async Task WaitFinished(HttpClient client, string id)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(3);
-        while (DateTime.UtcNow < deadline)
-        {
-            var info = await ApiJson.Expect(await client.GetAsync($"/api/experiments/{id}"), HttpStatusCode.OK);
-            if (info.GetProperty("phase").GetString() is "Completed" or "Failed" or "Cancelled") return;
-            await Task.Delay(250);
-        }
-        throw new TimeoutException($"experiment {id} did not finish");
-    }
+    private static Task WaitFinished(HttpClient client, string id) => ApiRuns.WaitFinishedAsync(client, id);
 
     [Fact]
     public async Task Runs_and_models_are_changed_by_their_owner_or_an_admin_only()
