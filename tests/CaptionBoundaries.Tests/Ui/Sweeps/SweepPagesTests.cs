@@ -118,6 +118,20 @@ public sealed class SweepPagesTests : IDisposable
         Assert.NotNull(page.Find("form#start-sweep textarea[name=definition]"));
     }
 
+    [Fact]
+    public void A_viewer_gets_no_start_form_so_no_definition_of_theirs_reaches_the_parser()
+    {
+        // Issue 15: the form used to call the definition validator for any signed-in account; now it is shown, like
+        // the API's StartSweepCommand allows, to researchers and admins only.
+        _ctx.AddAuthorization().SetAuthorized("vera").SetRoles(CaptionBoundaries.Application.Security.Roles.Viewer);
+        _ctx.Sender.On<ListSweepsQuery, IReadOnlyList<SweepSummary>>(_ => []);
+
+        var page = _ctx.Render<SweepsPage>();
+
+        Assert.Empty(page.FindAll("form#start-sweep"));
+        Assert.Contains("Starting a sweep needs the researcher role", page.Markup);
+    }
+
     // ---- the start form ----
 
     private IRenderedComponent<StartSweepForm> RenderForm() =>
