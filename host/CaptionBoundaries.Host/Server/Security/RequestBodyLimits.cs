@@ -39,5 +39,5 @@ public static class RequestBodyLimits
     });
 
     private static string TooLarge(long max, bool upload) =>
-        $"This endpoint takes at most {max:N0} bytes ({(upload ? "Security:MaxUploadMegabytes" : "Limits:MaxJsonBodyKilobytes")}).";
+        $"The body is larger than the {max:N0} bytes this endpoint takes ({(upload ? "Security:MaxUploadMegabytes" : "Limits:MaxJsonBodyKilobytes")}).";
 }
