@@ -15,22 +15,28 @@ public static class UploadStaging
         var path = Path.Combine(folder, $"{Guid.NewGuid():N}.upload");
         try
         {
-            await using var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
-            var buffer = new byte[1 << 16];
-            long total = 0;
-            int read;
-            while ((read = await content.ReadAsync(buffer, ct)) > 0)
-            {
-                total += read;
-                if (total > maxBytes) throw new UploadTooLargeException($"The upload is larger than the {maxBytes / (1024 * 1024)} MB allowed (Security:MaxUploadMegabytes).");
-                await output.WriteAsync(buffer.AsMemory(0, read), ct);
-            }
+            await CopyLimitedAsync(content, path, maxBytes, ct);
             return path;
         }
         catch
         {
             File.Delete(path);
             throw;
+        }
+    }
+
+    /// <summary>Copies an upload to a file, refusing it (<see cref="UploadTooLargeException"/>) once it passes the limit.</summary>
+    public static async Task CopyLimitedAsync(Stream content, string path, long maxBytes, CancellationToken ct)
+    {
+        await using var file = File.Create(path);
+        var buffer = new byte[81920];
+        long total = 0;
+        int read;
+        while ((read = await content.ReadAsync(buffer, ct)) > 0)
+        {
+            total += read;
+            if (total > maxBytes) throw new UploadTooLargeException($"The upload is larger than the {maxBytes / (1024 * 1024)} MB allowed (Security:MaxUploadMegabytes).");
+            await file.WriteAsync(buffer.AsMemory(0, read), ct);
         }
     }
 }

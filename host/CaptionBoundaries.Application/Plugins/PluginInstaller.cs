@@ -33,7 +33,7 @@ public sealed partial class PluginInstaller(PluginRegistry registry, CaptionBoun
         try
         {
             var upload = Path.Combine(staging, "upload" + extension);
-            await CopyLimitedAsync(content, upload, maxBytes, ct);
+            await Infrastructure.UploadStaging.CopyLimitedAsync(content, upload, maxBytes, ct);
             if (extension == ".dll") File.Move(upload, Path.Combine(staged, pluginName + ".dll"));
             else Unzip(upload, staged, maxBytes * 4);
             if (File.Exists(upload)) File.Delete(upload);
@@ -87,20 +87,6 @@ public sealed partial class PluginInstaller(PluginRegistry registry, CaptionBoun
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (DateTime.UtcNow < deadline && !installed.Architectures.All(n => registry.TryGetArchitecture(n, out _)))
             await Task.Delay(100, ct);
-    }
-
-    private static async Task CopyLimitedAsync(Stream content, string path, long maxBytes, CancellationToken ct)
-    {
-        await using var file = File.Create(path);
-        var buffer = new byte[81920];
-        long total = 0;
-        int read;
-        while ((read = await content.ReadAsync(buffer, ct)) > 0)
-        {
-            total += read;
-            if (total > maxBytes) throw new UploadTooLargeException($"The upload is larger than the {maxBytes / (1024 * 1024)} MB allowed (Security:MaxUploadMegabytes).");
-            await file.WriteAsync(buffer.AsMemory(0, read), ct);
-        }
     }
 
     /// <summary>Unpacks a zip, refusing entries that would land outside the folder ("zip slip") and archives that expand too far.</summary>

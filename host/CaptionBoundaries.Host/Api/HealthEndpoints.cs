@@ -13,11 +13,14 @@ public static class HealthEndpoints
             if (http.User.Identity?.IsAuthenticated != true)
             {
                 var live = await mediator.Send(new GetLivenessQuery(), ct);
-                return live.Status == "Healthy" ? Results.Ok(live) : Results.Json(live, statusCode: StatusCodes.Status503ServiceUnavailable);
+                return Answer(live, live.Status);
             }
             var report = await mediator.Send(new GetHealthQuery(), ct);
-            return report.Status == "Healthy" ? Results.Ok(report) : Results.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable);
+            return Answer(report, report.Status);
         }).AllowAnonymous().WithTags("Health")
             .WithSummary("Anonymous: status and database only. Signed in: plugins, slots and the active version of every model the caller may see.");
     }
+
+    private static IResult Answer<T>(T body, string status) =>
+        status == Liveness.Healthy ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
 }

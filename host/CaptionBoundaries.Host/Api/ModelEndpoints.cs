@@ -45,13 +45,9 @@ public static class ModelEndpoints
         // Multipart upload of a checkpoint file (field "file"): a client elsewhere registers its own file, not a server path.
         models.MapPost("/{model}/versions/upload", async (string model, HttpRequest request, SecurityOptions limits, IMediator m, CancellationToken ct) =>
             {
-                if (!request.HasFormContentType) return Results.Problem(title: "Send multipart/form-data with a 'file' field.", statusCode: 400);
-                // Checkpoints are larger than the form reader's default 128 MB: the upload limit applies instead.
                 var maxBytes = limits.MaxUploadMegabytes * 1024L * 1024L;
-                request.HttpContext.Features.Set<Microsoft.AspNetCore.Http.Features.IFormFeature>(
-                    new Microsoft.AspNetCore.Http.Features.FormFeature(request, new Microsoft.AspNetCore.Http.Features.FormOptions { MultipartBodyLengthLimit = maxBytes }));
-                var form = await request.ReadFormAsync(ct);
-                if (form.Files.GetFile("file") is not { } file) return Results.Problem(title: "The form has no 'file' field.", statusCode: 400);
+                var (upload, problem) = await UploadForm.ReadAsync(request, maxBytes, ct);
+                if (upload?.File is not { } file) return problem!;
                 await using var content = file.OpenReadStream();
                 var version = await m.Send(new UploadModelVersionCommand(model, file.FileName, content, maxBytes), ct);
                 return Results.Created($"/api/models/{model}", version);

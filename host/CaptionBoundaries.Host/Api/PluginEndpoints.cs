@@ -14,13 +14,12 @@ public static class PluginEndpoints
         // antiforgery token.
         api.MapPost("/plugins", async (HttpRequest request, SecurityOptions limits, IMediator m, CancellationToken ct) =>
             {
-                if (!request.HasFormContentType) return Results.Problem(title: "Send multipart/form-data with a 'file' field.", statusCode: 400);
-                var form = await request.ReadFormAsync(ct);
-                var file = form.Files.GetFile("file");
-                if (file is null) return Results.Problem(title: "The form has no 'file' field.", statusCode: 400);
+                var maxBytes = limits.MaxUploadMegabytes * 1024L * 1024L;
+                var (upload, problem) = await UploadForm.ReadAsync(request, maxBytes, ct);
+                if (upload is not ({ } form, { } file)) return problem!;
                 var name = form["name"].ToString() is { Length: > 0 } n ? n : Path.GetFileNameWithoutExtension(file.FileName);
                 await using var content = file.OpenReadStream();
-                var installed = await m.Send(new InstallPluginCommand(name, file.FileName, content, limits.MaxUploadMegabytes * 1024L * 1024L,
+                var installed = await m.Send(new InstallPluginCommand(name, file.FileName, content, maxBytes,
                     bool.TryParse(form["replace"], out var replace) && replace), ct);
                 return Results.Created($"/api/architectures", installed);
             })

@@ -102,7 +102,7 @@ public sealed class ClusterTransportTests(Xunit.Abstractions.ITestOutputHelper o
         AssertRefused(await RawOrleansClient.TryCallAsync(gateway, "caption-boundaries", ClusterCertificate.Create("outsider"), RefusedClientTimeout), "outsider's certificate");
     }
 
-    [PostgresFact]
+    [Fact]
     public async Task Two_serve_nodes_with_the_same_certificate_form_a_cluster_and_a_client_without_it_reaches_no_grain()
     {
         using var folder = new TempFolder("cb-tls-cluster");

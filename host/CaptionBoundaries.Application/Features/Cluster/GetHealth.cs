@@ -42,7 +42,7 @@ public sealed class GetHealthHandler(IGrainFactory grains, TrackingDbContext db,
             models.Add(new ServedModelHealth(name, info.ActiveVersion, active?.ArchitectureName, active?.Sha256));
         }
         return new HealthReport(
-            database && plugins.Errors.Count == 0 ? "Healthy" : "Degraded",
+            Liveness.StatusOf(database, plugins.Errors.Count),
             database,
             plugins.Architectures.Count,
             plugins.Errors.Count,

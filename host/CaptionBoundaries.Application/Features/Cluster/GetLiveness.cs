@@ -12,13 +12,19 @@ namespace CaptionBoundaries.Application.Features.Cluster;
 [RequiresRole(Roles.Anyone)]
 public sealed record GetLivenessQuery : IQuery<Liveness>;
 
-public sealed record Liveness(string Status, bool DatabaseReachable);
+public sealed record Liveness(string Status, bool DatabaseReachable)
+{
+    public const string Healthy = "Healthy";
+
+    /// <summary>The one rule for both health answers: the database answers and every plugin loaded.</summary>
+    public static string StatusOf(bool databaseReachable, int pluginErrors) => databaseReachable && pluginErrors == 0 ? Healthy : "Degraded";
+}
 
 public sealed class GetLivenessHandler(TrackingDbContext db, PluginRegistry plugins) : IQueryHandler<GetLivenessQuery, Liveness>
 {
     public async ValueTask<Liveness> Handle(GetLivenessQuery query, CancellationToken ct)
     {
         var database = await db.Database.CanConnectAsync(ct);
-        return new Liveness(database && plugins.Errors.Count == 0 ? "Healthy" : "Degraded", database);
+        return new Liveness(Liveness.StatusOf(database, plugins.Errors.Count), database);
     }
 }

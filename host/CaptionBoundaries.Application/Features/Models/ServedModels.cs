@@ -181,11 +181,8 @@ public sealed class ServedModelHandlers(IGrainFactory grains, Tracking.TrackingD
     public async ValueTask<ModelVersionInfo> Handle(RegisterModelVersionCommand command, CancellationToken ct)
     {
         await EnsureMayRegister(command.Model, ct);
-        var version = await grains.GetGrain<IModelGrain>(command.Model).RegisterVersion(
-            // The canonical path (links resolved) that was checked, not the text that was sent.
-            paths.File(command.CheckpointPath, "checkpoint", "Checkpoint"), "upload", Actor);
-        await grains.GetGrain<IModelCatalogGrain>(0).Add(command.Model);
-        return version;
+        // The canonical path (links resolved) that was checked, not the text that was sent.
+        return await Register(command.Model, paths.File(command.CheckpointPath, "checkpoint", "Checkpoint"), "upload");
     }
 
     public async ValueTask<ModelVersionInfo> Handle(UploadModelVersionCommand command, CancellationToken ct)
@@ -195,9 +192,7 @@ public sealed class ServedModelHandlers(IGrainFactory grains, Tracking.TrackingD
         try
         {
             // The grain checks the checkpoint and copies it into the registry store; the staged file is then not needed.
-            var version = await grains.GetGrain<IModelGrain>(command.Model).RegisterVersion(staged, "upload", Actor);
-            await grains.GetGrain<IModelCatalogGrain>(0).Add(command.Model);
-            return version;
+            return await Register(command.Model, staged, "upload");
         }
         finally
         {
@@ -213,8 +208,14 @@ public sealed class ServedModelHandlers(IGrainFactory grains, Tracking.TrackingD
             ?? throw new KeyNotFoundException($"Experiment {experiment.Id:N} ({experiment.Name}, {experiment.Status}) has no '{command.Kind}' checkpoint.");
         if (!File.Exists(checkpoint.Path))
             throw new FileNotFoundException($"The '{command.Kind}' checkpoint of experiment {experiment.Id:N} is gone: '{checkpoint.Path}'.", checkpoint.Path);
-        var version = await grains.GetGrain<IModelGrain>(command.Model).RegisterVersion(checkpoint.Path, "experiment", Actor);
-        await grains.GetGrain<IModelCatalogGrain>(0).Add(command.Model);
+        return await Register(command.Model, checkpoint.Path, "experiment");
+    }
+
+    /// <summary>The model grain checks and stores the checkpoint as the next version; the catalog then lists the model.</summary>
+    private async Task<ModelVersionInfo> Register(string model, string checkpointPath, string source)
+    {
+        var version = await grains.GetGrain<IModelGrain>(model).RegisterVersion(checkpointPath, source, Actor);
+        await grains.GetGrain<IModelCatalogGrain>(0).Add(model);
         return version;
     }
 

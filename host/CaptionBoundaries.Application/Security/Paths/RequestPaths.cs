@@ -21,9 +21,19 @@ namespace CaptionBoundaries.Application.Security.Paths;
 // scopes (and component tests) that never touch a run's folder.
 public sealed class RequestPaths(ActorContext actors, CaptionBoundariesOptions options, IServiceProvider services)
 {
-    private string DataRoot => CanonicalPath.Of(options.ResolvedDataFolder);
+    // Computed once per scope: every check below compares against these, and predict checks three paths per request.
+    private string? _dataRoot;
+    private string DataRoot => _dataRoot ??= CanonicalPath.Of(options.ResolvedDataFolder);
     private string DatasetsRoot => Path.Combine(DataRoot, "datasets");
     private string ExperimentsRoot => Path.Combine(DataRoot, "experiments");
+
+    /// <summary>Where the actor's paths may lie at all: the data folder for admins, the datasets folder for other accounts.</summary>
+    private string ReachRoot => actors.Current.IsAdmin ? DataRoot : DatasetsRoot;
+
+    // A validator checks a path and its handler resolves it again: a path found readable is kept for the scope (per
+    // actor, since a grain's scope may change its actor), so the file system and the run lookup are asked once.
+    // Refusals are not kept: a console page's scope lives long, and a dataset made meanwhile must be found.
+    private readonly Dictionary<(Actor, string), string> _readable = [];
 
     private bool Confined => !actors.Current.IsLocal;
 
@@ -37,7 +47,7 @@ public sealed class RequestPaths(ActorContext actors, CaptionBoundariesOptions o
     /// <summary>Null when <paramref name="folder"/> is a dataset folder (with its manifest) the actor may read.</summary>
     public string? DatasetFolderProblem(string? folder) =>
         TryDatasetFolder(folder, out _) ? null
-        : Confined ? $"'{folder}' is not a dataset folder (no manifest.json in it), or not one under {Shown(actors.Current.IsAdmin ? DataRoot : DatasetsRoot)}."
+        : Confined ? $"'{folder}' is not a dataset folder (no manifest.json in it), or not one under {Shown(ReachRoot)}."
         : $"'{folder}' is not a dataset folder (no manifest.json in it).";
 
     public string DatasetFolder(string? folder, string field) =>
@@ -51,9 +61,7 @@ public sealed class RequestPaths(ActorContext actors, CaptionBoundariesOptions o
     {
         if (!Confined) return null;
         if (string.IsNullOrWhiteSpace(folder)) return "The folder must not be empty.";
-        string canonical;
-        try { canonical = CanonicalPath.Of(folder); }
-        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException) { return $"'{folder}' is not a usable folder."; }
+        if (!TryCanonical(folder, out var canonical)) return $"'{folder}' is not a usable folder.";
         if (!CanonicalPath.IsUnder(canonical, DatasetsRoot) || canonical == DatasetsRoot)
             return $"'{folder}' is not allowed: new folders go under {Shown(DatasetsRoot)}.";
         if (System.IO.File.Exists(canonical) || (Directory.Exists(canonical) && Directory.EnumerateFileSystemEntries(canonical).Any()))
@@ -65,19 +73,38 @@ public sealed class RequestPaths(ActorContext actors, CaptionBoundariesOptions o
     {
         canonical = "";
         if (string.IsNullOrWhiteSpace(path)) return false;
-        try { canonical = CanonicalPath.Of(path); }
-        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException) { return false; }
-        return System.IO.File.Exists(canonical) && (!Confined || MayRead(canonical));
+        var key = (actors.Current, path);
+        if (_readable.TryGetValue(key, out var known))
+        {
+            canonical = known;
+            return true;
+        }
+        if (!TryCanonical(path, out canonical) || !System.IO.File.Exists(canonical) || (Confined && !MayRead(canonical))) return false;
+        _readable[key] = canonical;
+        return true;
     }
 
     private bool TryDatasetFolder(string? folder, out string canonical)
     {
-        canonical = "";
-        if (string.IsNullOrWhiteSpace(folder)) return false;
-        try { canonical = CanonicalPath.Of(folder); }
-        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException) { return false; }
-        if (Confined && !CanonicalPath.IsUnder(canonical, actors.Current.IsAdmin ? DataRoot : DatasetsRoot)) return false;
+        if (!TryCanonical(folder, out canonical)) return false;
+        if (Confined && !CanonicalPath.IsUnder(canonical, ReachRoot)) return false;
         return TryFile(Path.Combine(canonical, Datasets.DatasetManifest.FileName), out _);
+    }
+
+    /// <summary>False for an empty path or one that cannot be resolved (a link loop, a name the OS refuses).</summary>
+    private static bool TryCanonical(string? path, out string canonical)
+    {
+        canonical = "";
+        if (string.IsNullOrWhiteSpace(path)) return false;
+        try
+        {
+            canonical = CanonicalPath.Of(path);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     private bool MayRead(string canonical)
@@ -88,14 +115,13 @@ public sealed class RequestPaths(ActorContext actors, CaptionBoundariesOptions o
         // experiments/<id:N>/...: the run must exist and be visible to the actor.
         var relative = Path.GetRelativePath(ExperimentsRoot, canonical).Split(Path.DirectorySeparatorChar);
         if (relative.Length < 2 || !Guid.TryParseExact(relative[0], "N", out var id)) return false;
-        var actor = actors.Current;
         var db = services.GetRequiredService<TrackingDbContext>();
-        return db.Experiments.Where(e => e.Id == id).VisibleTo(actor).Any();
+        return db.Experiments.Where(e => e.Id == id).VisibleTo(actors.Current).Any();
     }
 
     private string Unreadable(string? path, string what) =>
         string.IsNullOrWhiteSpace(path) ? $"{what} path must not be empty."
-        : Confined ? $"{what} '{path}' is not a file this server may read (it does not exist, or it is not under {Shown(actors.Current.IsAdmin ? DataRoot : DatasetsRoot)} or a run you may see)."
+        : Confined ? $"{what} '{path}' is not a file this server may read (it does not exist, or it is not under {Shown(ReachRoot)} or a run you may see)."
         : $"{what} '{path}' does not exist.";
 
     // Accounts see the folder as configured (relative to the server), not the machine's absolute layout.
