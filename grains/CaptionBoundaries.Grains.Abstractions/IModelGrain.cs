@@ -39,7 +39,7 @@ public interface IModelGrain : IGrainWithStringKey
     /// Copies the checkpoint into the registry's content-addressed store and records it as the next version.
     /// <paramref name="source"/> is "experiment" or "upload"; <paramref name="actor"/> is who asked.
     /// </summary>
-    Task<ModelVersionInfo> RegisterVersion(string checkpointPath, string source = "upload", string actor = "unknown");
+    Task<ModelVersionInfo> RegisterVersion(string checkpointPath, string source = ModelVersionSources.Upload, string actor = "unknown");
 
     Task<ModelInfo> GetInfo();
 

@@ -25,7 +25,7 @@ public sealed class ModelGrain(
 
     private string Name => this.GetPrimaryKeyString();
 
-    public async Task<ModelVersionInfo> RegisterVersion(string checkpointPath, string source = "upload", string actor = "unknown")
+    public async Task<ModelVersionInfo> RegisterVersion(string checkpointPath, string source = ModelVersionSources.Upload, string actor = "unknown")
     {
         if (string.IsNullOrWhiteSpace(checkpointPath))
             throw new ArgumentException($"Model '{Name}': a checkpoint path is required to register a version.", nameof(checkpointPath));
@@ -45,8 +45,11 @@ public sealed class ModelGrain(
             }
         });
 
+        // A checkpoint names its run in its own metadata, which anyone can write: only a version taken from a tracked
+        // run's checkpoint (the handler found it) gets that run as lineage and as the source of its drift reference.
+        Guid? experimentId = source == ModelVersionSources.Experiment ? meta.ExperimentId : null;
         var current = state.State;
-        var version = new ModelVersionInfo(current.NextVersion, stored, sha, meta.ArchitectureName, meta.ExperimentId,
+        var version = new ModelVersionInfo(current.NextVersion, stored, sha, meta.ArchitectureName, experimentId,
             meta.ValMacroF1, DateTime.UtcNow);
         var notice = new ModelChangeNotice(Name, ModelChangeNotice.Register, version.Version, null, null, actor, $"registered from {path}", version.RegisteredAtUtc);
         await registry.RecordVersion(new RegisteredModelVersion
@@ -55,7 +58,7 @@ public sealed class ModelGrain(
             Version = version.Version,
             ModelType = meta.ArchitectureName,
             Source = source,
-            ExperimentId = source == "experiment" ? meta.ExperimentId : null,
+            ExperimentId = experimentId,
             CheckpointPath = stored,
             CheckpointSha256 = sha,
             InferenceConfigJson = JsonSerializer.Serialize(new
@@ -74,7 +77,7 @@ public sealed class ModelGrain(
         }, notice);
         await Save(current with { Versions = [.. current.Versions, version], NextVersion = current.NextVersion + 1 });
         Notify([notice]);
-        await QueueReference(version, meta.ExperimentId);
+        await QueueReference(version, experimentId);
         logger.LogInformation("Model {Model}: registered version {Version} from {Path} (sha256 {Sha}).", Name, version.Version, path, sha);
         return version;
     }
@@ -83,7 +86,7 @@ public sealed class ModelGrain(
     /// The version's monitoring reference is built in the background from its training run's validation split;
     /// a failure to queue it is logged and never fails the registration.
     /// </summary>
-    private async Task QueueReference(ModelVersionInfo version, Guid experimentId)
+    private async Task QueueReference(ModelVersionInfo version, Guid? experimentId)
     {
         try
         {

@@ -44,6 +44,8 @@ public sealed class SweepGrain(
     {
         if (S.Definition is not null) return Info();
         SweepDefinition parsed;
+        ISweepSampler sampler;
+        ITrialScheduler? scheduler;
         try
         {
             parsed = SweepDefinitionParser.Parse(definition);
@@ -52,8 +54,12 @@ public sealed class SweepGrain(
             if (!SweepMetricReader.IsKnown(parsed.Metric.Name))
                 problems.Add(new("metric.name", $"metric.name must be one of {string.Join(", ", SweepMetricReader.Names)} (got '{parsed.Metric.Name}')"));
             if (problems.Count > 0) throw new SweepDefinitionException(problems);
+            // Built before anything is stored: a definition the sampler cannot take is refused here, never a stored
+            // sweep whose every timer tick throws.
+            sampler = SweepFactory.CreateSampler(parsed);
+            scheduler = SweepFactory.CreateScheduler(parsed);
         }
-        catch (Exception e) when (e is SweepDefinitionException or UnknownPluginException)
+        catch (Exception e) when (e is SweepDefinitionException or UnknownPluginException or ArgumentException or OverflowException)
         {
             // The Application's exception types have no Orleans codec; the message names the field.
             throw new ArgumentException(e.Message);
@@ -61,8 +67,8 @@ public sealed class SweepGrain(
 
         state.State = new SweepGrainState { Definition = definition, BaseSpec = baseSpec, Phase = SweepPhase.Running };
         _definition = parsed;
-        _sampler = SweepFactory.CreateSampler(parsed);
-        _scheduler = SweepFactory.CreateScheduler(parsed);
+        _sampler = sampler;
+        _scheduler = scheduler;
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<ISweepCatalogGrain>(0).Add(Id);
         logger.LogInformation("Sweep {SweepId} ({Name}) started: {Method} on {Metric}", Id, parsed.Name, parsed.Method, parsed.Metric.Name);

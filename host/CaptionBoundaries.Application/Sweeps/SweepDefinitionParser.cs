@@ -102,7 +102,19 @@ public static class SweepDefinitionParser
             }
             result.Add(spec);
         }
+        if (method == SweepMethod.Grid && GridSize(result) is var combinations and > DefinitionLimits.MaxGridCombinations)
+            errors.Add(new("parameters", $"parameters: the grid has {(combinations == long.MaxValue ? "more than 9.2e18" : combinations.ToString("N0", CultureInfo.InvariantCulture))} " +
+                $"combinations; at most {DefinitionLimits.MaxGridCombinations:N0} are accepted (use method random or bayes with a run_cap to sample a large space)"));
         return result;
+    }
+
+    /// <summary>The product of the value counts, saturating at <see cref="long.MaxValue"/> instead of overflowing.</summary>
+    private static long GridSize(IEnumerable<ParameterSpec> parameters)
+    {
+        long size = 1;
+        foreach (var p in parameters)
+            size = p.Values.Count == 0 || size <= long.MaxValue / p.Values.Count ? size * p.Values.Count : long.MaxValue;
+        return size;
     }
 
     private static ParameterSpec? ReadParameter(string name, object? node, string path, List<SweepDefinitionError> errors)
@@ -176,12 +188,13 @@ public static class SweepDefinitionParser
             return null;
         }
         var result = new List<object>();
+        var seen = new HashSet<object>();
         for (var i = 0; i < list.Count; i++)
         {
             var v = list[i];
             if (v is null or SweepMap or List<object?>)
                 errors.Add(new($"{path}[{i}]", $"{path}[{i}] must be a number, boolean or string"));
-            else if (result.Any(r => ValueEquals(r, v)))
+            else if (!seen.Add(Comparable(v)))
                 errors.Add(new($"{path}[{i}]", $"{path}[{i}] repeats the value {Describe(v)}"));
             else result.Add(v);
         }
@@ -255,8 +268,8 @@ public static class SweepDefinitionParser
         return null;
     }
 
-    private static bool ValueEquals(object a, object b) =>
-        a is long or double && b is long or double ? Convert.ToDouble(a, CultureInfo.InvariantCulture) == Convert.ToDouble(b, CultureInfo.InvariantCulture) : Equals(a, b);
+    // 8 and 8.0 are the same value: numbers compare as doubles (a hash set keeps the check linear in the list's length).
+    private static object Comparable(object v) => v is long or double ? Convert.ToDouble(v, CultureInfo.InvariantCulture) : v;
 
     private static string Describe(object? v) => v switch
     {

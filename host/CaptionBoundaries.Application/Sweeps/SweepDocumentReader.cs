@@ -12,7 +12,8 @@ namespace CaptionBoundaries.Application.Sweeps;
 /// Definitions arrive from any signed-in user, so the reader is written for hostile text: it walks YamlDotNet's event
 /// stream itself (YamlStream resolves aliases into a graph, and "&amp;a [*a]" is a cycle whose recursive walk overflowed
 /// the stack and killed the process), refuses anchors and aliases (a definition never needs them, and they are how a
-/// few bytes expand into billions of nodes), and caps the text's size, the nesting depth and the node count.
+/// few bytes expand into billions of nodes), refuses a key repeated in one mapping, and caps the text's size, the
+/// nesting depth and the node count.
 /// </summary>
 internal static class SweepDocumentReader
 {
@@ -73,7 +74,12 @@ internal static class SweepDocumentReader
         {
             case JsonValueKind.Object:
                 var entries = new List<KeyValuePair<string, object?>>();
-                foreach (var p in e.EnumerateObject()) entries.Add(new(p.Name, FromJson(p.Value, ref nodes)));
+                var names = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var p in e.EnumerateObject())
+                {
+                    if (!names.Add(p.Name)) throw Error($"(document): the key '{p.Name}' appears more than once in one object.");
+                    entries.Add(new(p.Name, FromJson(p.Value, ref nodes)));
+                }
                 return new SweepMap(entries);
             case JsonValueKind.Array:
                 var items = new List<object?>();
@@ -114,12 +120,16 @@ internal static class SweepDocumentReader
             {
                 parser.MoveNext();
                 var entries = new List<KeyValuePair<string, object?>>();
+                var names = new HashSet<string>(StringComparer.Ordinal);
                 while (!parser.TryConsume<MappingEnd>(out _))
                 {
                     // Keys are plain names in a definition; a complex key (a map or list) is read as its text.
                     var keyEvent = parser.Current;
                     var key = FromYaml(parser, depth + 1, ref nodes);
                     var keyText = keyEvent is Scalar ks ? ks.Value : Convert.ToString(key, CultureInfo.InvariantCulture) ?? "";
+                    // YAML forbids repeated keys and parsers disagree on which one wins: refuse rather than guess.
+                    if (!names.Add(keyText))
+                        throw Error($"(document): line {keyEvent?.Start.Line}: the key '{keyText}' appears more than once in one mapping.");
                     entries.Add(new(keyText, FromYaml(parser, depth + 1, ref nodes)));
                 }
                 return new SweepMap(entries);

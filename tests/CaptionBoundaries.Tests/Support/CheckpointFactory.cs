@@ -35,12 +35,14 @@ public static class CheckpointFactory
     };
 
     /// <summary>Writes a tiny_test_cnn checkpoint whose weights depend on <paramref name="seed"/>.</summary>
-    public static string WriteTinyCnn(PluginRegistry plugins, string path, int seed)
+    /// <param name="edit">Changes the metadata before it is written (e.g. a forged experiment id).</param>
+    public static string WriteTinyCnn(PluginRegistry plugins, string path, int seed, Func<CheckpointMetadata, CheckpointMetadata>? edit = null)
     {
         var architecture = plugins.GetArchitecture("tiny_test_cnn");
         manual_seed(seed);
         using var model = architecture.Create(architecture.DefaultConfig);
-        CheckpointFile.Write(path, Metadata("tiny_test_cnn", architecture.DefaultConfig.Values), ModelStateBytes.Save(model), null);
+        var metadata = Metadata("tiny_test_cnn", architecture.DefaultConfig.Values);
+        CheckpointFile.Write(path, edit is null ? metadata : edit(metadata), ModelStateBytes.Save(model), null);
         return path;
     }
 }

@@ -29,6 +29,41 @@ public class HostileDefinitionTests
     }
 
     [Theory]
+    [InlineData("name: a\nname: b\nmethod: grid\nmetric: { name: val_loss }\nparameters: { lr: { value: 1 } }")]
+    [InlineData("name: a\nmethod: grid\nmetric: { name: val_loss }\nparameters:\n  lr: { value: 1 }\n  lr: { value: 2 }")]
+    [InlineData("{\"name\": \"a\", \"method\": \"grid\", \"metric\": {\"name\": \"val_loss\", \"name\": \"x\"}, \"parameters\": {\"lr\": {\"value\": 1}}}")]
+    public void AKeyRepeatedInOneMappingIsRefusedInYamlAndJson(string text)
+    {
+        var e = Assert.Throws<SweepDefinitionException>(() => SweepDefinitionParser.Parse(text));
+        Assert.Contains("more than once", Assert.Single(e.Errors).Message);
+    }
+
+    [Fact]
+    public void AGridPastTheLimitIsRefusedWithItsSizeAndOneAtTheLimitIsAccepted()
+    {
+        static string Grid(params int[] counts) => "name: g\nmethod: grid\nmetric: { name: val_loss }\nparameters:\n" +
+            string.Concat(counts.Select((n, p) => $"  p{p}: {{ values: [{string.Join(",", Enumerable.Range(0, n))}] }}\n"));
+
+        var atLimit = Assert.IsType<GridSampler>(SweepFactory.CreateSampler(SweepDefinitionParser.Parse(Grid(100, 100, 100))));
+        Assert.Equal(1_000_000, atLimit.Count);
+        var over = Assert.Throws<SweepDefinitionException>(() => SweepDefinitionParser.Parse(Grid(100, 100, 101)));
+        Assert.Contains("1,010,000 combinations", Assert.Single(over.Errors).Message);
+        // More combinations than a long holds: reported, not an overflow.
+        var astronomical = Assert.Throws<SweepDefinitionException>(() => SweepDefinitionParser.Parse(Grid(1500, 1500, 1500, 1500, 1500, 1500)));
+        Assert.Contains("more than 9.2e18 combinations", Assert.Single(astronomical.Errors).Message);
+    }
+
+    [Fact]
+    public void ARepeatAfterTenThousandDistinctValuesIsFound()
+    {
+        // The repeat check compared every value with every earlier one (50 million comparisons here); a set now.
+        var text = "name: g\nmethod: random\nrun_cap: 1\nmetric: { name: val_loss }\nparameters:\n  seed: { values: [" +
+            string.Join(",", Enumerable.Range(0, 10_000)) + ", 0] }\n";
+        var e = Assert.Throws<SweepDefinitionException>(() => SweepDefinitionParser.Parse(text));
+        Assert.Equal("parameters.seed.values[10000]", Assert.Single(e.Errors).Path);
+    }
+
+    [Theory]
     [InlineData('[', ']')]
     [InlineData('{', '}')]
     public void DeepNestingIsRefusedInYamlAndJson(char open, char close)

@@ -182,7 +182,11 @@ public sealed class ServedModelHandlers(IGrainFactory grains, Tracking.TrackingD
     {
         await EnsureMayRegister(command.Model, ct);
         // The canonical path (links resolved) that was checked, not the text that was sent.
-        return await Register(command.Model, paths.File(command.CheckpointPath, "checkpoint", "Checkpoint"), "upload");
+        var path = paths.File(command.CheckpointPath, "checkpoint", "Checkpoint");
+        // A run's own checkpoint named by its path keeps the run as lineage, as if registered from the run (the path
+        // rules let an account name only runs it may see); any other file is an upload, whatever its metadata claims.
+        var fromRun = await db.Checkpoints.AnyAsync(c => c.Path == path || c.Path == command.CheckpointPath, ct);
+        return await Register(command.Model, path, fromRun ? ExperimentSource : UploadSource);
     }
 
     public async ValueTask<ModelVersionInfo> Handle(UploadModelVersionCommand command, CancellationToken ct)
@@ -192,7 +196,7 @@ public sealed class ServedModelHandlers(IGrainFactory grains, Tracking.TrackingD
         try
         {
             // The grain checks the checkpoint and copies it into the registry store; the staged file is then not needed.
-            return await Register(command.Model, staged, "upload");
+            return await Register(command.Model, staged, UploadSource);
         }
         finally
         {
@@ -208,7 +212,7 @@ public sealed class ServedModelHandlers(IGrainFactory grains, Tracking.TrackingD
             ?? throw new KeyNotFoundException($"Experiment {experiment.Id:N} ({experiment.Name}, {experiment.Status}) has no '{command.Kind}' checkpoint.");
         if (!File.Exists(checkpoint.Path))
             throw new FileNotFoundException($"The '{command.Kind}' checkpoint of experiment {experiment.Id:N} is gone: '{checkpoint.Path}'.", checkpoint.Path);
-        return await Register(command.Model, checkpoint.Path, "experiment");
+        return await Register(command.Model, checkpoint.Path, ExperimentSource);
     }
 
     /// <summary>The model grain checks and stores the checkpoint as the next version; the catalog then lists the model.</summary>
@@ -220,7 +224,7 @@ public sealed class ServedModelHandlers(IGrainFactory grains, Tracking.TrackingD
     }
 
     public async ValueTask<SwitchResult> Handle(PromoteModelCommand command, CancellationToken ct) =>
-        await (await Existing(command.Model, governed: command.To == ProductionAlias, ct)).Promote(command.From, command.To, command.Reason, Actor);
+        await (await Existing(command.Model, governed: true, ct)).Promote(command.From, command.To, command.Reason, Actor);
 
     public async ValueTask<SwitchResult> Handle(ArchiveModelVersionCommand command, CancellationToken ct) =>
         await (await Existing(command.Model, governed: true, ct)).Archive(command.Version, command.Reason, Actor);
@@ -232,16 +236,17 @@ public sealed class ServedModelHandlers(IGrainFactory grains, Tracking.TrackingD
         await (await Existing(command.Model, governed: true, ct)).Rollback(command.Reason, Actor);
 
     public async ValueTask<SwitchResult> Handle(SetModelAliasCommand command, CancellationToken ct) =>
-        await (await Existing(command.Model, governed: command.Alias == ProductionAlias, ct))
+        await (await Existing(command.Model, governed: true, ct))
             .AssignAlias(command.Alias, command.Version, command.Reason, Actor, command.Move);
 
-    private const string ProductionAlias = "production";
+    private const string ExperimentSource = ModelVersionSources.Experiment;
+    private const string UploadSource = ModelVersionSources.Upload;
 
     private string Actor => actors.Current.Name;
 
     private Task<string?> OwnerOf(string model, CancellationToken ct) => ModelOwnership.OwnerOfAsync(db, model, ct);
 
-    /// <summary>What is served in production (the active version, the production alias, archiving) is changed by admins or the model's owner.</summary>
+    /// <summary>What a model serves and what its aliases point at (any alias: a canary or shadow route reads them) are changed by admins or the model's owner.</summary>
     private Task EnsureGoverns(string model, CancellationToken ct) => ModelOwnership.EnsureGovernsAsync(db, actors.Current, model, "what it serves", ct);
 
     /// <summary>A new model belongs to whoever registers it first; later versions come from its owner or an admin.</summary>

@@ -54,9 +54,10 @@ public sealed record StartSweepCommand(
 }
 
 /// <summary>Every definition problem under <c>definition.&lt;path&gt;</c>, next to the base settings' own rules.</summary>
-public sealed class StartSweepValidator(IValidator<TrainModelCommand> training) : AbstractValidator<StartSweepCommand>
+public sealed class StartSweepValidator(IValidator<TrainModelCommand> training, Security.Paths.RequestPaths paths) : AbstractValidator<StartSweepCommand>
 {
     private readonly IValidator<TrainModelCommand> _training = training;
+    private readonly Security.Paths.RequestPaths _paths = paths;
 
     public override ValidationResult Validate(ValidationContext<StartSweepCommand> context)
     {
@@ -78,7 +79,7 @@ public sealed class StartSweepValidator(IValidator<TrainModelCommand> training) 
     public override Task<ValidationResult> ValidateAsync(ValidationContext<StartSweepCommand> context, CancellationToken cancellation = default) =>
         Task.FromResult(Validate(context));
 
-    private static IEnumerable<SweepDefinitionError> DefinitionProblems(string text)
+    private IEnumerable<SweepDefinitionError> DefinitionProblems(string text)
     {
         SweepDefinition definition;
         try
@@ -89,9 +90,20 @@ public sealed class StartSweepValidator(IValidator<TrainModelCommand> training) 
         {
             return e.Errors;
         }
-        return SweepMetricReader.IsKnown(definition.Metric.Name)
-            ? []
-            : [new SweepDefinitionError("metric.name", $"metric.name must be one of {string.Join(", ", SweepMetricReader.Names)} (got '{definition.Metric.Name}')")];
+        var problems = new List<SweepDefinitionError>();
+        if (!SweepMetricReader.IsKnown(definition.Metric.Name))
+            problems.Add(new("metric.name", $"metric.name must be one of {string.Join(", ", SweepMetricReader.Names)} (got '{definition.Metric.Name}')"));
+        // Swept weights files are paths like the base config's: each value must be one the caller may read.
+        foreach (var weights in definition.Parameters.Where(p => p.Name == Contracts.PretrainedWeights.ConfigKey))
+        {
+            for (var i = 0; i < weights.Values.Count; i++)
+            {
+                var at = weights.Kind == ParameterKind.Fixed ? $"parameters.{weights.Name}.value" : $"parameters.{weights.Name}.values[{i}]";
+                if (TrainModelValidator.PretrainedWeightsProblem(_paths, Convert.ToString(weights.Values[i], System.Globalization.CultureInfo.InvariantCulture)) is { } problem)
+                    problems.Add(new(at, problem));
+            }
+        }
+        return problems;
     }
 }
 

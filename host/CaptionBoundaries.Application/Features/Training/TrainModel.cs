@@ -1,3 +1,4 @@
+using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Application.Training;
 using CaptionBoundaries.Application.Training.Isolation;
@@ -101,6 +102,13 @@ public sealed class TrainModelValidator : AbstractValidator<TrainModelCommand>
             .When(c => c.ResumeFrom is not null)
             .WithMessage(c => paths.FileProblem(c.ResumeFrom, "Checkpoint"))
             .OverridePropertyName("resume");
+        // The one config value that is a path: the weights a run starts from are read by the worker and, for counting
+        // parameters, were read here, so they are held to the same rule as every other path in a request.
+        RuleFor(c => c.ModelConfig).Custom((config, context) =>
+        {
+            if (PretrainedWeightsProblem(paths, config.GetValueOrDefault(PretrainedWeights.ConfigKey)) is { } problem)
+                context.AddFailure($"model_config.{PretrainedWeights.ConfigKey}", problem);
+        });
         RuleFor(c => c.Stages).Custom(TrainingPlanRules.Check);
         if (memory is not null)
         {
@@ -108,8 +116,12 @@ public sealed class TrainModelValidator : AbstractValidator<TrainModelCommand>
             RuleFor(c => c).Custom((c, context) =>
             {
                 if (memory.Refusal(c) is { } refusal) context.AddFailure("memory", refusal);
-            }).When(c => c.BatchSize is >= 1 and <= 4096 && c.ImageHeight is >= 32 and <= 2048 && c.ImageWidth is >= 32 and <= 2048
+            }).When(c => c.BatchSize is >= 1 and <= 4096 && PretrainedWeightsProblem(paths, c.ModelConfig.GetValueOrDefault(PretrainedWeights.ConfigKey)) is null && c.ImageHeight is >= 32 and <= 2048 && c.ImageWidth is >= 32 and <= 2048
                 && c.Stages.All(s => s.BatchSize is null or (>= 1 and <= 4096)));
         }
     }
+
+    /// <summary>Null for no weights (blank) or a weights file the caller may read; else the one "missing or not allowed" message.</summary>
+    public static string? PretrainedWeightsProblem(Security.Paths.RequestPaths paths, string? weights) =>
+        string.IsNullOrWhiteSpace(weights) ? null : paths.FileProblem(weights, "Pretrained weights file");
 }

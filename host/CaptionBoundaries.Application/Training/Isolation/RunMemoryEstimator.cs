@@ -53,9 +53,7 @@ public sealed class RunMemoryEstimator(PluginRegistry plugins, TrainingOptions o
         // A plan's stages may each set their own batch size: the largest one decides the peak.
         var batch = command.Stages.Select(s => s.BatchSize ?? command.BatchSize).Append(command.BatchSize).Max();
         var pixels = (long)command.ImageHeight * command.ImageWidth;
-        var parameters = _parameters.GetOrCreateValue(architecture)
-            .GetOrAdd(string.Join(';', config.Values.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Key}={v.Value}")),
-                _ => architecture.CountParameters(config).Total);
+        var parameters = ParameterCount(architecture, config);
         return new RunMemoryEstimate(
             command.Architecture, batch, command.ImageHeight, command.ImageWidth,
             WorkerBaselineBytes,
@@ -63,6 +61,32 @@ public sealed class RunMemoryEstimator(PluginRegistry plugins, TrainingOptions o
             (long)(batch * pixels * architecture.TrainingBytesPerPixel(config)),
             SampleCount(command.DatasetFolder) * pixels * DatasetBytesPerPixel);
     }
+
+    /// <summary>
+    /// Counts by building the module, without its pretrained weights (they change no count, and reading a file a request
+    /// names is the worker's business once the path rules passed). Builds run one at a time and at most
+    /// <see cref="MaxCachedCounts"/> configs per architecture are kept, so distinct configs cannot pile up models in memory.
+    /// </summary>
+    private long ParameterCount(IModelArchitecture architecture, ModelConfig config)
+    {
+        var withoutWeights = new ModelConfig(config.Values.Select(v =>
+            v.Key == PretrainedWeights.ConfigKey ? new KeyValuePair<string, string>(v.Key, "") : v));
+        var key = string.Join(';', withoutWeights.Values.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Key}={v.Value}"));
+        var counts = _parameters.GetOrCreateValue(architecture);
+        if (counts.TryGetValue(key, out var known)) return known;
+        lock (_building)
+        {
+            if (counts.TryGetValue(key, out known)) return known;
+            var total = architecture.CountParameters(withoutWeights).Total;
+            if (counts.Count < MaxCachedCounts) counts[key] = total;
+            return total;
+        }
+    }
+
+    /// <summary>Distinct configs of one architecture whose counts are kept (a sweep over dropout and rank has a handful).</summary>
+    public const int MaxCachedCounts = 256;
+
+    private readonly object _building = new();
 
     /// <summary>The refusal message when the run's estimate exceeds this node's limit, else null.</summary>
     public string? Refusal(TrainModelCommand command) =>
