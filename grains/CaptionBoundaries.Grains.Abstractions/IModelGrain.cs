@@ -50,6 +50,10 @@ public interface IModelGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<ActiveModelVersion?> GetActiveVersion();
 
+    /// <summary>A registered, not archived version (a request may name the version it wants answered by); else null.</summary>
+    [AlwaysInterleave]
+    Task<ModelVersionInfo?> GetServableVersion(int version);
+
     /// <summary>Validates the version (architecture registered, checksum, input/output contract) before serving it.</summary>
     Task<SwitchResult> Switch(int version, string reason, string actor = "unknown");
 

@@ -113,6 +113,12 @@ public sealed class ModelGrain(
         return Task.FromResult(active is null ? null : new ActiveModelVersion(Name, active, s.Activations.Count));
     }
 
+    public Task<ModelVersionInfo?> GetServableVersion(int version)
+    {
+        var s = state.State;
+        return Task.FromResult(s.Archived.Contains(version) ? null : s.Find(version));
+    }
+
     public Task<SwitchResult> Switch(int version, string reason, string actor = "unknown") =>
         Activate(version, reason, ModelActivation.SwitchKind, actor);
 

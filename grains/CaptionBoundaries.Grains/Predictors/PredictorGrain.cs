@@ -16,23 +16,38 @@ namespace CaptionBoundaries.Grains.Predictors;
 public sealed class PredictorGrain(LoadedModelCache cache, IGrainFactory grains, PredictionLog log, ActiveVersionFallback fallback)
     : Grain, IPredictorGrain
 {
-    public async Task<PredictionOutput> Predict(PredictionInput input)
+    public async Task<PredictionOutput[]> Predict(PredictionInput[] samples, PredictOptions options)
     {
         var started = Stopwatch.GetTimestamp();
         var model = this.GetPrimaryKeyString();
+        if (samples is not { Length: > 0 }) throw new ArgumentException($"Model '{model}': a request needs at least one sample.", nameof(samples));
+        options ??= PredictOptions.Default;
+        var modelGrain = grains.GetGrain<IModelGrain>(model);
         // Asked on every request rather than cached: once a switch has returned, no request may still be
         // resolved to the old version. The call is an in-memory read that interleaves with a running switch.
         // Only while the model grain is unreachable (its node just died) does the last answer stand in.
-        var active = await fallback.ResolveAsync(model, () => grains.GetGrain<IModelGrain>(model).GetActiveVersion())
+        var active = await fallback.ResolveAsync(model, () => modelGrain.GetActiveVersion())
             ?? throw new KeyNotFoundException(
                 $"Model '{model}' has no active version: register a checkpoint and switch to it (or set the production alias) first.");
+        var answering = options.Version is { } wanted && wanted != active.Version.Version
+            ? await modelGrain.GetServableVersion(wanted)
+              ?? throw new KeyNotFoundException($"Model '{model}' has no version {wanted} that can serve (not registered, or archived).")
+            : active.Version;
+
         var logging = log.Enabled;
-        var (output, statistics) = await cache.PredictObservedAsync(active, input, logging);
-        if (logging && statistics is not null)
+        // Every sample is queued at once: the version's batcher stacks them (with other requests') into forward passes.
+        var answers = await Task.WhenAll(samples.Select(s => cache.PredictObservedAsync(active, answering, s, logging)));
+        var latencyMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        var outputs = answers.Select(a => a.Output with { LatencyMs = latencyMs }).ToArray();
+        if (logging)
         {
-            await log.RecordAsync(new PredictionLogEntry(model, output.Version, output.PredictedClass, output.Confidence,
-                Stopwatch.GetElapsedTime(started).TotalMilliseconds, DateTime.UtcNow, statistics));
+            foreach (var (output, statistics) in answers)
+            {
+                if (statistics is null) continue;
+                await log.RecordAsync(new PredictionLogEntry(model, output.Version, output.PredictedClass, output.Confidence,
+                    latencyMs, DateTime.UtcNow, statistics));
+            }
         }
-        return output;
+        return outputs;
     }
 }

@@ -47,24 +47,27 @@ public sealed class LoadedModelCache : IAsyncDisposable
     /// concurrent requests for the same version. Bad input throws <see cref="ArgumentException"/> naming the field.
     /// </summary>
     public async Task<PredictionOutput> PredictAsync(ActiveModelVersion active, PredictionInput input) =>
-        (await PredictObservedAsync(active, input, withStatistics: false)).Output;
+        (await PredictObservedAsync(active, active.Version, input, withStatistics: false)).Output;
 
     /// <summary>
-    /// Like <see cref="PredictAsync"/>, and with <paramref name="withStatistics"/> also the monitoring input
-    /// statistics of the sample as the model saw it (<see cref="InputStatistics.Names"/> order).
+    /// Like <see cref="PredictAsync"/>, answered by <paramref name="answering"/> (the active version, or another one
+    /// the request asked for: loaded while requests use it, unloaded after), and with <paramref name="withStatistics"/>
+    /// also the monitoring input statistics of the sample as the model saw it (<see cref="InputStatistics.Names"/> order).
     /// </summary>
-    public async Task<(PredictionOutput Output, double[]? Statistics)> PredictObservedAsync(ActiveModelVersion active, PredictionInput input, bool withStatistics)
+    public async Task<(PredictionOutput Output, double[]? Statistics)> PredictObservedAsync(
+        ActiveModelVersion active, ModelVersionInfo answering, PredictionInput input, bool withStatistics)
     {
         ArgumentNullException.ThrowIfNull(active);
+        ArgumentNullException.ThrowIfNull(answering);
         if (input is null) throw new ArgumentException($"Model '{active.Model}': the prediction input is missing.", nameof(input));
-        var entry = Acquire(active);
+        var entry = Acquire(active, answering);
         try
         {
             var loaded = await entry.Served.LoadedAsync;
-            var (inputs, statistics) = await Task.Run(() => BuildInputs(active, loaded, input, withStatistics));
+            var (inputs, statistics) = await PrepareAsync(active.Model, answering, loaded, input, withStatistics);
             var probabilities = await entry.Served.ForwardAsync(inputs);
             var best = Array.IndexOf(probabilities, probabilities.Max());
-            return (new PredictionOutput(active.Model, active.Version.Version, TaskSpec.Classes[best], probabilities[best],
+            return (new PredictionOutput(active.Model, answering.Version, TaskSpec.Classes[best], probabilities[best],
                 TaskSpec.Classes.Select((c, k) => (c, k)).ToDictionary(x => x.c, x => (double)probabilities[x.k])), statistics);
         }
         finally
@@ -72,6 +75,24 @@ public sealed class LoadedModelCache : IAsyncDisposable
             Release(entry);
         }
     }
+
+    // Decoding is where a request's memory goes (a 4096 x 4096 image is 48 MB decoded): at most one decode per core at
+    // once, whatever the number of requests and samples in flight, so decoded images cannot pile up.
+    private async Task<(CaptionInputs Inputs, double[]? Statistics)> PrepareAsync(
+        string model, ModelVersionInfo answering, LoadedModel loaded, PredictionInput input, bool withStatistics)
+    {
+        await _preparing.WaitAsync();
+        try
+        {
+            return await Task.Run(() => BuildInputs(model, answering, loaded, input, withStatistics));
+        }
+        finally
+        {
+            _preparing.Release();
+        }
+    }
+
+    private readonly SemaphoreSlim _preparing = new(Environment.ProcessorCount);
 
     public async ValueTask DisposeAsync()
     {
@@ -89,26 +110,42 @@ public sealed class LoadedModelCache : IAsyncDisposable
         await Task.WhenAll(pending);
     }
 
-    private (CaptionInputs Inputs, double[]? Statistics) BuildInputs(ActiveModelVersion active, LoadedModel loaded, PredictionInput input, bool withStatistics)
+    private (CaptionInputs Inputs, double[]? Statistics) BuildInputs(string model, ModelVersionInfo answering, LoadedModel loaded, PredictionInput input, bool withStatistics)
     {
         var meta = loaded.Metadata;
         if (!_plugins.TryGetEmbedder(meta.EmbedderName, out var embedder))
             throw new InvalidOperationException(
-                $"Model '{active.Model}' version {active.Version.Version} needs embedder '{meta.EmbedderName}', which is not registered.");
+                $"Model '{model}' version {answering.Version} needs embedder '{meta.EmbedderName}', which is not registered.");
+        string field = "frame1";
         try
         {
             var transform = new ImageTransform(meta.ImageHeight, meta.ImageWidth);
-            var sample = CaptionDataset.PrepareSingle(input.Frame1Path, input.Frame2Path, input.OcrVizPath, input.SpatialFeatures,
-                embedder, transform, input.CaptionBox);
+            var frame1 = Decode(input.Frame1);
+            field = "frame2";
+            var frame2 = Decode(input.Frame2);
+            field = "ocr_viz";
+            var ocrViz = Decode(input.OcrViz);
+            field = "";
+            var sample = CaptionDataset.PrepareSingle(frame1, frame2, ocrViz, input.SpatialFeatures, embedder, transform,
+                input.CaptionBox, input.FontEmbedding);
             var statistics = withStatistics ? InputStatistics.Compute(sample, transform.Height, transform.Width) : null;
             return (CaptionDataset.ToInputs(sample, transform), statistics);
         }
-        catch (Exception e) when (e is DatasetFormatException or IOException or InvalidDataException or InvalidOperationException or ArgumentException)
+        catch (Exception e) when (e is DatasetFormatException or IOException or InvalidDataException or InvalidOperationException
+            or ArgumentException or Application.Infrastructure.InputTooLargeException)
         {
-            var detail = e is DatasetFormatException { Field: { } field } ? $"field '{field}': {StripSamplePrefix(e.Message)}" : e.Message;
-            throw new ArgumentException($"Prediction input for model '{active.Model}' is not usable: {detail}", nameof(input));
+            var detail = e is DatasetFormatException { Field: { } f } ? $"field '{f}': {StripSamplePrefix(e.Message)}"
+                : field.Length > 0 ? $"field '{field}': {e.Message}" : e.Message;
+            throw new ArgumentException($"Prediction input for model '{model}' is not usable: {detail}", nameof(input));
         }
     }
+
+    private static RgbImage Decode(InputImage image) => image switch
+    {
+        { Encoded: { Length: > 0 } bytes } => RgbImage.Decode(bytes),
+        { Pixels: { } planar } => RgbImage.FromUnitPlanar(planar, image.Height, image.Width),
+        _ => throw new InvalidDataException("no image was sent (encoded bytes or pixel values are required)."),
+    };
 
     private static string StripSamplePrefix(string message)
     {
@@ -117,9 +154,10 @@ public sealed class LoadedModelCache : IAsyncDisposable
         return at >= 0 ? message[(at + 2)..] : message;
     }
 
-    private Entry Acquire(ActiveModelVersion active)
+    private Entry Acquire(ActiveModelVersion active, ModelVersionInfo answering)
     {
         var sha = active.Version.Sha256;
+        var answeringSha = answering.Sha256;
         Entry? retired = null;
         Entry entry;
         lock (_gate)
@@ -137,12 +175,12 @@ public sealed class LoadedModelCache : IAsyncDisposable
                 }
                 _activeByModel[active.Model] = (sha, active.Activation);
             }
-            if (!_entries.TryGetValue(sha, out entry!))
+            if (!_entries.TryGetValue(answeringSha, out entry!))
             {
-                entry = new Entry(new ServedModel(active.Version, _loader, _options, _counters));
-                _entries[sha] = entry;
+                entry = new Entry(new ServedModel(answering, _loader, _options, _counters));
+                _entries[answeringSha] = entry;
             }
-            if (string.Equals(_activeByModel[active.Model].Sha256, sha, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(_activeByModel[active.Model].Sha256, answeringSha, StringComparison.OrdinalIgnoreCase))
                 entry.ActiveFor.Add(active.Model);
             entry.Leases++;
         }

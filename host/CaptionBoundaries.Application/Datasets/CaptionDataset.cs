@@ -168,9 +168,30 @@ public sealed class CaptionDataset
             ? RgbImage.Load(path)
             : throw DatasetFormatException.ForSample(id, field, $"image file '{path}' does not exist.");
 
-        var (f1, f2, ocr, embedding) = PreparedImages.Prepare(id,
-            Read("frame1", frame1Path), Read("frame2", frame2Path), Read("ocr_viz", ocrVizPath),
-            spatialFeatures, captionBox, fontEmbedder, transform);
+        return PrepareSingle(Read("frame1", frame1Path), Read("frame2", frame2Path), Read("ocr_viz", ocrVizPath),
+            spatialFeatures, fontEmbedder, transform, captionBox);
+    }
+
+    /// <summary>
+    /// One sample from three decoded images (a request's bytes), prepared exactly as training data is.
+    /// <paramref name="fontEmbedding"/>, when given, is used instead of the embedder's.
+    /// </summary>
+    public static DatasetSample PrepareSingle(RgbImage frame1, RgbImage frame2, RgbImage ocrViz, float[] spatialFeatures,
+        IEmbedder fontEmbedder, ImageTransform transform, float[]? captionBox = null, float[]? fontEmbedding = null)
+    {
+        PreparedImages.CheckEmbedder(fontEmbedder);
+        ArgumentNullException.ThrowIfNull(transform);
+        transform.Validate();
+        const string id = "single";
+        if (spatialFeatures is null || spatialFeatures.Length != TaskSpec.SpatialFeatureCount)
+            throw DatasetFormatException.ForSample(id, "spatial_features",
+                $"expected {TaskSpec.SpatialFeatureCount} numbers ({string.Join(", ", TaskSpec.SpatialFeatureNames)}), got {spatialFeatures?.Length ?? 0}.");
+        if (captionBox is not null && captionBox.Length != 4)
+            throw DatasetFormatException.ForSample(id, "caption_box", $"expected [x0, y0, x1, y1], got {captionBox.Length} numbers.");
+        if (fontEmbedding is not null && fontEmbedding.Length != TaskSpec.FontEmbeddingDimension)
+            throw DatasetFormatException.ForSample(id, "font_embedding", $"expected {TaskSpec.FontEmbeddingDimension} numbers, got {fontEmbedding.Length}.");
+
+        var (f1, f2, ocr, embedding) = PreparedImages.Prepare(id, frame1, frame2, ocrViz, spatialFeatures, captionBox, fontEmbedder, transform, fontEmbedding);
         return new DatasetSample(id, 0, DatasetSplit.Validation, f1, f2, ocr, spatialFeatures, embedding);
     }
 

@@ -13,7 +13,7 @@ internal static class PreparedImages
 {
     public static (byte[] Frame1, byte[] Frame2, byte[] OcrViz, float[] FontEmbedding) Prepare(
         string sampleId, RgbImage frame1, RgbImage frame2, RgbImage ocrViz,
-        float[] spatialFeatures, float[]? captionBox, IEmbedder fontEmbedder, ImageTransform transform)
+        float[] spatialFeatures, float[]? captionBox, IEmbedder fontEmbedder, ImageTransform transform, float[]? fontEmbedding = null)
     {
         foreach (var (field, image) in new[] { ("frame2", frame2), ("ocr_viz", ocrViz) })
         {
@@ -22,7 +22,8 @@ internal static class PreparedImages
                     $"image is {image.Width}x{image.Height} but frame1 is {frame1.Width}x{frame1.Height}; all three images of a sample must have the same size.");
         }
 
-        var embedding = Embed(sampleId, frame1, frame2, spatialFeatures, captionBox, fontEmbedder);
+        // A client that computed the embedding itself sends it; otherwise the model's embedder reads the caption.
+        var embedding = fontEmbedding ?? Embed(sampleId, frame1, frame2, spatialFeatures, captionBox, fontEmbedder);
         var (f1, f2, ocr) = Resize(frame1, frame2, ocrViz, transform);
         return (f1, f2, ocr, embedding);
     }

@@ -36,6 +36,33 @@ public sealed class RgbImage
         return new RgbImage(result.Width, result.Height, result.Data);
     }
 
+    /// <summary>
+    /// An image from planar RGB values in [0, 1] (<c>3 × height × width</c>, as tensors hold it), rounded to 8 bits the
+    /// way a decoded file is, so both forms reach the model through the same preparation.
+    /// </summary>
+    public static RgbImage FromUnitPlanar(float[] planar, int height, int width)
+    {
+        ArgumentNullException.ThrowIfNull(planar);
+        if (height < 1 || width < 1 || (long)height * width > Infrastructure.InputLimits.MaxImagePixels)
+            throw new Infrastructure.InputTooLargeException(
+                $"The image is {width} x {height} pixels; between 1 and {Infrastructure.InputLimits.MaxImagePixels:N0} pixels are accepted.");
+        var plane = height * width;
+        if (planar.Length != 3 * plane)
+            throw new InvalidDataException($"A {height} x {width} RGB image has {3 * plane} values; got {planar.Length}.");
+        var pixels = new byte[3 * plane];
+        for (var c = 0; c < 3; c++)
+        {
+            for (var i = 0; i < plane; i++)
+            {
+                var v = planar[c * plane + i];
+                if (!float.IsFinite(v) || v < 0f || v > 1f)
+                    throw new InvalidDataException($"Pixel values are in [0, 1]; value {i} of channel {c} is {v}.");
+                pixels[i * 3 + c] = (byte)MathF.Round(v * 255f);
+            }
+        }
+        return new RgbImage(width, height, pixels);
+    }
+
     public static RgbImage Load(string path) => Decode(Infrastructure.BoundedFile.ReadAllBytes(path, Infrastructure.InputLimits.MaxImageBytes, "Image"));
 
     /// <summary>Encodes as PNG; the encoder has no timestamps or randomness, so equal pixels give equal bytes.</summary>

@@ -16,4 +16,10 @@ public sealed class LimitsOptions
 
     /// <summary>Results of expensive reads kept in memory (a repeated page of a confusion cell is answered from here).</summary>
     public int ExpensiveReadsCacheEntries { get; set; } = 64;
+
+    /// <summary>Samples in one prediction request (the batch form); each is answered in order.</summary>
+    public int MaxPredictSamples { get; set; } = 64;
+
+    /// <summary>Largest body of a prediction request: images travel in it (base64 JSON or multipart files).</summary>
+    public int MaxPredictBodyMegabytes { get; set; } = 64;
 }

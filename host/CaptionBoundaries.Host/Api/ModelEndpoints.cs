@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Infrastructure;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Host.Server.Security;
 using CaptionBoundaries.Application.Features.Models;
@@ -21,9 +22,6 @@ public static class ModelEndpoints
     public sealed record PromoteRequest(string? From, string? To, string? Reason);
 
     public sealed record ArchiveRequest(string? Reason);
-
-
-    public sealed record PredictRequest(string Frame1, string Frame2, string OcrViz, float[] SpatialFeatures, float[]? CaptionBox);
 
     public static void MapModelEndpoints(this IEndpointRouteBuilder api)
     {
@@ -84,11 +82,28 @@ public static class ModelEndpoints
                 await m.Send(new SetModelVisibilityCommand(model, body.Private), ct))
             .WithSummary("Owner or admin: make the model private (only its owner and admins find it) or shared.");
 
-        models.MapPost("/{model}/predict", async (string model, PredictRequest body, IMediator m, CancellationToken ct) =>
-            await m.Send(new PredictCommand(model, body.Frame1 ?? "", body.Frame2 ?? "", body.OcrViz ?? "", body.SpatialFeatures ?? [], body.CaptionBox), ct))
-            .WithSummary("Classify one sample with the active version; the response names the version that answered.")
+        models.MapPost("/{model}/predict", async (string model, HttpRequest request, LimitsOptions limits, IMediator m, CancellationToken ct) =>
+                Answer(request.HttpContext, await m.Send(await PredictRequests.SingleAsync(model, request, limits.MaxPredictBodyMegabytes * 1024L * 1024L, ct), ct), single: true))
+            .WithSummary("Classify one sample sent as bytes: JSON with base64 images, or multipart/form-data with the image files. " +
+                "The answer names the version that gave it and the server-side latency.")
+            .AcceptsPredictionBodies()
+            .DisableAntiforgery()
             // Serving traffic has its own, higher limit: a client application predicts far more often than people click.
             .RequireRateLimiting(Server.Security.SecuritySetup.ServingRateLimitPolicy);
+
+        models.MapPost("/{model}/predict/batch", async (string model, HttpRequest request, IMediator m, CancellationToken ct) =>
+                Answer(request.HttpContext, await m.Send(await PredictRequests.BatchAsync(model, request, ct), ct), single: false))
+            .WithSummary("Classify many samples (JSON 'instances', up to Limits:MaxPredictSamples), answered in order by one version.")
+            .AcceptsPredictionBodies()
+            .RequireRateLimiting(Server.Security.SecuritySetup.ServingRateLimitPolicy);
+    }
+
+    /// <summary>The version and the server-side latency also travel as headers, for clients that only look at those.</summary>
+    private static IResult Answer(HttpContext http, PredictionBatch batch, bool single)
+    {
+        http.Response.Headers["X-Model-Version"] = batch.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        http.Response.Headers["Server-Timing"] = $"predict;dur={batch.LatencyMs.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)}";
+        return single ? TypedResults.Ok(batch.Predictions[0]) : TypedResults.Ok(batch);
     }
 
     private static IResult SwitchOutcome(SwitchResult result) =>

@@ -20,9 +20,6 @@ public sealed record SimulationOptions
     public string SkewClass { get; init; } = "same";
     public double SkewShare { get; init; } = 0.8;
     public double Brightness { get; init; } = 0.35;
-
-    /// <summary>Folder for shifted copies of the images (a path the server can read); default: a temp folder, deleted afterwards.</summary>
-    public string? WorkFolder { get; init; }
 }
 
 public sealed record SimulationResult(int Sent, int Failed, double Seconds, IReadOnlyDictionary<string, int> Predicted, IReadOnlyList<int> Versions, string? FirstError)
@@ -98,15 +95,8 @@ public sealed class MonitorSimulation(ServerApiClient client)
             options.Shift == StreamShifts.ClassSkew ? options.SkewClass : null, options.SkewShare);
 
         var shifted = options.Shift is StreamShifts.Brightness or StreamShifts.CaptionFree;
-        // Beside the dataset, i.e. under the server's datasets folder: the only place an account's predict may name.
-        var work = options.WorkFolder ?? Path.Combine(Path.GetDirectoryName(datasetFolder.TrimEnd(Path.DirectorySeparatorChar)) ?? Path.GetTempPath(),
-            $".cb-simulate-{Guid.NewGuid():N}");
-        var ownsWork = options.WorkFolder is null;
-        if (shifted) Directory.CreateDirectory(work);
-        cleanup = () =>
-        {
-            if (shifted && ownsWork && Directory.Exists(work)) Directory.Delete(work, recursive: true);
-        };
+        // Images travel in the request as bytes, so nothing is written anywhere and there is nothing to clean up.
+        cleanup = () => { };
 
         var bodies = new Dictionary<int, object>();
         var result = new List<object>(schedule.Count);
@@ -114,7 +104,7 @@ public sealed class MonitorSimulation(ServerApiClient client)
         {
             if (!bodies.TryGetValue(index, out var body))
             {
-                body = Body(datasetFolder, samples[index], options, shifted ? work : null);
+                body = Body(datasetFolder, samples[index], options, shifted);
                 bodies[index] = body;
             }
             result.Add(body);
@@ -122,13 +112,18 @@ public sealed class MonitorSimulation(ServerApiClient client)
         return result;
     }
 
-    private static object Body(string folder, DatasetManifestSample s, SimulationOptions options, string? work)
+    private static object Body(string folder, DatasetManifestSample s, SimulationOptions options, bool shifted)
     {
         string Resolve(string field, string rel) => DatasetManifest.ResolveImagePath(folder, s, field, rel);
         string frame1 = Resolve("frame1", s.Frame1), frame2 = Resolve("frame2", s.Frame2), ocr = Resolve("ocr_viz", s.OcrViz);
         var spatial = s.SpatialFeatures;
         var box = s.CaptionBox;
-        if (work is not null)
+        byte[] f1Bytes, f2Bytes, ocrBytes;
+        if (!shifted)
+        {
+            (f1Bytes, f2Bytes, ocrBytes) = (File.ReadAllBytes(frame1), File.ReadAllBytes(frame2), File.ReadAllBytes(ocr));
+        }
+        else
         {
             var (f1, f2) = (RgbImage.Load(frame1), RgbImage.Load(frame2));
             var o = RgbImage.Load(ocr);
@@ -141,13 +136,13 @@ public sealed class MonitorSimulation(ServerApiClient client)
                 (f1, f2, o, spatial) = StreamShifts.RemoveCaptions(f1, f2, spatial);
                 box = null;
             }
-            var stem = Path.Combine(work, string.Concat(s.Id.Select(c => char.IsLetterOrDigit(c) || c is '_' or '-' ? c : '_')));
-            (frame1, frame2, ocr) = ($"{stem}_frame1.png", $"{stem}_frame2.png", $"{stem}_ocr_viz.png");
-            f1.SavePng(frame1);
-            f2.SavePng(frame2);
-            o.SavePng(ocr);
+            (f1Bytes, f2Bytes, ocrBytes) = (f1.EncodePng(), f2.EncodePng(), o.EncodePng());
         }
-        return new { frame1, frame2, ocr_viz = ocr, spatial_features = spatial, caption_box = box };
+        return new
+        {
+            frame1 = Convert.ToBase64String(f1Bytes), frame2 = Convert.ToBase64String(f2Bytes), ocr_viz = Convert.ToBase64String(ocrBytes),
+            spatial_features = spatial, caption_box = box,
+        };
     }
 
     /// <summary>Writes what is buffered on the server and evaluates the windows now, then reads the model's dashboard.</summary>

@@ -33,17 +33,7 @@ public sealed class ApiTests : IAsyncLifetime
     private string Checkpoint(string name, int seed) =>
         CheckpointFactory.WriteTinyCnn(_factory.Services.GetRequiredService<PluginRegistry>(), Path.Combine(_factory.DataFolder, "ckpt", name), seed);
 
-    private object PredictBody(int sample = 0)
-    {
-        var s = _manifest.Samples[sample];
-        return new
-        {
-            frame1 = Path.Combine(_dataset, s.Frame1),
-            frame2 = Path.Combine(_dataset, s.Frame2),
-            ocr_viz = Path.Combine(_dataset, s.OcrViz),
-            spatial_features = s.SpatialFeatures,
-        };
-    }
+    private object PredictBody(int sample = 0) => PredictBodies.Of(_dataset, _manifest.Samples[sample]);
 
     private static Task<JsonElement> Json(HttpResponseMessage response, HttpStatusCode expected) => ApiJson.Expect(response, expected);
 

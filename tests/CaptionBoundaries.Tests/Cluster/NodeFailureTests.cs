@@ -58,11 +58,7 @@ public sealed class NodeFailureTests(ITestOutputHelper output)
         await ApiJson.Expect(await first.PostAsJsonAsync($"/api/models/{Model}/versions", new { checkpoint_path = checkpoint }), HttpStatusCode.Created);
         await ApiJson.Expect(await first.PutAsJsonAsync($"/api/models/{Model}/aliases/production", new { version = 1 }), HttpStatusCode.OK);
         var sample = DatasetManifest.Load(dataset).Samples[0];
-        var predict = new
-        {
-            frame1 = Path.Combine(dataset, sample.Frame1), frame2 = Path.Combine(dataset, sample.Frame2),
-            ocr_viz = Path.Combine(dataset, sample.OcrViz), spatial_features = sample.SpatialFeatures,
-        };
+        var predict = PredictBodies.Of(dataset, sample);
 
         // Two runs hold both slots, a third waits in the queue.
         var cutOff = await Submit(first, "cut-off", dataset, CutOffEpochs);

@@ -48,11 +48,7 @@ public sealed class TrainingIsolationProcessTests
         await ApiJson.Expect(await http.PostAsJsonAsync($"/api/models/{Model}/versions", new { checkpoint_path = WriteCheckpoint(server) }), HttpStatusCode.Created);
         await ApiJson.Expect(await http.PutAsJsonAsync($"/api/models/{Model}/aliases/production", new { version = 1 }), HttpStatusCode.OK);
         var sample = DatasetManifest.Load(dataset).Samples[0];
-        var predict = new
-        {
-            frame1 = Path.Combine(dataset, sample.Frame1), frame2 = Path.Combine(dataset, sample.Frame2),
-            ocr_viz = Path.Combine(dataset, sample.OcrViz), spatial_features = sample.SpatialFeatures,
-        };
+        var predict = PredictBodies.Of(dataset, sample);
         using var predictions = new PredictionLoop(server, Model, predict);
 
         var hog = await Submit(http, "hog", dataset, "memory_hog_test", epochs: 50);

@@ -14,7 +14,7 @@ namespace CaptionBoundaries.Tests.Security;
 public sealed class EndpointAccessTests(AccessControlFixture fx)
 {
     /// <summary>Writes a viewer may make: serving predictions and managing their own tokens.</summary>
-    private static readonly HashSet<string> ViewerWrites = ["POST /api/models/{model}/predict", "POST /api/tokens", "DELETE /api/tokens/{id:guid}"];
+    private static readonly HashSet<string> ViewerWrites = ["POST /api/models/{model}/predict", "POST /api/models/{model}/predict/batch", "POST /api/tokens", "DELETE /api/tokens/{id:guid}"];
 
     /// <summary>Reads that need more than the viewer role.</summary>
     private static readonly HashSet<string> AdminReads = ["GET /api/users", "GET /api/audit", "GET /api/configuration", "GET /api/webhooks/deliveries"];

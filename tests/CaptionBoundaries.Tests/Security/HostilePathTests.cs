@@ -43,7 +43,7 @@ public sealed class HostilePathTests(AccessControlFixture fx)
         string.Join(" ", problem.GetProperty("errors").GetProperty(field).EnumerateArray().Select(e => e.GetString()));
 
     [Fact]
-    public async Task A_viewer_predicting_from_dev_zero_or_a_link_to_it_gets_400_and_the_server_reads_nothing()
+    public async Task A_viewer_predicting_with_server_paths_gets_400_and_the_server_reads_nothing()
     {
         await ServedModelAsync("paths-zero");
         using var viewer = fx.Factory.CreateClient(fx.ViewerToken);
@@ -51,54 +51,59 @@ public sealed class HostilePathTests(AccessControlFixture fx)
         if (!File.Exists(link) && !Directory.Exists(link)) File.CreateSymbolicLink(link, "/dev/zero");
         var before = GC.GetTotalMemory(forceFullCollection: true);
 
-        foreach (var path in new[] { "/dev/zero", link, "/proc/self/environ" })
+        // Serving takes bytes, never paths: /dev/zero, a link to it, /proc and a real image of the dataset are all refused.
+        var image = Path.Combine(Dataset, DatasetManifestSamples(Dataset)[0]);
+        foreach (var path in new[] { "/dev/zero", link, "/proc/self/environ", image })
         {
             var (status, body) = await Send(viewer.PostAsJsonAsync("/api/models/paths-zero/predict", PredictBody(path)));
             Assert.Equal(HttpStatusCode.BadRequest, status);
-            Assert.Contains("is not a file this server may read", FieldError(body, "frame1"));
+            Assert.Equal("The image must be its PNG or JPEG bytes, base64-encoded; server paths are not accepted.", FieldError(body, "frame1"));
         }
-        // The refusals come before anything is read: the managed heap did not take the 4.7 GB of the finding.
         Assert.True(GC.GetTotalMemory(forceFullCollection: true) - before < 256L * 1024 * 1024);
         Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync("/api/models")).StatusCode);
     }
 
     [Fact]
-    public async Task A_missing_file_and_a_forbidden_one_get_the_same_answer()
+    public async Task Whether_a_named_file_exists_changes_nothing_in_the_answer()
     {
         await ServedModelAsync("paths-oracle");
         using var viewer = fx.Factory.CreateClient(fx.ViewerToken);
-        var (shadowStatus, shadow) = await Send(viewer.PostAsJsonAsync("/api/models/paths-oracle/predict", PredictBody("/etc/shadow")));
-        var (missingStatus, missing) = await Send(viewer.PostAsJsonAsync("/api/models/paths-oracle/predict", PredictBody("/no/such")));
-        var (hostsStatus, hosts) = await Send(viewer.PostAsJsonAsync("/api/models/paths-oracle/predict", PredictBody("/etc/hosts")));
-        Assert.Equal(HttpStatusCode.BadRequest, shadowStatus);
-        Assert.Equal(shadowStatus, missingStatus);
-        Assert.Equal(shadowStatus, hostsStatus);
-        // Word for word the same but for the path itself.
-        Assert.Equal(FieldError(missing, "frame1").Replace("/no/such", "P"), FieldError(shadow, "frame1").Replace("/etc/shadow", "P"));
-        Assert.Equal(FieldError(missing, "frame1").Replace("/no/such", "P"), FieldError(hosts, "frame1").Replace("/etc/hosts", "P"));
+        static string Answer(JsonElement problem) =>
+            problem.TryGetProperty("errors", out var errors) ? errors.ToString() : problem.GetProperty("detail").GetString()!;
+        // Each pair: a file that exists (readable or not) and one that does not, spelt alike. "/bin/cat" is valid base64
+        // and so reaches the decoder as 6 bytes that are no image; the others are refused as not base64.
+        foreach (var (existing, missing) in new[] { ("/etc/shadow", "/etc/shadoz"), ("/etc/hosts", "/etc/hostz"), ("/bin/cat", "/bin/cax") })
+        {
+            var (existingStatus, existingBody) = await Send(viewer.PostAsJsonAsync("/api/models/paths-oracle/predict", PredictBody(existing)));
+            var (missingStatus, missingBody) = await Send(viewer.PostAsJsonAsync("/api/models/paths-oracle/predict", PredictBody(missing)));
+            Assert.Equal(HttpStatusCode.BadRequest, existingStatus);
+            Assert.Equal(existingStatus, missingStatus);
+            Assert.Equal(Answer(missingBody), Answer(existingBody));
+        }
     }
 
     [Fact]
-    public async Task An_image_inside_the_datasets_folder_still_predicts_and_an_oversized_one_is_413()
+    public async Task Image_bytes_predict_and_an_image_claiming_too_many_pixels_is_refused_before_decoding()
     {
         await ServedModelAsync("paths-ok");
         using var viewer = fx.Factory.CreateClient(fx.ViewerToken);
-        var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(Dataset, "manifest.json"))).RootElement;
-        var sample = manifest.GetProperty("samples")[0];
-        string Image(string field) => Path.Combine(Dataset, sample.GetProperty(field).GetString()!);
-        var ok = await ApiJson.Expect(await viewer.PostAsJsonAsync("/api/models/paths-ok/predict", new
-        {
-            frame1 = Image("frame1"), frame2 = Image("frame2"), ocr_viz = Image("ocr_viz"), spatial_features = new float[20],
-        }), HttpStatusCode.OK);
+        var ok = await ApiJson.Expect(await viewer.PostAsJsonAsync("/api/models/paths-ok/predict", PredictBodies.Of(Dataset)), HttpStatusCode.OK);
         Assert.Equal(5, ok.GetProperty("probabilities").EnumerateObject().Count());
 
-        // A sparse 40 MB file under the datasets folder: allowed by place, refused by size before it is read whole.
-        var big = Path.Combine(Dataset, "big.png");
-        using (var f = File.Create(big)) f.SetLength(40L * 1024 * 1024);
-        var (status, body) = await Send(viewer.PostAsJsonAsync("/api/models/paths-ok/predict", PredictBody(big)));
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
-        Assert.Contains("at most", body.GetProperty("detail").GetString());
+        // A 2 x 2 PNG whose header claims 8000 x 8000 pixels (192 MB decoded).
+        var bomb = new CaptionBoundaries.Application.Datasets.RgbImage(2, 2).EncodePng();
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(bomb.AsSpan(16), 8000);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(bomb.AsSpan(20), 8000);
+        var body = PredictBodies.Of(Dataset);
+        body["frame2"] = Convert.ToBase64String(bomb);
+        var (status, problem) = await Send(viewer.PostAsJsonAsync("/api/models/paths-ok/predict", body));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("8000 x 8000", problem.GetProperty("detail").GetString());
+        Assert.Contains("frame2", problem.GetProperty("detail").GetString());
     }
+
+    private static string[] DatasetManifestSamples(string dataset) =>
+        CaptionBoundaries.Application.Datasets.DatasetManifest.Load(dataset).Samples.Select(s => s.Frame1).ToArray();
 
     [Fact]
     public async Task Another_researcher_cannot_take_a_private_model_or_run_by_its_path()

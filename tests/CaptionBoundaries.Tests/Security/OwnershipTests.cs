@@ -134,7 +134,7 @@ public sealed class OwnershipTests(AccessControlFixture fx)
 
         Assert.Equal(HttpStatusCode.NotFound, (await carol.GetAsync("/api/models/bobs-private")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await carol.GetAsync("/api/models/performance/bobs-private")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await carol.PostAsJsonAsync("/api/models/bobs-private/predict", new { frame1 = "x" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await carol.PostAsJsonAsync("/api/models/bobs-private/predict", PredictBodies.Of(Dataset()))).StatusCode);
         Assert.DoesNotContain("bobs-private", await carol.GetStringAsync("/api/models"));
         Assert.DoesNotContain("bobs-private", await carol.GetStringAsync("/api/monitoring/models"));
         Assert.Contains("bobs-private", await bob.GetStringAsync("/api/models"));

@@ -1,5 +1,4 @@
-using CaptionBoundaries.Application.Features.Inference;
-using CaptionBoundaries.Application.Security.Paths;
+using CaptionBoundaries.Application.Infrastructure;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Application.Features.Models;
 using CaptionBoundaries.Contracts;
@@ -9,39 +8,84 @@ using Mediator;
 
 namespace CaptionBoundaries.Application.Features.Serving;
 
-/// <summary>Classifies one sample with the model's active version; the answer names that version.</summary>
+/// <summary>
+/// Classifies samples sent as bytes (never server paths) with the model's route, or with <see cref="PredictOptions.Version"/>;
+/// every answer names the version that gave it. <see cref="Batch"/> only changes how fields are named in errors
+/// (<c>instances[3].frame1</c> rather than <c>frame1</c>).
+/// </summary>
 [RequiresRole(Roles.Viewer)]
 [NotAudited]
-public sealed record PredictCommand(
-    string Model,
-    string Frame1Path,
-    string Frame2Path,
-    string OcrVizPath,
-    float[] SpatialFeatures,
-    float[]? CaptionBox = null) : IModelRequest, ICommand<PredictionOutput>;
+public sealed record PredictCommand(string Model, IReadOnlyList<PredictionInput> Samples, PredictOptions Options, bool Batch = false)
+    : IModelRequest, ICommand<PredictionBatch>;
+
+/// <summary>The answers in request order, the version that gave them, and the server-side time of the request.</summary>
+public sealed record PredictionBatch(string Model, int Version, IReadOnlyList<PredictionOutput> Predictions, double LatencyMs);
 
 public sealed class PredictValidator : AbstractValidator<PredictCommand>
 {
-    public PredictValidator(RequestPaths paths)
+    public PredictValidator(LimitsOptions limits)
     {
         RuleFor(c => c.Model).MustBeModelName().OverridePropertyName("model");
-        RuleFor(c => c.Frame1Path).MustBeReadableFile(paths, "Image").OverridePropertyName("frame1");
-        RuleFor(c => c.Frame2Path).MustBeReadableFile(paths, "Image").OverridePropertyName("frame2");
-        RuleFor(c => c.OcrVizPath).MustBeReadableFile(paths, "Image").OverridePropertyName("ocr_viz");
-        RuleFor(c => c.SpatialFeatures).NotNull()
-            .Must(f => f is { Length: TaskSpec.SpatialFeatureCount })
-            .WithMessage(c => $"spatial_features must have exactly {TaskSpec.SpatialFeatureCount} values, got {c.SpatialFeatures?.Length ?? 0}.")
-            .OverridePropertyName("spatial_features");
-        RuleFor(c => c.CaptionBox).Must(b => b is null || b.Length == 4)
-            .WithMessage("caption_box must be [x0, y0, x1, y1] (normalised) or absent.").OverridePropertyName("caption_box");
+        RuleFor(c => c.Samples).NotNull().Must(s => s is { Count: > 0 })
+            .WithMessage("At least one sample is required.").OverridePropertyName("instances");
+        RuleFor(c => c.Samples).Must(s => s is null || s.Count <= limits.MaxPredictSamples)
+            .WithMessage(c => $"A request holds at most {limits.MaxPredictSamples} samples (Limits:MaxPredictSamples); got {c.Samples.Count}.")
+            .OverridePropertyName("instances");
+        RuleFor(c => c.Options.RoutingKey).MaximumLength(256).OverridePropertyName("key");
+        RuleFor(c => c.Options.Version).GreaterThan(0).When(c => c.Options.Version is not null).OverridePropertyName("version");
+        RuleFor(c => c).Custom((c, context) =>
+        {
+            if (c.Samples is null || c.Samples.Count > limits.MaxPredictSamples) return;
+            for (var i = 0; i < c.Samples.Count; i++)
+            {
+                var prefix = c.Batch ? $"instances[{i}]." : "";
+                foreach (var (field, message) in SampleProblems(c.Samples[i])) context.AddFailure(prefix + field, message);
+            }
+        });
     }
+
+    /// <summary>Every problem of one sample, by field: shapes and ranges only (decoding is the predictor's, with the same rules).</summary>
+    public static IEnumerable<(string Field, string Message)> SampleProblems(PredictionInput? sample)
+    {
+        if (sample is null)
+        {
+            yield return ("", "The sample is missing.");
+            yield break;
+        }
+        foreach (var (field, image) in new[] { ("frame1", sample.Frame1), ("frame2", sample.Frame2), ("ocr_viz", sample.OcrViz) })
+            if (ImageProblem(image) is { } problem) yield return (field, problem);
+        if (sample.SpatialFeatures is not { Length: TaskSpec.SpatialFeatureCount })
+            yield return ("spatial_features", $"spatial_features must have exactly {TaskSpec.SpatialFeatureCount} values, got {sample.SpatialFeatures?.Length ?? 0}.");
+        else if (sample.SpatialFeatures.Any(v => !float.IsFinite(v)))
+            yield return ("spatial_features", "spatial_features must be finite numbers.");
+        if (sample.CaptionBox is { } box
+            && (box.Length != 4 || box.Any(v => !float.IsFinite(v) || v < 0 || v > 1) || box[0] >= box[2] || box[1] >= box[3]))
+            yield return ("caption_box", "caption_box must be [x0, y0, x1, y1] normalised to [0, 1] with x0 < x1 and y0 < y1, or absent.");
+        if (sample.FontEmbedding is { } embedding
+            && (embedding.Length != TaskSpec.FontEmbeddingDimension || embedding.Any(v => !float.IsFinite(v))))
+            yield return ("font_embedding", $"font_embedding must be {TaskSpec.FontEmbeddingDimension} finite numbers, or absent (then the model's embedder computes it from the caption box).");
+    }
+
+    private static string? ImageProblem(InputImage? image) => image switch
+    {
+        null or { Encoded: null or { Length: 0 }, Pixels: null } => "The image is required: its PNG or JPEG bytes (server paths are not accepted).",
+        { Encoded: { Length: > 0 } bytes } when bytes.Length > InputLimits.MaxImageBytes =>
+            $"The image is {bytes.Length:N0} bytes; at most {InputLimits.MaxImageBytes:N0} are accepted.",
+        { Encoded: { Length: > 0 } } => null,
+        { Height: < 1 } or { Width: < 1 } => "Pixel values need the image's height and width.",
+        { Height: var h, Width: var w } when (long)h * w > InputLimits.MaxImagePixels =>
+            $"The image is {w} x {h} pixels; at most {InputLimits.MaxImagePixels:N0} pixels are accepted.",
+        { Pixels: { } p, Height: var h, Width: var w } when p.Length != 3L * h * w =>
+            $"A {h} x {w} RGB image has {3L * h * w} values; got {p.Length}.",
+        _ => null,
+    };
 }
 
-public sealed class PredictHandler(IGrainFactory grains, RequestPaths paths) : ICommandHandler<PredictCommand, PredictionOutput>
+public sealed class PredictHandler(IGrainFactory grains) : ICommandHandler<PredictCommand, PredictionBatch>
 {
-    // The predictor reads the canonical paths (links resolved) that were checked, not the text that was sent.
-    public async ValueTask<PredictionOutput> Handle(PredictCommand command, CancellationToken ct) =>
-        await grains.GetGrain<IPredictorGrain>(command.Model).Predict(new PredictionInput(
-            paths.File(command.Frame1Path, "frame1", "Image"), paths.File(command.Frame2Path, "frame2", "Image"),
-            paths.File(command.OcrVizPath, "ocr_viz", "Image"), command.SpatialFeatures, command.CaptionBox));
+    public async ValueTask<PredictionBatch> Handle(PredictCommand command, CancellationToken ct)
+    {
+        var outputs = await grains.GetGrain<IPredictorGrain>(command.Model).Predict([.. command.Samples], command.Options);
+        return new PredictionBatch(command.Model, outputs[0].Version, outputs, outputs[0].LatencyMs);
+    }
 }

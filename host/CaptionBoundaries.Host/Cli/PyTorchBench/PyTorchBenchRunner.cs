@@ -221,17 +221,20 @@ public sealed class PyTorchBenchRunner(PluginRegistry plugins, Trainer trainer, 
         var inputs = manifest.Samples.Select(sample =>
         {
             var paths = DatasetManifest.ImageFields(sample).Select(f => DatasetManifest.ResolveImagePath(datasetFolder, sample, f.Field, f.Path)).ToArray();
-            return new PredictionInput(paths[0], paths[1], paths[2], sample.SpatialFeatures, sample.CaptionBox);
+            // Bytes, as a client sends them: serving never reads a path.
+            return new PredictionInput(InputImage.FromEncoded(File.ReadAllBytes(paths[0])), InputImage.FromEncoded(File.ReadAllBytes(paths[1])),
+                InputImage.FromEncoded(File.ReadAllBytes(paths[2])), sample.SpatialFeatures, sample.CaptionBox);
         }).ToArray();
 
-        // What each request costs before the model sees it (read three PNGs, resize, font embedding, tensors), on one
+        // What each request costs before the model sees it (decode three PNGs, resize, font embedding, tensors), on one
         // thread: in serving this runs on the thread pool beside the forward passes, on the same cores.
         var embedder = plugins.GetEmbedder(PyTorchBenchSettings.Embedder);
         var transform = new ImageTransform(s.ImageSize, s.ImageSize);
         var prepare = inputs.Take(Math.Min(inputs.Length, 32)).Select(input =>
         {
             var started = Stopwatch.GetTimestamp();
-            var sample = CaptionDataset.PrepareSingle(input.Frame1Path, input.Frame2Path, input.OcrVizPath, input.SpatialFeatures, embedder, transform, input.CaptionBox);
+            var sample = CaptionDataset.PrepareSingle(RgbImage.Decode(input.Frame1.Encoded!), RgbImage.Decode(input.Frame2.Encoded!),
+                RgbImage.Decode(input.OcrViz.Encoded!), input.SpatialFeatures, embedder, transform, input.CaptionBox);
             foreach (var t in CaptionDataset.ToInputs(sample, transform).Tensors) t.Dispose();
             return Stopwatch.GetElapsedTime(started).TotalSeconds;
         }).ToList();

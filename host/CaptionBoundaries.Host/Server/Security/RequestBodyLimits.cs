@@ -5,8 +5,9 @@ namespace CaptionBoundaries.Host.Server.Security;
 
 /// <summary>
 /// Per-endpoint body limits: every request body is capped at <see cref="LimitsOptions.MaxJsonBodyKilobytes"/>
-/// (JSON and forms are small), and only endpoints marked with <see cref="AcceptsUploads"/> (plugin installs) take up to
-/// <see cref="SecurityOptions.MaxUploadMegabytes"/>. Before, every endpoint took 512 MB.
+/// (JSON and forms are small); endpoints marked with <see cref="AcceptsUploads"/> (plugin and checkpoint uploads) take up to
+/// <see cref="SecurityOptions.MaxUploadMegabytes"/>, prediction endpoints (<see cref="AcceptsPredictionBodies"/>) up to
+/// <see cref="LimitsOptions.MaxPredictBodyMegabytes"/>. Before, every endpoint took 512 MB.
 /// A declared Content-Length over the limit is refused before anything is read; a chunked body is cut off where it
 /// passes the limit (Kestrel's own limit where the server has one, and a counting stream everywhere).
 /// </summary>
@@ -14,30 +15,38 @@ public static class RequestBodyLimits
 {
     private sealed class UploadMarker;
 
+    private sealed class PredictionMarker;
+
     public static TBuilder AcceptsUploads<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new UploadMarker());
 
+    /// <summary>Prediction requests carry images: up to <see cref="LimitsOptions.MaxPredictBodyMegabytes"/>.</summary>
+    public static TBuilder AcceptsPredictionBodies<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new PredictionMarker());
+
     public static void UseRequestBodyLimits(this IApplicationBuilder app) => app.Use(async (http, next) =>
     {
-        var upload = http.GetEndpoint()?.Metadata.GetMetadata<UploadMarker>() is not null;
-        var max = upload
-            ? http.RequestServices.GetRequiredService<SecurityOptions>().MaxUploadMegabytes * 1024L * 1024L
-            : http.RequestServices.GetRequiredService<LimitsOptions>().MaxJsonBodyKilobytes * 1024L;
+        var metadata = http.GetEndpoint()?.Metadata;
+        var (max, setting) = metadata?.GetMetadata<UploadMarker>() is not null
+            ? (http.RequestServices.GetRequiredService<SecurityOptions>().MaxUploadMegabytes * 1024L * 1024L, "Security:MaxUploadMegabytes")
+            : metadata?.GetMetadata<PredictionMarker>() is not null
+                ? (http.RequestServices.GetRequiredService<LimitsOptions>().MaxPredictBodyMegabytes * 1024L * 1024L, "Limits:MaxPredictBodyMegabytes")
+                : (http.RequestServices.GetRequiredService<LimitsOptions>().MaxJsonBodyKilobytes * 1024L, "Limits:MaxJsonBodyKilobytes");
         if (http.Request.ContentLength > max)
         {
             http.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
             await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
             {
                 HttpContext = http,
-                ProblemDetails = { Status = 413, Title = "The request body is too large.", Detail = TooLarge(max, upload) },
+                ProblemDetails = { Status = 413, Title = "The request body is too large.", Detail = TooLarge(max, setting) },
             });
             return;
         }
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } kestrel) kestrel.MaxRequestBodySize = max;
-        http.Request.Body = new BoundedRequestBody(http.Request.Body, max, TooLarge(max, upload));
+        http.Request.Body = new BoundedRequestBody(http.Request.Body, max, TooLarge(max, setting));
         await next(http);
     });
 
-    private static string TooLarge(long max, bool upload) =>
-        $"The body is larger than the {max:N0} bytes this endpoint takes ({(upload ? "Security:MaxUploadMegabytes" : "Limits:MaxJsonBodyKilobytes")}).";
+    private static string TooLarge(long max, string setting) =>
+        $"The body is larger than the {max:N0} bytes this endpoint takes ({setting}).";
 }

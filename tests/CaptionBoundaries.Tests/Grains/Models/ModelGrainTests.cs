@@ -106,7 +106,7 @@ public sealed class ModelGrainTests(ModelServingFixture fixture) : IClassFixture
         Assert.Equal(1, (await model.GetInfo()).ActiveVersion);
 
         var modelName = model.GetPrimaryKeyString();
-        var answer = await fixture.Grains.GetGrain<IPredictorGrain>(modelName).Predict(fixture.Sample);
+        var answer = await fixture.Grains.GetGrain<IPredictorGrain>(modelName).PredictOne(fixture.Sample);
         Assert.Equal(1, answer.Version);
     }
 

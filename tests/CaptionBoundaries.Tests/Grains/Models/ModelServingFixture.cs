@@ -115,7 +115,7 @@ public sealed class ModelServingFixture : IAsyncLifetime
             ValidationFraction = 0.2,
         }, null);
         var s = DatasetManifest.Load(folder).Samples[0];
-        return new PredictionInput(Path.Combine(folder, s.Frame1), Path.Combine(folder, s.Frame2), Path.Combine(folder, s.OcrViz),
-            s.SpatialFeatures, s.CaptionBox);
+        InputImage Bytes(string file) => InputImage.FromEncoded(File.ReadAllBytes(Path.Combine(folder, file)));
+        return new PredictionInput(Bytes(s.Frame1), Bytes(s.Frame2), Bytes(s.OcrViz), s.SpatialFeatures, s.CaptionBox);
     }
 }

@@ -23,7 +23,7 @@ public sealed class PredictorGrainTests(ModelServingFixture fixture) : IClassFix
         var (name, model) = await ModelWithVersions(11, 12);
         Assert.True((await model.Switch(1, "start")).Switched);
 
-        var a = await Predictor(name).Predict(fixture.Sample);
+        var a = await Predictor(name).PredictOne(fixture.Sample);
         Assert.Equal((name, 1), (a.Model, a.Version));
         Assert.Equal(TaskSpec.Classes.Order(), a.Probabilities.Keys.Order());
         Assert.Equal(1.0, a.Probabilities.Values.Sum(), 4);
@@ -31,7 +31,7 @@ public sealed class PredictorGrainTests(ModelServingFixture fixture) : IClassFix
         Assert.Equal(a.PredictedClass, a.Probabilities.MaxBy(kv => kv.Value).Key);
 
         Assert.True((await model.Switch(2, "next")).Switched);
-        var b = await Predictor(name).Predict(fixture.Sample);
+        var b = await Predictor(name).PredictOne(fixture.Sample);
         Assert.Equal(2, b.Version);
         // Different seeds, different weights: the answer really came from another model.
         Assert.NotEqual(a.Probabilities["same"], b.Probabilities["same"]);
@@ -41,24 +41,23 @@ public sealed class PredictorGrainTests(ModelServingFixture fixture) : IClassFix
     public async Task BadInputIsRefusedNamingWhatIsWrong()
     {
         var (name, model) = await ModelWithVersions(13);
-        var noActive = await Assert.ThrowsAnyAsync<Exception>(() => Predictor(name).Predict(fixture.Sample));
+        var noActive = await Assert.ThrowsAnyAsync<Exception>(() => Predictor(name).PredictOne(fixture.Sample));
         Assert.Contains("no active version", noActive.Message);
         Assert.Contains(name, noActive.Message);
 
         Assert.True((await model.Switch(1, "start")).Switched);
         var shortFeatures = fixture.Sample with { SpatialFeatures = new float[7] };
-        var e1 = await Assert.ThrowsAnyAsync<Exception>(() => Predictor(name).Predict(shortFeatures));
+        var e1 = await Assert.ThrowsAnyAsync<Exception>(() => Predictor(name).PredictOne(shortFeatures));
         Assert.Contains("spatial_features", e1.Message);
         Assert.Contains("got 7", e1.Message);
 
-        var missing = fixture.Sample with { Frame2Path = "/nowhere/frame2.png" };
-        var e2 = await Assert.ThrowsAnyAsync<Exception>(() => Predictor(name).Predict(missing));
+        var garbage = fixture.Sample with { Frame2 = InputImage.FromEncoded([1, 2, 3, 4]) };
+        var e2 = await Assert.ThrowsAnyAsync<Exception>(() => Predictor(name).PredictOne(garbage));
         Assert.Contains("frame2", e2.Message);
-        Assert.Contains("/nowhere/frame2.png", e2.Message);
-        Assert.Contains("does not exist", e2.Message);
+        Assert.Contains("not a PNG, JPEG", e2.Message);
 
         // The failures did not poison the served version.
-        Assert.Equal(1, (await Predictor(name).Predict(fixture.Sample)).Version);
+        Assert.Equal(1, (await Predictor(name).PredictOne(fixture.Sample)).Version);
     }
 
     [Fact]
@@ -66,7 +65,7 @@ public sealed class PredictorGrainTests(ModelServingFixture fixture) : IClassFix
     {
         var (name, model) = await ModelWithVersions(21, 22);
         Assert.True((await model.Switch(1, "start")).Switched);
-        await Predictor(name).Predict(fixture.Sample); // load v1 before the clock starts
+        await Predictor(name).PredictOne(fixture.Sample); // load v1 before the clock starts
         var before = fixture.Cache.Statistics;
 
         var clock = Stopwatch.StartNew();
@@ -80,7 +79,7 @@ public sealed class PredictorGrainTests(ModelServingFixture fixture) : IClassFix
                 var started = clock.Elapsed;
                 try
                 {
-                    var answer = await Predictor(name).Predict(fixture.Sample);
+                    var answer = await Predictor(name).PredictOne(fixture.Sample);
                     responses.Add((started, clock.Elapsed, answer.Version));
                 }
                 catch (Exception e)
@@ -134,11 +133,11 @@ public sealed class PredictorGrainTests(ModelServingFixture fixture) : IClassFix
     {
         var (name, model) = await ModelWithVersions(31, 32);
         Assert.True((await model.Switch(1, "start")).Switched);
-        await Predictor(name).Predict(fixture.Sample);
+        await Predictor(name).PredictOne(fixture.Sample);
         var before = fixture.Cache.Statistics;
 
         Assert.True((await model.Switch(2, "replace")).Switched);
-        Assert.Equal(2, (await Predictor(name).Predict(fixture.Sample)).Version);
+        Assert.Equal(2, (await Predictor(name).PredictOne(fixture.Sample)).Version);
 
         var deadline = Stopwatch.StartNew();
         while (fixture.Cache.Statistics.VersionsDisposed == before.VersionsDisposed && deadline.Elapsed < TimeSpan.FromSeconds(5))
@@ -149,6 +148,6 @@ public sealed class PredictorGrainTests(ModelServingFixture fixture) : IClassFix
 
         // Rolling back loads v1 again: the cache reloads what it dropped.
         Assert.True((await model.Rollback("back")).Switched);
-        Assert.Equal(1, (await Predictor(name).Predict(fixture.Sample)).Version);
+        Assert.Equal(1, (await Predictor(name).PredictOne(fixture.Sample)).Version);
     }
 }
