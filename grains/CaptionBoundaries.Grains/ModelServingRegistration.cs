@@ -17,6 +17,7 @@ public static class ModelServingRegistration
         services.TryAddSingleton<ModelVersionValidator>();
         services.TryAddSingleton<LoadedModelCache>();
         services.TryAddSingleton<ActiveVersionFallback>();
+        services.TryAddSingleton<ServingRecorder>();
         return services;
     }
 }

@@ -13,13 +13,34 @@ namespace CaptionBoundaries.Grains.Predictors;
 /// </summary>
 [StatelessWorker]
 [Reentrant]
-public sealed class PredictorGrain(LoadedModelCache cache, IGrainFactory grains, PredictionLog log, ActiveVersionFallback fallback)
+public sealed class PredictorGrain(
+    LoadedModelCache cache, IGrainFactory grains, PredictionLog log, ActiveVersionFallback fallback, ServingRecorder recorder)
     : Grain, IPredictorGrain
 {
     public async Task<PredictionOutput[]> Predict(PredictionInput[] samples, PredictOptions options)
     {
-        var started = Stopwatch.GetTimestamp();
         var model = this.GetPrimaryKeyString();
+        int? version = null;
+        try
+        {
+            return await PredictCounted(model, samples, options, v => version = v);
+        }
+        catch (Exception e)
+        {
+            recorder.Failed(model, version, e switch
+            {
+                ArgumentException => ServingFailureReasons.BadInput,
+                KeyNotFoundException when version is null && options?.Version is null => ServingFailureReasons.NoActiveVersion,
+                KeyNotFoundException => ServingFailureReasons.NotFound,
+                _ => ServingFailureReasons.Internal,
+            });
+            throw;
+        }
+    }
+
+    private async Task<PredictionOutput[]> PredictCounted(string model, PredictionInput[] samples, PredictOptions options, Action<int> chosen)
+    {
+        var started = Stopwatch.GetTimestamp();
         if (samples is not { Length: > 0 }) throw new ArgumentException($"Model '{model}': a request needs at least one sample.", nameof(samples));
         options ??= PredictOptions.Default;
         var modelGrain = grains.GetGrain<IModelGrain>(model);
@@ -33,12 +54,15 @@ public sealed class PredictorGrain(LoadedModelCache cache, IGrainFactory grains,
             ? await modelGrain.GetServableVersion(wanted)
               ?? throw new KeyNotFoundException($"Model '{model}' has no version {wanted} that can serve (not registered, or archived).")
             : active.Version;
+        var route = answering.Version == active.Version.Version ? ServingRoutes.Production : ServingRoutes.Pinned;
+        chosen(answering.Version);
 
         var logging = log.Enabled;
         // Every sample is queued at once: the version's batcher stacks them (with other requests') into forward passes.
         var answers = await Task.WhenAll(samples.Select(s => cache.PredictObservedAsync(active, answering, s, logging)));
         var latencyMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         var outputs = answers.Select(a => a.Output with { LatencyMs = latencyMs }).ToArray();
+        recorder.Answered(model, answering.Version, route, outputs.Select(o => o.PredictedClass).ToArray(), latencyMs);
         if (logging)
         {
             foreach (var (output, statistics) in answers)
