@@ -154,19 +154,9 @@ public sealed class CaptionDataset
     public static DatasetSample PrepareSingle(string frame1Path, string frame2Path, string ocrVizPath, float[] spatialFeatures,
         IEmbedder fontEmbedder, ImageTransform transform, float[]? captionBox = null)
     {
-        PreparedImages.CheckEmbedder(fontEmbedder);
-        ArgumentNullException.ThrowIfNull(transform);
-        transform.Validate();
-        const string id = "single";
-        if (spatialFeatures is null || spatialFeatures.Length != TaskSpec.SpatialFeatureCount)
-            throw DatasetFormatException.ForSample(id, "spatial_features",
-                $"expected {TaskSpec.SpatialFeatureCount} numbers ({string.Join(", ", TaskSpec.SpatialFeatureNames)}), got {spatialFeatures?.Length ?? 0}.");
-        if (captionBox is not null && captionBox.Length != 4)
-            throw DatasetFormatException.ForSample(id, "caption_box", $"expected [x0, y0, x1, y1], got {captionBox.Length} numbers.");
-
         RgbImage Read(string field, string path) => File.Exists(path)
             ? RgbImage.Load(path)
-            : throw DatasetFormatException.ForSample(id, field, $"image file '{path}' does not exist.");
+            : throw DatasetFormatException.ForSample("single", field, $"image file '{path}' does not exist.");
 
         return PrepareSingle(Read("frame1", frame1Path), Read("frame2", frame2Path), Read("ocr_viz", ocrVizPath),
             spatialFeatures, fontEmbedder, transform, captionBox);

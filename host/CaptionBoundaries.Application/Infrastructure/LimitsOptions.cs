@@ -21,5 +21,5 @@ public sealed class LimitsOptions
     public int MaxPredictSamples { get; set; } = 64;
 
     /// <summary>Largest body of a prediction request: images travel in it (base64 JSON or multipart files).</summary>
-    public int MaxPredictBodyMegabytes { get; set; } = 64;
+    public int MaxPredictBodyMegabytes { get; set; } = 32;
 }
