@@ -60,6 +60,8 @@ public static class KnownSettings
         new("Limits:ExpensiveReadsConcurrency", "2", "Grad-CAM explanations and benchmarks computed at once on a node", WholeNumber(1, 64)),
         new("Limits:ExpensiveReadsQueue", "8", "Explanations and benchmarks waiting; beyond it 503 + Retry-After", WholeNumber(0, 10_000)),
         new("Limits:ExpensiveReadsCacheEntries", "64", "Explanation results kept in memory for repeated requests", WholeNumber(1, 100_000)),
+        new("Limits:MaxPredictSamples", "64", "Samples in one prediction request (batch form, Open Inference Protocol)", WholeNumber(1, 4096)),
+        new("Limits:MaxPredictBodyMegabytes", "32", "Largest prediction request body (images travel in it)", WholeNumber(1, 1024)),
         new("Security:SessionRevalidationInterval", "00:01:00", "A disabled or re-roled account's console sessions (cookie, live pages) end within this",
             Duration(allowZero: false)),
         new("Ui:RefreshInterval", "00:00:01", "Fallback refresh of live console pages", Duration(allowZero: false)),
