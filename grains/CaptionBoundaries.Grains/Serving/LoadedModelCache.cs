@@ -41,6 +41,9 @@ public sealed class LoadedModelCache : IAsyncDisposable
         _metrics = metrics;
     }
 
+    /// <summary>Where this cache's models run and their forward passes happen.</summary>
+    public ServingDevice Device => _device;
+
     public ServingStatistics Statistics
     {
         get
