@@ -1,6 +1,8 @@
+using CaptionBoundaries.Application.Configuration;
 using CaptionBoundaries.Application.Registry;
 using CaptionBoundaries.Grains.Serving;
 using CaptionBoundaries.Tests.Support;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CaptionBoundaries.Tests.Serving;
@@ -87,5 +89,18 @@ public class ServingMetricsTests
         a.Answered("m", 1, ServingRoutes.Production, 1, 1);
         Assert.Equal(1, (await Export(a)).Sum("caption_boundaries_serving_requests_total"));
         Assert.Equal(0, (await Export(b)).Sum("caption_boundaries_serving_requests_total"));
+    }
+
+    [Theory]
+    [InlineData("short", false)]
+    [InlineData("twenty-four chars w/ spc", false)]
+    [InlineData("0123456789abcdef01234567", true)]
+    public void A_scrape_token_must_be_long_enough_to_be_unguessable(string token, bool accepted)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Metrics:ScrapeToken"] = token }).Build();
+        var errors = ConfigurationValidator.Validate(configuration).Where(e => e.Key == "Metrics:ScrapeToken").ToList();
+        Assert.Equal(accepted, errors.Count == 0);
+        // A secret: the configuration page and `config show` mask it.
+        Assert.True(KnownSettings.All.Single(s => s.Key == "Metrics:ScrapeToken").Secret);
     }
 }
