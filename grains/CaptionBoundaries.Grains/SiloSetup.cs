@@ -30,6 +30,9 @@ public static class SiloSetup
             (sp, name) => new EfCoreGrainStorage(name, sp.GetRequiredService<IServiceScopeFactory>()));
         silo.AddStartupTask(async (sp, _) =>
         {
+            // The serving device is settled (and logged) now: CUDA asked for where there is none stops the node here,
+            // not at its first prediction.
+            sp.GetRequiredService<Serving.ServingDevice>();
             var grains = sp.GetRequiredService<IGrainFactory>();
             var slots = sp.GetRequiredService<WorkerSlots>();
             var silo = sp.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString();

@@ -43,6 +43,7 @@ public static class ServiceRegistration
         services.AddSingleton(configuration.GetSection(RegistryOptions.Section).Get<RegistryOptions>() ?? new RegistryOptions());
         services.AddSingleton<CheckpointStore>();
         services.AddSingleton<ModelRegistryStore>();
+        services.AddSingleton<RegisteredModels>();
         services.AddSingleton(configuration.GetSection(WebhookOptions.Section).Get<WebhookOptions>() ?? new WebhookOptions());
         services.AddSingleton<WebhookPublisher>();
         services.AddSingleton<WebhookDispatcher>();
@@ -54,6 +55,7 @@ public static class ServiceRegistration
         services.AddSingleton<Training.Isolation.RunMemoryEstimator>();
         services.AddScoped<Features.Training.ExperimentRunner>();
         services.AddScoped<Security.Paths.RequestPaths>();
+        services.AddScoped<Features.Serving.PredictionAttempt>();
         services.AddSingleton(configuration.GetSection(LimitsOptions.Section).Get<LimitsOptions>() ?? new LimitsOptions());
         services.AddSingleton<ExpensiveReads>();
         services.AddDatasetVersioning(configuration, options);

@@ -18,6 +18,8 @@ public sealed class LoadedModelCache : IAsyncDisposable
     private readonly PluginRegistry _plugins;
     private readonly ServingOptions _options;
     private readonly ILogger<LoadedModelCache> _logger;
+    private readonly ServingDevice _device;
+    private readonly ServingMetrics? _metrics;
     private readonly ServingCounters _counters = new();
     private readonly object _gate = new();
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.OrdinalIgnoreCase);
@@ -25,14 +27,22 @@ public sealed class LoadedModelCache : IAsyncDisposable
     private readonly List<Task> _disposals = [];
     private bool _disposed;
 
-    public LoadedModelCache(CheckpointLoader loader, PluginRegistry plugins, ServingOptions options, ILogger<LoadedModelCache> logger)
+    /// <param name="device">Where the models run (the node's <see cref="ServingDevice"/>); the CPU when not given.</param>
+    /// <param name="metrics">Prometheus collectors for forward-pass sizes and loaded versions, if this node exports them.</param>
+    public LoadedModelCache(CheckpointLoader loader, PluginRegistry plugins, ServingOptions options, ILogger<LoadedModelCache> logger,
+        ServingDevice? device = null, ServingMetrics? metrics = null)
     {
         options.Validate();
         _loader = loader;
         _plugins = plugins;
         _options = options;
         _logger = logger;
+        _device = device ?? ServingDevice.Cpu;
+        _metrics = metrics;
     }
+
+    /// <summary>Where this cache's models run and their forward passes happen.</summary>
+    public ServingDevice Device => _device;
 
     public ServingStatistics Statistics
     {
@@ -177,7 +187,7 @@ public sealed class LoadedModelCache : IAsyncDisposable
             }
             if (!_entries.TryGetValue(answeringSha, out entry!))
             {
-                entry = new Entry(new ServedModel(answering, _loader, _options, _counters));
+                entry = new Entry(new ServedModel(active.Model, answering, _loader, _options, _counters, _device, _metrics));
                 _entries[answeringSha] = entry;
             }
             if (string.Equals(_activeByModel[active.Model].Sha256, answeringSha, StringComparison.OrdinalIgnoreCase))

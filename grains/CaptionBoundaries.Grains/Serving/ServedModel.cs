@@ -11,7 +11,8 @@ namespace CaptionBoundaries.Grains.Serving;
 /// One checkpoint loaded for serving, with its batching queue: requests are queued as batch-of-1 inputs and a
 /// single worker stacks whatever arrives within <see cref="ServingOptions.BatchWindow"/> (up to
 /// <see cref="ServingOptions.MaxBatchSize"/>) into one forward pass. One worker per version also means a
-/// module is never run by two threads at once.
+/// module is never run by two threads at once. The model lives on the node's <see cref="ServingDevice"/>; inputs are
+/// prepared on the CPU (decoding, resizing) and the stacked batch is moved there once per forward pass.
 /// </summary>
 internal sealed class ServedModel : IAsyncDisposable
 {
@@ -20,16 +21,26 @@ internal sealed class ServedModel : IAsyncDisposable
     private readonly Lazy<Task<LoadedModel>> _loaded;
     private readonly ServingOptions _options;
     private readonly ServingCounters _counters;
+    private readonly ServingDevice _device;
+    private readonly ServingMetrics? _metrics;
     private readonly Task _worker;
 
-    public ServedModel(ModelVersionInfo version, CheckpointLoader loader, ServingOptions options, ServingCounters counters)
+    /// <param name="model">The model that loaded this version, for the metrics' labels (a checkpoint registered under
+    /// two models is loaded once, and its forward passes are counted under the first).</param>
+    public ServedModel(string model, ModelVersionInfo version, CheckpointLoader loader, ServingOptions options, ServingCounters counters,
+        ServingDevice device, ServingMetrics? metrics)
     {
+        Model = model;
         Version = version;
         _options = options;
         _counters = counters;
+        _device = device;
+        _metrics = metrics;
         _loaded = new Lazy<Task<LoadedModel>>(() => Task.Run(() => Load(version, loader)));
         _worker = Task.Run(RunBatchesAsync);
     }
+
+    public string Model { get; }
 
     public ModelVersionInfo Version { get; }
 
@@ -56,12 +67,16 @@ internal sealed class ServedModel : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _worker;
-        if (IsLoaded) _loaded.Value.Result.Dispose();
+        if (IsLoaded)
+        {
+            _loaded.Value.Result.Dispose();
+            _metrics?.VersionUnloaded(Model, Version.Version);
+        }
     }
 
     private LoadedModel Load(ModelVersionInfo version, CheckpointLoader loader)
     {
-        var loaded = loader.Load(version.CheckpointPath, CPU);
+        var loaded = loader.Load(version.CheckpointPath, _device.Device);
         // The model grain checked the hash at switch time; a file replaced since then must not be served under this version.
         if (!string.Equals(loaded.Sha256, version.Sha256, StringComparison.OrdinalIgnoreCase))
         {
@@ -71,6 +86,7 @@ internal sealed class ServedModel : IAsyncDisposable
                 $"checksum is {loaded.Sha256}, registered {version.Sha256}. Switch to a valid version.");
         }
         _counters.Loaded();
+        _metrics?.VersionLoaded(Model, version.Version);
         return loaded;
     }
 
@@ -115,8 +131,9 @@ internal sealed class ServedModel : IAsyncDisposable
         try
         {
             var loaded = await LoadedAsync;
-            var rows = Forward(loaded, batch);
+            var rows = Forward(loaded, batch, _device);
             _counters.Batch(batch.Count);
+            _metrics?.ForwardPass(Model, Version.Version, batch.Count);
             for (var i = 0; i < batch.Count; i++)
                 batch[i].Probabilities.TrySetResult(rows.AsSpan(i * TaskSpec.ClassCount, TaskSpec.ClassCount).ToArray());
         }
@@ -131,11 +148,16 @@ internal sealed class ServedModel : IAsyncDisposable
     }
 
     // Synchronous on purpose: no_grad and dispose scopes are per thread, so nothing may await in between.
-    private static float[] Forward(LoadedModel loaded, List<PendingForward> batch)
+    private static float[] Forward(LoadedModel loaded, List<PendingForward> batch, ServingDevice device)
     {
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        Tensor Stack(Func<CaptionInputs, Tensor> field) => cat(batch.Select(p => field(p.Inputs)).ToArray(), 0);
+        // Stacked on the CPU where the inputs were prepared, then one copy per input to the model's device.
+        Tensor Stack(Func<CaptionInputs, Tensor> field)
+        {
+            var stacked = cat(batch.Select(p => field(p.Inputs)).ToArray(), 0);
+            return device.IsCpu ? stacked : stacked.to(device.Device);
+        }
         var inputs = new CaptionInputs(
             Stack(i => i.Frame1), Stack(i => i.Frame2), Stack(i => i.OcrViz),
             Stack(i => i.SpatialFeatures), Stack(i => i.FontEmbedding));

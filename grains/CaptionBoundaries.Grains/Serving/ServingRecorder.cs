@@ -1,3 +1,5 @@
+using CaptionBoundaries.Application.Registry;
+
 namespace CaptionBoundaries.Grains.Serving;
 
 /// <summary>Which way a request went: the model's production version, a canary or shadow candidate, or a version the request named.</summary>
@@ -20,6 +22,9 @@ public static class ServingFailureReasons
     public const string TooLarge = "too_large";
     public const string Unavailable = "unavailable";
     public const string Internal = "internal";
+
+    /// <summary>No credentials, or ones that do not hold (401), counted at the edge.</summary>
+    public const string Unauthenticated = "unauthenticated";
 }
 
 /// <summary>What one version of a model did on this node since it started.</summary>
@@ -45,10 +50,15 @@ public sealed record VersionServingStats(
 /// Counts this node's serving per model and version: requests by route, failures by reason, latency (percentiles of
 /// the last <see cref="LatencyWindow"/> requests), predicted-class mix and shadow disagreement. In memory and per node;
 /// the Prometheus export sums nodes. Thread-safe; cheap enough to call on every request.
+/// Each call also updates the Prometheus collectors (<see cref="ServingMetrics"/>) when there are some. A failure
+/// without a version names whatever model the request named: with <see cref="RegisteredModels"/>, a name nobody
+/// registered is counted as <see cref="ServingMetrics.UnknownModel"/> and "not found", so that request paths cannot
+/// grow these tables or the metrics' label sets.
 /// </summary>
-public sealed class ServingRecorder
+public sealed class ServingRecorder(ServingMetrics? metrics = null, RegisteredModels? registered = null)
 {
     public const int LatencyWindow = 2048;
+
 
     private readonly object _gate = new();
     private readonly Dictionary<(string Model, int Version), VersionCounters> _versions = [];
@@ -66,11 +76,21 @@ public sealed class ServingRecorder
             c.Latencies[c.LatencyNext++ % LatencyWindow] = latencyMs;
             c.LatencyCount = Math.Min(c.LatencyCount + 1, LatencyWindow);
         }
+        metrics?.Answered(model, version, route, predictedClasses.Count, latencyMs);
     }
 
     /// <summary>A failed request; <paramref name="version"/> is null when it failed before a version was chosen.</summary>
-    public void Failed(string model, int? version, string reason)
+    public void Failed(string model, int? version, string reason) => Failed(model, version, reason, route: null);
+
+    /// <summary>A failed request that had already been given a <paramref name="route"/> (null: none yet).</summary>
+    public void Failed(string model, int? version, string reason, string? route)
     {
+        // A version was resolved only for a registered model; without one, the name is the request's word.
+        if (version is null && registered is not null && !registered.IsRegistered(model))
+        {
+            model = ServingMetrics.UnknownModel;
+            if (reason == ServingFailureReasons.NoActiveVersion) reason = ServingFailureReasons.NotFound;
+        }
         lock (_gate)
         {
             if (version is { } v) Increment(CountersOf(model, v).Failures, reason);
@@ -80,6 +100,7 @@ public sealed class ServingRecorder
                 Increment(failures, reason);
             }
         }
+        metrics?.Failed(model, version, reason, route);
     }
 
     /// <summary>A shadow candidate answered a copy of production traffic; <paramref name="disagreed"/> of the samples got another class.</summary>
@@ -91,6 +112,7 @@ public sealed class ServingRecorder
             c.ShadowCompared += compared;
             c.ShadowDisagreed += disagreed;
         }
+        metrics?.ShadowCompared(model, candidateVersion, compared, disagreed);
     }
 
     public IReadOnlyList<VersionServingStats> Snapshot(string model)

@@ -9,7 +9,7 @@ namespace CaptionBoundaries.Application.Configuration;
 /// </summary>
 public static class KnownSettings
 {
-    public static readonly IReadOnlyList<string> Sections = ["CaptionBoundaries", "Database", "Cluster", "Scheduling", "Training", "Registry", "Webhooks", "Ui", "Security", "Limits"];
+    public static readonly IReadOnlyList<string> Sections = ["CaptionBoundaries", "Database", "Cluster", "Scheduling", "Training", "Registry", "Webhooks", "Ui", "Security", "Limits", "Metrics"];
 
     public static readonly IReadOnlyList<SettingDefinition> All =
     [
@@ -65,5 +65,7 @@ public static class KnownSettings
         new("Security:SessionRevalidationInterval", "00:01:00", "A disabled or re-roled account's console sessions (cookie, live pages) end within this",
             Duration(allowZero: false)),
         new("Ui:RefreshInterval", "00:00:01", "Fallback refresh of live console pages", Duration(allowZero: false)),
+        new("Metrics:ScrapeToken", "(none: admins only)", "Bearer token a Prometheus server sends to read /metrics (at least 24 characters)",
+            ScrapeToken, Secret: true),
     ];
 }

@@ -36,6 +36,12 @@ internal static class SettingRules
     /// <summary>Any value will do (a password); the setting is listed so it is known, documented and shown masked.</summary>
     public static string? NoRule(string? value, IConfiguration _) => null;
 
+    /// <summary>A secret that stands for an account: long enough that guessing it is hopeless.</summary>
+    public static string? ScrapeToken(string? value, IConfiguration _) =>
+        value is null || value.Trim().Length >= 24 && !value.Any(char.IsWhiteSpace)
+            ? null
+            : "must be at least 24 characters without spaces (e.g. `openssl rand -hex 32`), or absent (then only admins read /metrics).";
+
     public static string? NonEmpty(string? value, IConfiguration _) =>
         value is not null && string.IsNullOrWhiteSpace(value) ? "is empty; give a value or remove the key to use the default." : null;
 

@@ -10,7 +10,7 @@ namespace CaptionBoundaries.Application.Registry;
 /// Each call is one SaveChanges, so a version never exists without its "register" change or vice versa, and no
 /// change exists without its webhook deliveries (which the <see cref="WebhookDispatcher"/> then sends).
 /// </summary>
-public sealed class ModelRegistryStore(IServiceScopeFactory scopes, WebhookPublisher webhooks)
+public sealed class ModelRegistryStore(IServiceScopeFactory scopes, WebhookPublisher webhooks, RegisteredModels names)
 {
     public async Task RecordVersion(RegisteredModelVersion version, ModelChangeNotice registered)
     {
@@ -20,6 +20,7 @@ public sealed class ModelRegistryStore(IServiceScopeFactory scopes, WebhookPubli
         db.ModelChanges.Add(ToEntity(registered));
         webhooks.AddChanges(db, [registered]);
         await db.SaveChangesAsync();
+        names.Added(version.ModelName);
         webhooks.Wake();
     }
 

@@ -88,6 +88,7 @@ public static class ModelEndpoints
                 "The answer names the version that gave it and the server-side latency.")
             .AcceptsPredictionBodies()
             .DisableAntiforgery()
+            .CountsAsServing()
             // Serving traffic has its own, higher limit: a client application predicts far more often than people click.
             .RequireRateLimiting(Server.Security.SecuritySetup.ServingRateLimitPolicy);
 
@@ -95,6 +96,7 @@ public static class ModelEndpoints
                 Answer(request.HttpContext, await m.Send(await PredictRequests.BatchAsync(model, request, ct), ct), single: false))
             .WithSummary("Classify many samples (JSON 'instances', up to Limits:MaxPredictSamples), answered in order by one version.")
             .AcceptsPredictionBodies()
+            .CountsAsServing()
             .RequireRateLimiting(Server.Security.SecuritySetup.ServingRateLimitPolicy);
     }
 

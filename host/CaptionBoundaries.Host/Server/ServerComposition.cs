@@ -22,6 +22,7 @@ public static class ServerComposition
         // BackgroundService that still throws ends only itself, not serving and every run with it (.NET's default).
         services.Configure<HostOptions>(o => o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore);
         services.AddServerSecurity(configuration);
+        services.AddSingleton(configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>() ?? new MetricsOptions());
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddOpenApi();
@@ -78,6 +79,8 @@ public static class ServerComposition
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();
+        // Before security and body limits: their refusals of prediction requests are counted too.
+        app.UseServingFailureCounting();
         app.UseServerSecurity();
         app.UseRequestBodyLimits();
         app.UseAntiforgery();
@@ -85,6 +88,7 @@ public static class ServerComposition
         {
             endpoints.MapOpenApi();
             endpoints.MapCaptionBoundariesApi();
+            endpoints.MapServingMetrics();
             endpoints.MapAccountEndpoints();
             // The console: framework and library assets (blazor.web.js, Radzen's css/js) from the static web
             // assets manifest, then the interactive server-rendered pages.

@@ -81,11 +81,22 @@ public sealed class PredictValidator : AbstractValidator<PredictCommand>
     };
 }
 
-public sealed class PredictHandler(IGrainFactory grains) : ICommandHandler<PredictCommand, PredictionBatch>
+public sealed class PredictHandler(IGrainFactory grains, PredictionAttempt attempt) : ICommandHandler<PredictCommand, PredictionBatch>
 {
     public async ValueTask<PredictionBatch> Handle(PredictCommand command, CancellationToken ct)
     {
-        var outputs = await grains.GetGrain<IPredictorGrain>(command.Model).Predict([.. command.Samples], command.Options);
+        // From here on the predictor grain counts this request (answer or failure), not the edge.
+        attempt.Reached();
+        PredictionOutput[] outputs;
+        try
+        {
+            outputs = await grains.GetGrain<IPredictorGrain>(command.Model).Predict([.. command.Samples], command.Options);
+        }
+        catch (Exception e) when (e is SiloUnavailableException or OrleansMessageRejectionException)
+        {
+            attempt.NotDelivered();
+            throw;
+        }
         return new PredictionBatch(command.Model, outputs[0].Version, outputs, outputs[0].LatencyMs);
     }
 }
