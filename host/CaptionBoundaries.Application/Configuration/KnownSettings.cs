@@ -62,6 +62,8 @@ public static class KnownSettings
         new("Limits:ExpensiveReadsCacheEntries", "64", "Explanation results kept in memory for repeated requests", WholeNumber(1, 100_000)),
         new("Security:SessionRevalidationInterval", "00:01:00", "A disabled or re-roled account's console sessions (cookie, live pages) end within this",
             Duration(allowZero: false)),
+        new("Serving:GrpcPort", "(none)", "Port of the Open Inference Protocol's gRPC endpoint (plain-text HTTP/2 on the --urls interfaces); off unless set",
+            DifferentPort),
         new("Ui:RefreshInterval", "00:00:01", "Fallback refresh of live console pages", Duration(allowZero: false)),
     ];
 }
