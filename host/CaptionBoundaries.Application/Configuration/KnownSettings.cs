@@ -57,6 +57,8 @@ public static class KnownSettings
         new("Security:PredictionsPerMinute", "120000", "Predictions per account per minute (serving's own limit)", WholeNumber(1, 100_000_000)),
         new("Security:MaxUploadMegabytes", "512", "Largest request body (checkpoint and plugin uploads)", WholeNumber(1, 100_000)),
         new("Limits:MaxJsonBodyKilobytes", "1024", "Largest JSON body of an API request (uploads: Security:MaxUploadMegabytes)", WholeNumber(1, 1_000_000)),
+        new("Limits:MaxPredictSamples", "64", "Samples in one prediction request (batch form, Open Inference Protocol); more is a 400", WholeNumber(1, 100_000)),
+        new("Limits:MaxPredictBodyMegabytes", "64", "Largest body of a prediction request (images travel in it); larger is a 413", WholeNumber(1, 2_047)),
         new("Limits:ExpensiveReadsConcurrency", "2", "Grad-CAM explanations and benchmarks computed at once on a node", WholeNumber(1, 64)),
         new("Limits:ExpensiveReadsQueue", "8", "Explanations and benchmarks waiting; beyond it 503 + Retry-After", WholeNumber(0, 10_000)),
         new("Limits:ExpensiveReadsCacheEntries", "64", "Explanation results kept in memory for repeated requests", WholeNumber(1, 100_000)),

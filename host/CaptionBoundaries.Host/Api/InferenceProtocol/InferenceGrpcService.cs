@@ -106,9 +106,12 @@ public sealed class InferenceGrpcService(IMediator mediator, LimitsOptions limit
     private static string? RoutingKey(ModelInferRequest request)
     {
         if (!request.Parameters.TryGetValue(InferenceRequestReader.RoutingKey, out var key)) return null;
-        return key.ParameterChoiceCase == InferParameter.ParameterChoiceOneofCase.StringParam
+        var field = "parameters." + InferenceRequestReader.RoutingKey;
+        if (key.ParameterChoiceCase != InferParameter.ParameterChoiceOneofCase.StringParam)
+            throw GrpcErrors.Invalid(field, $"Parameter '{InferenceRequestReader.RoutingKey}' must be a string_param.");
+        return key.StringParam.Length <= InferenceRequestReader.MaxRoutingKeyLength
             ? key.StringParam
-            : throw GrpcErrors.Invalid("parameters." + InferenceRequestReader.RoutingKey, $"Parameter '{InferenceRequestReader.RoutingKey}' must be a string_param.");
+            : throw GrpcErrors.Invalid(field, $"Parameter '{InferenceRequestReader.RoutingKey}' has {key.StringParam.Length:N0} characters; at most {InferenceRequestReader.MaxRoutingKeyLength} are accepted.");
     }
 
     private static List<InferTensor> Inputs(ModelInferRequest request)

@@ -21,6 +21,9 @@ public static class InferenceRequestReader
     public const string BinaryDataOutput = "binary_data_output";
     public const string RoutingKey = "routing_key";
 
+    /// <summary>As the /api's "key" (PredictValidator).</summary>
+    public const int MaxRoutingKeyLength = 256;
+
     public static async Task<InferRequest> ReadAsync(HttpRequest request, long maxBytes, CancellationToken ct)
     {
         var body = await ReadBodyAsync(request, maxBytes, ct);
@@ -70,6 +73,8 @@ public static class InferenceRequestReader
         void Fail(string field, string message) => failures.Add(new ValidationFailure(field, message));
 
         var routingKey = OptionalString(parsed.Parameters, RoutingKey, "parameters." + RoutingKey, Fail);
+        if (routingKey is { Length: > MaxRoutingKeyLength })
+            Fail("parameters." + RoutingKey, $"Parameter '{RoutingKey}' has {routingKey.Length:N0} characters; at most {MaxRoutingKeyLength} are accepted.");
         var binaryOutput = OptionalBool(parsed.Parameters, BinaryDataOutput, "parameters." + BinaryDataOutput, Fail) ?? false;
         if (parsed.Inputs is not { Count: > 0 }) Fail("inputs", "The request has no inputs.");
 

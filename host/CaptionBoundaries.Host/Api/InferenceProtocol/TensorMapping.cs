@@ -42,7 +42,7 @@ public static class TensorMapping
         foreach (var name in ModelSignature.InputNames.Where(byName.ContainsKey))
         {
             var tensor = byName[name];
-            if (ElementCountProblem(tensor) is { } problem)
+            if ((ShapeProblem(tensor) ?? ElementCountProblem(tensor)) is { } problem)
             {
                 Fail(name, problem);
                 continue;
@@ -71,10 +71,16 @@ public static class TensorMapping
         for (var i = 0; i < n; i++)
         {
             samples[i] = new PredictionInput(images[TaskSpec.Frame1]![i], images[TaskSpec.Frame2]![i], images[TaskSpec.OcrViz]![i],
-                vectors[TaskSpec.SpatialFeatures]![i], vectors[ModelSignature.CaptionBox]?[i], vectors[TaskSpec.FontEmbedding]?[i]);
+                vectors[TaskSpec.SpatialFeatures]![i], CaptionBox(vectors[ModelSignature.CaptionBox]?[i]), vectors[TaskSpec.FontEmbedding]?[i]);
         }
         return samples;
     }
+
+    /// <summary>
+    /// A tensor has a row for every sample, so a sample without a caption box (no caption on either frame) sends four
+    /// zeros: the embedder then finds the region from the spatial features, as when the box is left out.
+    /// </summary>
+    private static float[]? CaptionBox(float[]? row) => row is null || row.All(v => v == 0f) ? null : row;
 
     /// <summary>Refuses outputs this model does not give, and an output asked for twice, before anything is predicted.</summary>
     public static void CheckOutputs(IReadOnlyList<RequestedOutput>? requested)
@@ -110,6 +116,24 @@ public static class TensorMapping
         }).ToList();
     }
 
+    /// <summary>
+    /// What the declared shape alone gets wrong: a rank, a channel count, an image over the pixel cap. Checked before the
+    /// data is counted, so a hostile shape is named for what it is.
+    /// </summary>
+    private static string? ShapeProblem(InferTensor tensor)
+    {
+        if (tensor.Shape.Length == 0 || tensor.Shape.Any(d => d < 0)) return null;
+        if (ModelSignature.Images.Contains(tensor.Name) && tensor.Datatype == ModelSignature.Fp32)
+        {
+            if (tensor.Shape is not [_, TaskSpec.ImageChannels, > 0, > 0])
+                return $"FP32 input '{tensor.Name}' must have shape [N, 3, H, W] (planar RGB, values in [0, 1]); got [{Shape(tensor.Shape)}].";
+            var (height, width) = (tensor.Shape[2], tensor.Shape[3]);
+            if (height > InputLimits.MaxImagePixels || width > InputLimits.MaxImagePixels || height * width > InputLimits.MaxImagePixels)
+                return $"Input '{tensor.Name}' has images of {width} x {height} pixels; at most {InputLimits.MaxImagePixels:N0} pixels are accepted.";
+        }
+        return null;
+    }
+
     /// <summary>The shape's element count against the data that came (counted, never allocated from the shape).</summary>
     private static string? ElementCountProblem(InferTensor tensor)
     {
@@ -136,18 +160,8 @@ public static class TensorMapping
         {
             case ModelSignature.Fp32:
             {
-                var shape = tensor.Shape;
-                if (shape is not [_, TaskSpec.ImageChannels, > 0, > 0])
-                {
-                    fail(name, $"FP32 input '{name}' must have shape [N, 3, H, W] (planar RGB, values in [0, 1]); got [{Shape(shape)}].");
-                    return null;
-                }
-                var (height, width) = (shape[2], shape[3]);
-                if (height * width > InputLimits.MaxImagePixels)
-                {
-                    fail(name, $"Input '{name}' has images of {width} x {height} pixels; at most {InputLimits.MaxImagePixels:N0} pixels are accepted.");
-                    return null;
-                }
+                // ShapeProblem checked the rank, the channels and the pixel cap.
+                var (height, width) = (tensor.Shape[2], tensor.Shape[3]);
                 var values = tensor.Fp32!;
                 for (var i = 0; i < values.Length; i++)
                 {
