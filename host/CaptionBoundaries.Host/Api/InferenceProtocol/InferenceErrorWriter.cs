@@ -27,5 +27,5 @@ public sealed class InferenceErrorWriter : IProblemDetailsWriter
 
     /// <summary>A message that already quotes its field ('frame1') is not prefixed with it again.</summary>
     public static string Message(IEnumerable<(string Field, string Message)> errors) =>
-        string.Join("; ", errors.Select(e => e.Field.Length == 0 || e.Message.Contains($"'{e.Field}'", StringComparison.Ordinal) ? e.Message : $"{e.Field}: {e.Message}"));
+        string.Join("; ", errors.Select(e => e.Field.Length == 0 || e.Message.StartsWith(e.Field, StringComparison.Ordinal) || e.Message.Contains($"'{e.Field}'", StringComparison.Ordinal) ? e.Message : $"{e.Field}: {e.Message}"));
 }
