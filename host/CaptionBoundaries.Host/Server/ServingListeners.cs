@@ -16,8 +16,11 @@ public static class ServingListeners
 
     public static void Configure(IWebHostBuilder web, string urls, IConfiguration configuration)
     {
-        web.UseUrls(urls);
-        if (configuration[GrpcPortKey] is not { Length: > 0 } text) return;
+        if (configuration[GrpcPortKey] is not { Length: > 0 } text)
+        {
+            web.UseUrls(urls);
+            return;
+        }
         var grpcPort = int.Parse(text.Trim(), System.Globalization.CultureInfo.InvariantCulture);
         var addresses = urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(BindingAddress.Parse).ToList();
         web.ConfigureKestrel(kestrel =>
