@@ -16,12 +16,13 @@ public static class ServingListeners
 
     public static void Configure(IWebHostBuilder web, string urls, IConfiguration configuration)
     {
-        if (configuration[GrpcPortKey] is not { Length: > 0 } text)
+        // Not set, or not a port: --urls alone (a bad value then stops start-up in the configuration check, naming the key).
+        if (!int.TryParse(configuration[GrpcPortKey]?.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture,
+                out var grpcPort) || grpcPort is < 1 or > 65535)
         {
             web.UseUrls(urls);
             return;
         }
-        var grpcPort = int.Parse(text.Trim(), System.Globalization.CultureInfo.InvariantCulture);
         var addresses = urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(BindingAddress.Parse).ToList();
         web.ConfigureKestrel(kestrel =>
         {
