@@ -100,6 +100,40 @@ public static class CheckpointFile
         return new Contents(metadata, model, optimizer);
     }
 
+    /// <summary>
+    /// Only the metadata at the head of the file, without reading (or hash-checking) the weights: for describing a
+    /// version that was checked when it was registered. At most the header's bytes are read.
+    /// </summary>
+    public static CheckpointMetadata ReadMetadata(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        var head = new byte[Magic.Length + 4];
+        stream.ReadExactly(head);
+        if (!head.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+            throw new CorruptCheckpointException(path, "it does not start with the CaptionBoundaries checkpoint header (wrong file, or truncated)");
+        var metaLength = BitConverter.ToInt32(head, Magic.Length);
+        if (metaLength <= 0 || metaLength > MaxMetadataBytes)
+            throw new CorruptCheckpointException(path, $"metadata length {metaLength} is out of range");
+        var meta = new byte[metaLength];
+        try
+        {
+            stream.ReadExactly(meta);
+        }
+        catch (EndOfStreamException)
+        {
+            throw new CorruptCheckpointException(path, "the file ends inside its metadata");
+        }
+        try
+        {
+            return JsonSerializer.Deserialize<CheckpointMetadata>(meta, Json)
+                ?? throw new CorruptCheckpointException(path, "metadata is empty");
+        }
+        catch (JsonException e)
+        {
+            throw new CorruptCheckpointException(path, $"metadata is not valid JSON: {e.Message}");
+        }
+    }
+
     public static string FileSha256(string path)
     {
         using var stream = File.OpenRead(path);

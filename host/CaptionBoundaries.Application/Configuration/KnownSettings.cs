@@ -64,6 +64,8 @@ public static class KnownSettings
         new("Limits:MaxPredictBodyMegabytes", "32", "Largest prediction request body (images travel in it)", WholeNumber(1, 1024)),
         new("Security:SessionRevalidationInterval", "00:01:00", "A disabled or re-roled account's console sessions (cookie, live pages) end within this",
             Duration(allowZero: false)),
+        new("Serving:GrpcPort", "(none)", "Port of the Open Inference Protocol's gRPC endpoint (plain-text HTTP/2 on the --urls interfaces); off unless set",
+            DifferentPort),
         new("Ui:RefreshInterval", "00:00:01", "Fallback refresh of live console pages", Duration(allowZero: false)),
         new("Metrics:ScrapeToken", "(none: admins only)", "Bearer token a Prometheus server sends to read /metrics (at least 24 characters)",
             ScrapeToken, Secret: true),

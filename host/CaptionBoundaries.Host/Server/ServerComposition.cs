@@ -23,9 +23,15 @@ public static class ServerComposition
         services.Configure<HostOptions>(o => o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore);
         services.AddServerSecurity(configuration);
         services.AddSingleton(configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>() ?? new MetricsOptions());
+        // Before the default writer: /v2 answers errors in the Open Inference Protocol's shape, everything else as before.
+        services.AddSingleton<IProblemDetailsWriter, Api.InferenceProtocol.InferenceErrorWriter>();
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddOpenApi();
+        // The Open Inference Protocol's gRPC service: a message may be as large as a REST prediction body.
+        services.AddGrpc();
+        services.AddOptions<Grpc.AspNetCore.Server.GrpcServiceOptions>().Configure<CaptionBoundaries.Application.Infrastructure.LimitsOptions>(
+            (grpc, limits) => grpc.MaxReceiveMessageSize = (int)Math.Min(int.MaxValue, limits.MaxPredictBodyMegabytes * 1024L * 1024L));
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -89,6 +95,9 @@ public static class ServerComposition
             endpoints.MapOpenApi();
             endpoints.MapCaptionBoundariesApi();
             endpoints.MapServingMetrics();
+            endpoints.MapInferenceProtocol();
+            // Callers authenticate with "authorization: Bearer …" metadata; rate limits are set per method (serving for ModelInfer).
+            endpoints.MapGrpcService<Api.InferenceProtocol.InferenceGrpcService>().RequireAuthorization().AcceptsPredictionBodies();
             endpoints.MapAccountEndpoints();
             // The console: framework and library assets (blazor.web.js, Radzen's css/js) from the static web
             // assets manifest, then the interactive server-rendered pages.

@@ -97,6 +97,14 @@ public sealed class PredictHandler(IGrainFactory grains, PredictionAttempt attem
             attempt.NotDelivered();
             throw;
         }
+        catch (KeyNotFoundException)
+        {
+            // A model that does not exist gets the words a private model gets from the visibility check, so the two cannot
+            // be told apart (the predictor alone would say "has no active version"). Asked only on this error path.
+            if (!(await grains.GetGrain<IModelCatalogGrain>(0).List()).Contains(command.Model))
+                throw new KeyNotFoundException($"No model named '{command.Model}' is registered.");
+            throw;
+        }
         return new PredictionBatch(command.Model, outputs[0].Version, outputs, outputs[0].LatencyMs);
     }
 }

@@ -37,7 +37,8 @@ public static class ServeCommand
             });
             // The host has read appsettings.json and appsettings.{Environment}.json; ours come after them.
             builder.Configuration.AddEnvironmentVariables(CliServices.EnvironmentPrefix).AddInMemoryCollection(overrides);
-            builder.WebHost.UseUrls(parse.GetValue(urls)!);
+            // --urls, plus the Open Inference Protocol's gRPC port when Serving:GrpcPort is set.
+            ServingListeners.Configure(builder.WebHost, parse.GetValue(urls)!, builder.Configuration);
             // Outside Development the host only reads the static web assets manifest when asked; without this, a
             // plain build output (bin/, `dotnet run`) serves no blazor.web.js. A published output has no runtime
             // manifest, so this changes nothing there.

@@ -32,11 +32,19 @@ public sealed class ApiTokenAuthenticationHandler(
         var result = await HandleAuthenticateOnceSafeAsync();
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
+        var detail = result.Failure?.Message ?? "Send a personal API token: Authorization: Bearer cbt_… (caption-boundaries tokens create).";
+        // The Open Inference Protocol's clients read {"error": …}; /api keeps its ProblemDetails.
+        if (Api.InferenceProtocol.InferenceErrorWriter.IsProtocolPath(Request.Path))
+        {
+            await Response.WriteAsJsonAsync(new Api.InferenceProtocol.InferenceJson.Error($"Authentication required: {detail}"),
+                Api.InferenceProtocol.InferenceJson.Options);
+            return;
+        }
         await Response.WriteAsJsonAsync(new
         {
             status = 401,
             title = "Authentication required.",
-            detail = result.Failure?.Message ?? "Send a personal API token: Authorization: Bearer cbt_… (caption-boundaries tokens create).",
+            detail,
         });
     }
 }

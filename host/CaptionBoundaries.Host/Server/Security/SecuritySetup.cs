@@ -85,5 +85,8 @@ public static class SecuritySetup
         app.UseRateLimiter();
     }
 
-    private static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api");
+    /// <summary>Machine clients (a 401 they can read, never a redirect to the sign-in page): /api and the Open Inference Protocol, REST and gRPC.</summary>
+    private static bool IsApi(HttpRequest request) =>
+        request.Path.StartsWithSegments("/api") || Api.InferenceProtocol.InferenceErrorWriter.IsProtocolPath(request.Path)
+        || request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;
 }
