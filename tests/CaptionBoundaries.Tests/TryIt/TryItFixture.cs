@@ -94,3 +94,9 @@ public sealed class TryItFixture : IAsyncLifetime
         await Factory.DisposeAsync();
     }
 }
+
+[CollectionDefinition(Name)]
+public sealed class TryItCollection : ICollectionFixture<TryItFixture>
+{
+    public const string Name = "try-it";
+}

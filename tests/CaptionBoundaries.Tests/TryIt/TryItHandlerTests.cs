@@ -23,7 +23,8 @@ namespace CaptionBoundaries.Tests.TryIt;
 /// samples (as bytes), the datasets fallback, Grad-CAM of uploaded bytes by the version that answered, and what a
 /// hostile viewer gets for bad bytes, other people's models and paths out of the datasets folder.
 /// </summary>
-public sealed class TryItHandlerTests(TryItFixture fx) : IClassFixture<TryItFixture>
+[Collection(TryItCollection.Name)]
+public sealed class TryItHandlerTests(TryItFixture fx)
 {
     private const string Model = TryItFixture.Model;
 
