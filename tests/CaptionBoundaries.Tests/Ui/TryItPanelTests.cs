@@ -91,7 +91,7 @@ public sealed class TryItPanelTests : IDisposable
         Assert.Equal(OtherPng, input.Frame2.Encoded);
         Assert.Equal(Png, input.OcrViz.Encoded);
         Assert.Equal(Features, input.SpatialFeatures);
-        Assert.Equal([0.1f, 0.2f, 0.6f, 0.4f], input.CaptionBox);
+        Assert.Equal([0.1f, 0.2f, 0.6f, 0.4f], input.CaptionBox!);
 
         Assert.Equal("1", panel.Find("#tryit-result [data-field=version]").TextContent);
         Assert.Equal("different", panel.Find("#tryit-result [data-field=predicted]").TextContent);
@@ -185,7 +185,7 @@ public sealed class TryItPanelTests : IDisposable
 
         Assert.Equal(("captioner", (int?)null), _ctx.Sender.SentOf<GetVersionDatasetQuery>().Select(q => (q.Model, q.Version)).Single());
         Assert.Contains("Validation split of demo", panel.Find("#tryit-source").TextContent);
-        Assert.Empty(panel.FindComponents<RadzenDropDown<string>>().Where(d => d.Instance.Name == "tryit-dataset-folder"));
+        Assert.DoesNotContain(panel.FindComponents<RadzenDropDown<string>>(), d => d.Instance.Name == "tryit-dataset-folder");
         var index = panel.FindComponent<RadzenNumeric<int>>();
         Assert.Equal(9, index.Instance.Max);
         await panel.InvokeAsync(() => index.Instance.ValueChanged.InvokeAsync(3));
