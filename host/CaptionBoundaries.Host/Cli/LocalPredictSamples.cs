@@ -4,8 +4,11 @@ using CaptionBoundaries.Application.Infrastructure;
 
 namespace CaptionBoundaries.Host.Cli;
 
-/// <summary>One sample as the predict endpoints take it (images as base64 of the files' bytes), with a label when known.</summary>
-public sealed record LocalPredictSample(string Name, string? TrueClass, Dictionary<string, object?> Body);
+/// <summary>
+/// One sample as the predict endpoints take it (images as base64 of the files' bytes), with a label when known. The
+/// files are read when <see cref="Body"/> is called, so a long dataset is held in memory one request at a time.
+/// </summary>
+public sealed record LocalPredictSample(string Name, string? TrueClass, Func<Dictionary<string, object?>> Body);
 
 /// <summary>
 /// Builds prediction samples from files on this machine: the server never reads a path a client names, so the CLI reads
@@ -13,15 +16,19 @@ public sealed record LocalPredictSample(string Name, string? TrueClass, Dictiona
 /// </summary>
 public static class LocalPredictSamples
 {
-    public static LocalPredictSample FromFiles(string frame1, string frame2, string ocrViz, string spatialFeatures, string? captionBox) => new(
-        Path.GetFileName(frame1), null, new Dictionary<string, object?>
+    public static LocalPredictSample FromFiles(string frame1, string frame2, string ocrViz, string spatialFeatures, string? captionBox)
+    {
+        // Everything is read and checked now: a typo is reported before anything is sent.
+        var body = new Dictionary<string, object?>
         {
             ["frame1"] = Base64(frame1, "--frame1"),
             ["frame2"] = Base64(frame2, "--frame2"),
             ["ocr_viz"] = Base64(ocrViz, "--ocr-viz"),
             ["spatial_features"] = Numbers(spatialFeatures, "--spatial-features"),
             ["caption_box"] = captionBox is null ? null : Numbers(captionBox, "--caption-box"),
-        });
+        };
+        return new LocalPredictSample(Path.GetFileName(frame1), null, () => body);
+    }
 
     /// <summary>The first <paramref name="count"/> samples of a split (val, train or all) of a dataset folder, in manifest order.</summary>
     public static IReadOnlyList<LocalPredictSample> FromDataset(string folder, string split, int count)
@@ -34,7 +41,7 @@ public static class LocalPredictSamples
         return chosen.Select(s =>
         {
             string File(string field, string relative) => Base64(DatasetManifest.ResolveImagePath(folder, s, field, relative), $"{s.Id} {field}");
-            return new LocalPredictSample(s.Id, s.Label, new Dictionary<string, object?>
+            return new LocalPredictSample(s.Id, s.Label, () => new Dictionary<string, object?>
             {
                 ["frame1"] = File("frame1", s.Frame1),
                 ["frame2"] = File("frame2", s.Frame2),

@@ -98,7 +98,7 @@ public static class PredictCommandLine
         if (!batch)
         {
             var sample = samples[0];
-            var body = new Dictionary<string, object?>(sample.Body) { ["version"] = version, ["key"] = key };
+            var body = new Dictionary<string, object?>(sample.Body()) { ["version"] = version, ["key"] = key };
             var clock = Stopwatch.StartNew();
             var a = await client.Post<Answer>(path, body, ct);
             rows.Add(Row(sample, a, 0, a.LatencyMs, clock.Elapsed.TotalMilliseconds));
@@ -110,7 +110,7 @@ public static class PredictCommandLine
         {
             var clock = Stopwatch.StartNew();
             var answer = await client.Post<BatchAnswer>($"{path}/batch",
-                new { instances = chunk.Select(s => s.Body).ToList(), version, key }, ct);
+                new { instances = chunk.Select(s => s.Body()).ToList(), version, key }, ct);
             var roundTrip = clock.Elapsed.TotalMilliseconds;
             if (answer.Predictions.Count != chunk.Length)
                 throw new InvalidOperationException($"The server answered {answer.Predictions.Count} predictions for {chunk.Length} samples.");
