@@ -11,8 +11,6 @@ namespace CaptionBoundaries.Application.Explain;
 /// </summary>
 public sealed class ExplainSession : IDisposable
 {
-    private const int BatchSize = 8;
-
     private ExplainSession(LoadedModel model, CaptionDataset dataset, Device device)
     {
         Model = model;
@@ -61,43 +59,9 @@ public sealed class ExplainSession : IDisposable
         Explain(samples, samples.Select(s => ExplainTarget.ClassIndex(target, s.Label)).ToList());
 
     /// <summary>Explains each sample for its own target class index (null: the class the model predicts).</summary>
-    public IReadOnlyList<ExplainedSample> Explain(IReadOnlyList<DatasetSample> samples, IReadOnlyList<int?> targets)
-    {
-        if (targets.Count != samples.Count) throw new ArgumentException("Give one target per sample.", nameof(targets));
-        var results = new List<ExplainedSample>(samples.Count);
-        for (var start = 0; start < samples.Count; start += BatchSize)
-        {
-            var chunk = samples.Skip(start).Take(BatchSize).ToList();
-            using var batch = CaptionDataset.MakeBatch(chunk, Dataset.Transform, Device);
-            using var scope = NewDisposeScope();
-            var explained = GradCam.Explain(Model.Model, batch.Inputs, targets.Skip(start).Take(chunk.Count).ToList());
-            for (var i = 0; i < chunk.Count; i++) results.Add(Render(chunk[i], explained[i]));
-        }
-        return results;
-    }
-
-    private ExplainedSample Render(DatasetSample sample, SampleHeatmaps heatmaps)
-    {
-        var probabilities = Softmax(heatmaps.Logits);
-        var predicted = Array.IndexOf(probabilities, probabilities.Max());
-        var width = Dataset.Transform.Width;
-        var height = Dataset.Transform.Height;
-        var images = new Dictionary<string, RgbImage>
-        {
-            [TaskSpec.Frame1] = RgbImage.FromPlanar(sample.Frame1, width, height),
-            [TaskSpec.Frame2] = RgbImage.FromPlanar(sample.Frame2, width, height),
-            [TaskSpec.OcrViz] = RgbImage.FromPlanar(sample.OcrViz, width, height),
-        };
-        var pngs = images.ToDictionary(kv => kv.Key, kv => kv.Value.EncodePng());
-        var maps = heatmaps.Heatmaps.Select(h => new ExplainedMap(
-            h.Input, h.Method, h.Source, h.SharedWith, h.Peak,
-            pngs[h.Input], HeatmapOverlay.Blend(images[h.Input], h).EncodePng(), HeatmapOverlay.Colorize(h).EncodePng())).ToList();
-        return new ExplainedSample(
-            sample.Id, sample.Split, ValidationIndex.TryGetValue(sample.Id, out var index) && sample.Split == DatasetSplit.Validation ? index : null,
-            sample.LabelName, TaskSpec.Classes[predicted], probabilities[predicted],
-            TaskSpec.Classes.Select((c, k) => (c, k)).ToDictionary(x => x.c, x => probabilities[x.k]),
-            TaskSpec.Classes[heatmaps.TargetClass], maps);
-    }
+    public IReadOnlyList<ExplainedSample> Explain(IReadOnlyList<DatasetSample> samples, IReadOnlyList<int?> targets) =>
+        SampleExplainer.Explain(Model.Model, Dataset.Transform, Device, samples, targets,
+            s => s.Split == DatasetSplit.Validation && ValidationIndex.TryGetValue(s.Id, out var index) ? index : null);
 
     /// <summary>Notes on a model's exposed maps, for the CLI, the API and the console alike.</summary>
     public static IReadOnlyList<string> Notes(CaptionBoundaryModel model)
@@ -115,14 +79,6 @@ public sealed class ExplainSession : IDisposable
         if (conv.Count > 0 && uncovered.Count > 0)
             notes.Add($"{model.GetName()} exposes no feature map for {string.Join(", ", uncovered)}: no heatmap for {(uncovered.Count == 1 ? "it" : "them")}.");
         return notes;
-    }
-
-    private static double[] Softmax(float[] logits)
-    {
-        var max = logits.Max();
-        var exp = logits.Select(l => Math.Exp(l - max)).ToArray();
-        var sum = exp.Sum();
-        return exp.Select(e => e / sum).ToArray();
     }
 
     private static string Short(string identity) => identity[..Math.Min(12, identity.Length)];

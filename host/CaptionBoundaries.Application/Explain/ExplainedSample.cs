@@ -10,12 +10,13 @@ public sealed record ExplainedMap(
     byte[] ImagePng, byte[] OverlayPng, byte[] HeatmapPng);
 
 /// <summary>A sample's prediction and the heatmaps explaining <see cref="ExplainedClass"/>.</summary>
+/// <param name="TrueClass">The labelled class; empty for a sample sent without a label (an upload).</param>
 /// <param name="ValidationIndex">The sample's position in the dataset's validation split, when it is in it.</param>
 public sealed record ExplainedSample(
     string SampleId, string Split, int? ValidationIndex, string TrueClass, string PredictedClass, double Confidence,
     IReadOnlyDictionary<string, double> Probabilities, string ExplainedClass, IReadOnlyList<ExplainedMap> Maps)
 {
-    public bool Misclassified => TrueClass != PredictedClass;
+    public bool Misclassified => TrueClass.Length > 0 && TrueClass != PredictedClass;
 }
 
 /// <summary>Which class's logit an explanation follows: the predicted one, the labelled one, or a named class.</summary>

@@ -15,6 +15,7 @@ public static class CliApp
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(InferCommand.Create());
         root.Subcommands.Add(ExplainCommand.Create());
+        root.Subcommands.Add(PredictCommandLine.Create());
         root.Subcommands.Add(ExperimentsCommands.Create());
         root.Subcommands.Add(ModelBenchmarkCommands.Create());
         root.Subcommands.Add(SweepCommands.Create());

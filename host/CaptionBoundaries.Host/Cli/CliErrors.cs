@@ -40,7 +40,7 @@ public static class CliErrors
             return BadInput;
         }
         catch (Exception e) when (e is UnknownPluginException or ModelConfigException or InputShapeException or CorruptCheckpointException
-                                      or CorruptBlobException or DatasetFormatException
+                                      or CorruptBlobException or DatasetFormatException or Application.Infrastructure.InputTooLargeException
                                       or FileNotFoundException or DirectoryNotFoundException or KeyNotFoundException
                                       or ArgumentException or InvalidDataException or InvalidOperationException or NotSupportedException)
         {

@@ -26,6 +26,22 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     }
 
     public string DataFolder { get; }
+
+    /// <summary>
+    /// Serves on a real loopback port (Kestrel) instead of the in-memory test server, so clients outside this process
+    /// (the CLI as a child process, a load generator) reach it at <see cref="BaseUrl"/>. Call before the first client.
+    /// </summary>
+    public ApiFactory ListenOnLoopback()
+    {
+        Port = FreePort.Next();
+        UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, Port));
+        return this;
+    }
+
+    public int Port { get; private set; }
+
+    /// <summary>Where <see cref="ListenOnLoopback"/> serves.</summary>
+    public string BaseUrl => Port > 0 ? $"http://127.0.0.1:{Port}" : throw new InvalidOperationException("Call ListenOnLoopback first.");
     public string PluginsFolder { get; }
     public int Slots { get; init; } = 2;
 

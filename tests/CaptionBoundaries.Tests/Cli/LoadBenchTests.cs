@@ -1,10 +1,16 @@
 using System.Text;
+using System.Text.Json;
+using CaptionBoundaries.Application.Datasets;
 using CaptionBoundaries.Host.Cli;
 using CaptionBoundaries.Host.Cli.Load;
+using CaptionBoundaries.Tests.Support;
 
 namespace CaptionBoundaries.Tests.Cli;
 
-/// <summary>`bench load` against real loopback servers: failover across a node stop, error counting, the loopback bound.</summary>
+/// <summary>
+/// `bench load` against real loopback servers: failover across a node stop, error counting, the loopback bound, the
+/// Open Inference Protocol form of its requests (checked by a stub written from the protocol's text) and concurrency sweeps.
+/// </summary>
 public sealed class LoadBenchTests
 {
     private static readonly IReadOnlyList<byte[]> Bodies = [Encoding.UTF8.GetBytes("""{"frame1":"a.png","frame2":"b.png","ocr_viz":"c.png","spatial_features":[0.5]}""")];
@@ -135,4 +141,99 @@ public sealed class LoadBenchTests
 
     [Fact]
     public void ABadDurationIsRefused() => Assert.Throws<ArgumentException>(() => DurationText.Parse("30 seconds"));
+
+    /// <summary>REST bodies as `bench load` builds them from a synthetic dataset (images as base64 of the files).</summary>
+    private static (TempFolder Folder, IReadOnlyList<byte[]> Bodies) DatasetBodies(int count)
+    {
+        var folder = new TempFolder("cb-load-v2");
+        SyntheticDatasetGenerator.Generate(new SyntheticDatasetOptions { OutputFolder = folder.Combine("d"), SamplesPerClass = 2, Seed = 4, Width = 64, Height = 48 });
+        var bodies = MonitorSimulation.Prepare(folder.Combine("d"), new SimulationOptions { Count = count, Seed = 1 }, out var cleanup);
+        cleanup();
+        return (folder, LoadGenerator.Serialize(bodies));
+    }
+
+    [Fact]
+    public void TheV2BodyCarriesTheSameImagesAndFeaturesAsOpenInferenceTensors()
+    {
+        var (folder, rest) = DatasetBodies(3);
+        using var _ = folder;
+        foreach (var body in rest)
+        {
+            using var restJson = JsonDocument.Parse(body);
+            using var v2 = JsonDocument.Parse(OpenInferenceBody.FromRestBody(body));
+            Assert.Null(PredictStubNode.OpenInferenceProblem(v2.RootElement));
+            var inputs = v2.RootElement.GetProperty("inputs").EnumerateArray().ToDictionary(i => i.GetProperty("name").GetString()!);
+            foreach (var image in new[] { "frame1", "frame2", "ocr_viz" })
+            {
+                Assert.Equal("BYTES", inputs[image].GetProperty("datatype").GetString());
+                Assert.Equal(restJson.RootElement.GetProperty(image).GetString(), inputs[image].GetProperty("data")[0].GetString());
+            }
+            var spatial = inputs["spatial_features"];
+            Assert.Equal(("FP32", "[1,20]"), (spatial.GetProperty("datatype").GetString(), spatial.GetProperty("shape").GetRawText()));
+            Assert.Equal(restJson.RootElement.GetProperty("spatial_features").EnumerateArray().Select(v => v.GetSingle()),
+                spatial.GetProperty("data").EnumerateArray().Select(v => v.GetSingle()));
+            // The synthetic generator records each caption's box; it travels as its own FP32 [1, 4] tensor.
+            Assert.Equal("[1,4]", inputs["caption_box"].GetProperty("shape").GetRawText());
+        }
+        // A body the stub must refuse, so the check above can fail: an image that is not base64.
+        using var broken = JsonDocument.Parse("""{"inputs":[{"name":"frame1","datatype":"BYTES","shape":[1],"data":["not base64!"]}]}""");
+        Assert.Contains("frame1", PredictStubNode.OpenInferenceProblem(broken.RootElement));
+    }
+
+    [Fact]
+    public async Task TheV2ProtocolPostsToTheInferRouteAndReadsTheModelVersion()
+    {
+        var (folder, rest) = DatasetBodies(4);
+        using var _ = folder;
+        await using var node = await PredictStubNode.StartAsync();
+        node.Version = 3;
+        using var generator = new LoadGenerator(Settings([node], requests: 20) with
+        {
+            Protocol = LoadProtocol.V2,
+            Bodies = rest.Select(OpenInferenceBody.FromRestBody).ToList(),
+        });
+        var report = await generator.RunAsync(CancellationToken.None);
+
+        Assert.Equal((20L, 20L, 0L, 0), (report.Sent, report.Succeeded, report.Failed, node.V2Refused));
+        Assert.Equal(20, node.Served);
+        Assert.Equal(20, report.PerVersion["3"]);
+        Assert.Equal("v2", report.Protocol);
+        Assert.Equal(new Uri($"{node.Url}/v2/models/captions/infer"), LoadProtocol.V2.Endpoint(new Uri(node.Url), "captions"));
+        Assert.Equal(new Uri($"{node.Url}/api/models/captions/predict"), LoadProtocol.Rest.Endpoint(new Uri(node.Url), "captions"));
+    }
+
+    [Fact]
+    public async Task ASweepRunsEveryLevelInTurnWithItsOwnCounts()
+    {
+        await using var node = await PredictStubNode.StartAsync();
+        var ran = new List<int>();
+        var sweep = await ConcurrencySweep.RunAsync(Settings([node], requests: 10), [1, 4, 2], (generator, at, ct) =>
+        {
+            ran.Add(at.Concurrency);
+            return generator.RunAsync(ct);
+        }, CancellationToken.None);
+
+        Assert.Equal([1, 4, 2], ran);
+        Assert.Equal([1, 4, 2], sweep.Levels.Select(l => l.Concurrency));
+        Assert.All(sweep.Levels, l => Assert.Equal((10L, 10L, 0L), (l.Sent, l.Succeeded, l.Failed)));
+        Assert.All(sweep.Levels, l => Assert.Equal(10, l.Timeline.Sum(s => s.Requests)));
+        Assert.Equal((30L, 30), (sweep.Sent, node.Served));
+        Assert.Equal(10, sweep.RequestsPerLevel);
+    }
+
+    [Theory]
+    [InlineData("1,8,32", new[] { 1, 8, 32 })]
+    [InlineData(" 4 , 2 ", new[] { 4, 2 })]
+    public void SweepLevelsParse(string text, int[] levels) => Assert.Equal(levels, ConcurrencySweep.ParseLevels(text));
+
+    [Theory]
+    [InlineData("", "needs")]
+    [InlineData("0,4", "'0'")]
+    [InlineData("1,257", "'257'")]
+    [InlineData("2,2", "twice")]
+    [InlineData("1,x", "'x'")]
+    [InlineData("-1", "'-1'")]
+    [InlineData("1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17", "at most 16")]
+    public void BadSweepLevelsAreRefusedByName(string text, string named) =>
+        Assert.Contains(named, Assert.Throws<ArgumentException>(() => ConcurrencySweep.ParseLevels(text)).Message);
 }

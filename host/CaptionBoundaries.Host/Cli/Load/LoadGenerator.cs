@@ -26,7 +26,7 @@ public sealed class LoadGenerator : IDisposable
         settings.Validate();
         _settings = settings;
         _pool = new NodePool(settings.Nodes, settings.Backoff);
-        _predict = settings.Nodes.Select(n => new Uri(n, $"{n.AbsolutePath.TrimEnd('/')}/api/models/{Uri.EscapeDataString(settings.Model)}/predict")).ToArray();
+        _predict = settings.Nodes.Select(n => settings.Protocol.Endpoint(n, settings.Model)).ToArray();
         Recorder = new LoadRecorder(settings.Nodes.Count);
         _http = new HttpClient(new SocketsHttpHandler
         {
@@ -133,15 +133,18 @@ public sealed class LoadGenerator : IDisposable
             new(_clock.Elapsed.TotalSeconds, Stopwatch.GetElapsedTime(start).TotalMilliseconds, failovers, null, null, reason, error);
     }
 
-    /// <summary>The "version" of a predict answer, if it has one.</summary>
+    /// <summary>The version an answer names: "version" of a REST answer, "model_version" (a string) of an Open Inference Protocol one.</summary>
     public static string? ReadVersion(byte[] json)
     {
         try
         {
             using var document = JsonDocument.Parse(json);
-            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("version", out var v)
-                ? v.ValueKind == JsonValueKind.Number ? v.GetRawText() : v.ToString()
-                : null;
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) return null;
+            foreach (var name in new[] { "version", "model_version" })
+                if (root.TryGetProperty(name, out var v) && v.ValueKind is JsonValueKind.Number or JsonValueKind.String)
+                    return v.ValueKind == JsonValueKind.Number ? v.GetRawText() : v.GetString();
+            return null;
         }
         catch (JsonException)
         {

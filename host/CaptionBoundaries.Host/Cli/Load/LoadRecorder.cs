@@ -95,6 +95,7 @@ public sealed class LoadRecorder(int nodes)
                 StartedUtc = started,
                 Seconds = seconds,
                 Model = settings.Model,
+                Protocol = settings.Protocol.Name(),
                 Nodes = settings.Nodes.Select(n => n.ToString()).ToList(),
                 Concurrency = settings.Concurrency,
                 Cancelled = cancelled,

@@ -9,6 +9,9 @@ public sealed record LoadReport
     public required DateTimeOffset StartedUtc { get; init; }
     public required double Seconds { get; init; }
     public required string Model { get; init; }
+
+    /// <summary>"rest" or "v2" (see <see cref="LoadProtocol"/>).</summary>
+    public string Protocol { get; init; } = "rest";
     public required IReadOnlyList<string> Nodes { get; init; }
     public required int Concurrency { get; init; }
     public required bool Cancelled { get; init; }

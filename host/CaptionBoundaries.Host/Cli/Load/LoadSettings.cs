@@ -6,7 +6,10 @@ public sealed record LoadSettings
     public required IReadOnlyList<Uri> Nodes { get; init; }
     public required string Model { get; init; }
 
-    /// <summary>Request bodies (JSON), sent in turn.</summary>
+    /// <summary>Which serving API the bodies are for.</summary>
+    public LoadProtocol Protocol { get; init; } = LoadProtocol.Rest;
+
+    /// <summary>Request bodies (JSON in <see cref="Protocol"/>'s form), sent in turn.</summary>
     public required IReadOnlyList<byte[]> Bodies { get; init; }
 
     public string? Token { get; init; }
