@@ -1,4 +1,5 @@
 using CaptionBoundaries.Grains.Models;
+using CaptionBoundaries.Application.Features.Serving;
 using CaptionBoundaries.Grains.Serving;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -18,6 +19,8 @@ public static class ModelServingRegistration
         services.TryAddSingleton<LoadedModelCache>();
         services.TryAddSingleton<ActiveVersionFallback>();
         services.TryAddSingleton<ServingRecorder>();
+        services.TryAddSingleton<ShadowTraffic>();
+        services.TryAddSingleton<IServingFigures, ServingFiguresSource>();
         return services;
     }
 }
