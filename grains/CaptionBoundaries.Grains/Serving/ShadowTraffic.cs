@@ -7,8 +7,9 @@ namespace CaptionBoundaries.Grains.Serving;
 /// <summary>
 /// Runs shadow candidates on copies of production requests after production has answered, off the request path: per
 /// model a <see cref="BoundedWorkQueue{T}"/> (<see cref="ServingOptions.ShadowQueueCapacity"/> copies,
-/// <see cref="ServingOptions.ShadowMaxPendingBytes"/> of input) worked one copy at a time; a copy that does not fit is
-/// dropped and counted. The shadow's answers are compared with production's sample by sample and recorded
+/// <see cref="ServingOptions.ShadowMaxPendingBytes"/> of input); what waited is taken together, up to
+/// <see cref="ServingOptions.ShadowMaxInFlight"/> copies, so the candidate's batcher answers them in few forward passes,
+/// and one such group runs at a time per model. A copy that does not fit is dropped and counted. The shadow's answers are compared with production's sample by sample and recorded
 /// (<see cref="ServingRecorder.ShadowCompared"/>); they never reach a client and are not prediction-logged.
 /// </summary>
 public sealed class ShadowTraffic(LoadedModelCache cache, ServingRecorder recorder, ServingOptions options, ILogger<ShadowTraffic> logger)
@@ -24,7 +25,7 @@ public sealed class ShadowTraffic(LoadedModelCache cache, ServingRecorder record
         var model = route.Model;
         try
         {
-            var queue = _queues.GetOrAdd(model, _ => new BoundedWorkQueue<ShadowCopy>(options.ShadowQueueCapacity, options.ShadowMaxPendingBytes, RunAsync, logger));
+            var queue = _queues.GetOrAdd(model, _ => new BoundedWorkQueue<ShadowCopy>(options.ShadowQueueCapacity, options.ShadowMaxPendingBytes, options.ShadowMaxInFlight, RunAsync, logger));
             if (queue.TryEnqueue(new ShadowCopy(route, split.Candidate, samples, [.. productionClasses]), BytesOf(samples))) return true;
             recorder.ShadowDropped(model, split.Candidate.Version);
         }
@@ -38,6 +39,8 @@ public sealed class ShadowTraffic(LoadedModelCache cache, ServingRecorder record
 
     /// <summary>Shadow copies waiting for <paramref name="model"/> on this node.</summary>
     public int Waiting(string model) => _queues.TryGetValue(model, out var q) ? q.Waiting : 0;
+
+    private Task RunAsync(IReadOnlyList<ShadowCopy> copies) => Task.WhenAll(copies.Select(RunAsync));
 
     private async Task RunAsync(ShadowCopy copy)
     {

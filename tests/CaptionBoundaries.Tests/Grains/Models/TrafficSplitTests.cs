@@ -11,7 +11,7 @@ using Orleans.TestingHost;
 namespace CaptionBoundaries.Tests.Grains.Models;
 
 /// <summary>Canary and shadow candidates through the model grain and the predictor, on one silo with the tiny test CNN.</summary>
-public sealed class TrafficSplitTests(ModelServingFixture fixture) : IClassFixture<ModelServingFixture>
+public sealed class TrafficSplitTests(ModelServingFixture fixture, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<ModelServingFixture>
 {
     private IServiceProvider Silo => ((InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost.Services;
 
@@ -251,12 +251,12 @@ public sealed class TrafficSplitTests(ModelServingFixture fixture) : IClassFixtu
     {
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var processed = new ConcurrentBag<int>();
-        var queue = new BoundedWorkQueue<int>(capacity: 3, maxBytes: 1000, async item =>
+        var groups = new ConcurrentQueue<int[]>();
+        var queue = new BoundedWorkQueue<int>(capacity: 3, maxBytes: 1000, maxGroup: 2, async items =>
         {
             entered.TrySetResult();
             await release.Task;
-            processed.Add(item);
+            groups.Enqueue([.. items]);
         }, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
 
         Assert.True(queue.TryEnqueue(0, 100));
@@ -267,14 +267,15 @@ public sealed class TrafficSplitTests(ModelServingFixture fixture) : IClassFixtu
         Assert.False(queue.TryEnqueue(4, 100));                    // full
         Assert.Equal((3, 400L), (queue.Waiting, queue.HeldBytes)); // the one in progress still holds its bytes
         release.SetResult();
-        await Eventually(() => processed.Count == 4 && queue.HeldBytes == 0, "the queue to drain");
-        Assert.Equal([0, 1, 2, 3], processed.Order());
+        await Eventually(() => groups.Count == 3 && queue.HeldBytes == 0, "the queue to drain");
+        // What waited is taken together, at most two at a time, in order.
+        Assert.Equal([[0], [1, 2], [3]], groups.ToArray());
 
         // Bytes bound the queue too: one copy larger than the budget is dropped even when the queue is empty.
         Assert.False(queue.TryEnqueue(5, 1001));
         Assert.True(queue.TryEnqueue(6, 1000));
         await queue.CloseAsync();
-        Assert.Contains(6, processed);
+        Assert.Equal([6], groups.Last());
         Assert.False(queue.TryEnqueue(7, 1));
     }
 
@@ -452,5 +453,56 @@ public sealed class TrafficSplitTests(ModelServingFixture fixture) : IClassFixtu
         var duringCanary = responses.Where(r => r.Started > steps[1].Returned && r.Ended < steps[2].Asked).Select(r => r.Version).ToList();
         Assert.Contains(1, duringCanary);
         Assert.Contains(2, duringCanary);
+    }
+
+    /// <summary>
+    /// What a split costs production's clients, measured (the figures go to the test output and docs/traffic-split.md;
+    /// nothing is asserted about time): the same requests in alternating rounds of production alone, with a shadow and
+    /// with a 50% canary. Asserted: no request fails and with the shadow every client answer is production's.
+    /// </summary>
+    [Fact]
+    public async Task Measured_client_latency_with_no_split_a_shadow_and_a_canary()
+    {
+        var (name, model) = await ServedModel(95, 96);
+        await Versions(name, 64, 8); // warm v1
+        await Predictor(name).PredictOne(fixture.Sample, new PredictOptions(Version: 2)); // and load v2 once
+        var latencies = new Dictionary<string, List<double>> { ["none"] = [], ["shadow"] = [], ["canary 50%"] = [] };
+        var wall = new Dictionary<string, TimeSpan> { ["none"] = TimeSpan.Zero, ["shadow"] = TimeSpan.Zero, ["canary 50%"] = TimeSpan.Zero };
+        const int PerRound = 200, Parallel = 8;
+        for (var round = 0; round < 2; round++)
+        {
+            foreach (var setting in latencies.Keys)
+            {
+                if (setting == "shadow") Assert.True((await model.SetSplit("shadow", 2, null, "measure", "bench")).Changed);
+                if (setting == "canary 50%") Assert.True((await model.SetSplit("canary", 2, 50, "measure", "bench")).Changed);
+                var clock = Stopwatch.StartNew();
+                var times = new ConcurrentBag<(double Ms, int Version)>();
+                var next = -1;
+                await Task.WhenAll(Enumerable.Range(0, Parallel).Select(_ => Task.Run(async () =>
+                {
+                    for (var i = Interlocked.Increment(ref next); i < PerRound; i = Interlocked.Increment(ref next))
+                    {
+                        var started = Stopwatch.GetTimestamp();
+                        var answer = await Predictor(name).PredictOne(fixture.Sample);
+                        times.Add((Stopwatch.GetElapsedTime(started).TotalMilliseconds, answer.Version));
+                    }
+                })));
+                wall[setting] += clock.Elapsed;
+                if (setting == "shadow") Assert.All(times, t => Assert.Equal(1, t.Version));
+                latencies[setting].AddRange(times.Select(t => t.Ms));
+                if (setting != "none") Assert.True((await model.AbortSplit("measured", "bench")).Changed);
+            }
+        }
+        var shadow = Recorder.Snapshot(name).Single(s => s.Version == 2);
+        foreach (var (setting, ms) in latencies)
+        {
+            var sorted = ms.Order().ToArray();
+            double At(double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+            output.WriteLine($"{setting,-11} {sorted.Length} requests, {Parallel} in flight: {sorted.Length / wall[setting].TotalSeconds:F0} req/s, " +
+                $"p50 {At(0.5):F1} ms, p95 {At(0.95):F1} ms, p99 {At(0.99):F1} ms");
+        }
+        output.WriteLine($"shadow copies: {shadow.ShadowCompared} compared, {shadow.ShadowDropped} dropped, {shadow.ShadowFailures} failed; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+        Assert.Equal(0, shadow.ShadowFailures);
+        Assert.Equal(2 * PerRound, shadow.ShadowCompared + shadow.ShadowDropped);
     }
 }
