@@ -96,7 +96,7 @@ public static class ModelSplitCommands
             ? $"{Describe(s)}, started by {s.StartedBy} at {s.StartedAtUtc:yyyy-MM-dd HH:mm} UTC ({s.Reason})"
             : "no split running")}");
         static string Ms(double? v) => v?.ToString("F1", CultureInfo.InvariantCulture) ?? "-";
-        var table = new Table().Title($"node {view.Node}, since it started").AddColumns("Version", "Role", "Requests", "By route", "p50 ms", "p95 ms", "p99 ms",
+        var table = new Table().Title(Markup.Escape($"node {view.Node}, since it started")).AddColumns("Version", "Role", "Requests", "By route", "p50 ms", "p95 ms", "p99 ms",
             "Errors", "Classes", "Shadow disagreement");
         foreach (var v in view.Versions)
         {
