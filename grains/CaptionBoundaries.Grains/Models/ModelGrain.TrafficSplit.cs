@@ -105,13 +105,12 @@ public sealed partial class ModelGrain
     /// Ends the running split as part of an activation: a promote of the candidate is its own record; any other switch,
     /// rollback or production alias move is recorded as the split's abort, with what ended it.
     /// </summary>
-    private (ModelState State, List<ModelChangeNotice> Ended) EndSplitFor(ModelState next, string changeKind, int version, string reason, string actor)
+    private (ModelState State, List<ModelChangeNotice> Ended) EndSplitFor(ModelState next, int? replaced, string changeKind, int version, string reason, string actor)
     {
         if (next.Split is not { } split) return (next, []);
         var ended = next with { Split = null, SplitRevision = next.SplitRevision + 1 };
         if (changeKind == ModelChangeNotice.SplitKind(split.Mode, ModelChangeNotice.SplitPromote)) return (ended, []);
-        var previous = next.Activations.Count > 0 ? next.Activations[^1].PreviousVersion : null;
-        return (ended, [new ModelChangeNotice(Name, ModelChangeNotice.SplitKind(split.Mode, ModelChangeNotice.SplitAbort), split.CandidateVersion, previous,
+        return (ended, [new ModelChangeNotice(Name, ModelChangeNotice.SplitKind(split.Mode, ModelChangeNotice.SplitAbort), split.CandidateVersion, replaced,
             null, actor, $"ended by the {changeKind} to version {version}: {reason}", DateTime.UtcNow, split.SharePercent)]);
     }
 

@@ -236,7 +236,7 @@ public sealed partial class ModelGrain(
         var changeKind = kind == ModelActivation.AliasKind ? ModelChangeNotice.Switch : kind;
         // A running split compared its candidate with the version being replaced: whatever now serves, it ends here
         // (a promote ends it by its own change; anything else is recorded as the split's abort, before the switch).
-        var (withoutSplit, ended) = EndSplitFor(next, changeKind, version, reason, actor);
+        var (withoutSplit, ended) = EndSplitFor(next, previous, changeKind, version, reason, actor);
         // Production names what is served, whichever way the switch was asked for.
         var (withProduction, moved) = WithAlias(withoutSplit, ProductionAlias, version, reason, actor);
         await Save(withProduction);

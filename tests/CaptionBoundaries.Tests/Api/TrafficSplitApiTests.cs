@@ -15,19 +15,25 @@ namespace CaptionBoundaries.Tests.Api;
 public sealed class TrafficSplitApiTests : IAsyncLifetime
 {
     private readonly ApiFactory _factory = new();
+    private readonly Registry.WebhookReceiver _webhook = new();
     private HttpClient _client = null!;
     private string _dataset = null!;
     private DatasetManifest _manifest = null!;
 
     public Task InitializeAsync()
     {
+        _factory.Settings["Registry:Webhooks:0"] = _webhook.Url;
         _client = _factory.CreateClient();
         _dataset = Path.Combine(_factory.DataFolder, "datasets", "split");
         _manifest = SyntheticDatasetGenerator.Generate(new SyntheticDatasetOptions { OutputFolder = _dataset, SamplesPerClass = 2, Seed = 5, Width = 64, Height = 48 });
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        _webhook.Dispose();
+    }
 
     private static Task<JsonElement> Json(HttpResponseMessage response, HttpStatusCode expected) => ApiJson.Expect(response, expected);
 
@@ -95,6 +101,9 @@ public sealed class TrafficSplitApiTests : IAsyncLifetime
     public async Task A_canary_is_started_reshared_and_promoted_and_each_step_is_in_the_history_and_the_figures()
     {
         await Served("split-life", 11, 12, 13);
+        var observer = new Registry.RecordingModelObserver();
+        var grains = _factory.Services.GetRequiredService<IGrainFactory>();
+        await grains.GetGrain<CaptionBoundaries.Grains.IModelGrain>("split-life").Subscribe(grains.CreateObjectReference<CaptionBoundaries.Grains.IModelObserver>(observer));
         var started = await Json(await Put("split-life", new { mode = "canary", version = 2, share_percent = 25, reason = "try v2" }), HttpStatusCode.OK);
         Assert.Equal(2, started.GetProperty("split").GetProperty("candidate_version").GetInt32());
         Assert.Equal(1, started.GetProperty("active_version").GetInt32());
@@ -146,6 +155,16 @@ public sealed class TrafficSplitApiTests : IAsyncLifetime
                 ("shadow_start", 3, ApiFactory.AdminName, "shadow v3", null),
                 ("shadow_abort", 3, ApiFactory.AdminName, "v3 disagrees too often", null),
             ], history);
+
+        // Each step reached the console's observers and the webhook, share included.
+        string[] kinds = ["canary_start", "canary_share", "canary_promote", "shadow_start", "shadow_abort"];
+        await Grains.Eventually.True(() => Task.FromResult(kinds.All(k => observer.Notices.Any(n => n.Kind == k))), 10,
+            () => $"observer saw {string.Join(", ", observer.Notices.Select(n => n.Kind))}");
+        await Grains.Eventually.True(() => Task.FromResult(kinds.All(k => _webhook.Received.Any(n => n.GetProperty("kind").GetString() == k))), 30,
+            () => $"webhook received {string.Join(", ", _webhook.Received.Select(n => n.GetProperty("kind").GetString()))}");
+        var reshared = _webhook.Received.Single(n => n.GetProperty("kind").GetString() == "canary_share");
+        Assert.Equal((60, 25, "more"), (reshared.GetProperty("share_percent").GetInt32(), reshared.GetProperty("previous_share_percent").GetInt32(),
+            reshared.GetProperty("reason").GetString()));
     }
 
     /// <summary>
