@@ -21,7 +21,8 @@ public sealed record ModelInfo(
     [property: Id(4)] IReadOnlyList<int> ActiveHistory,
     [property: Id(5)] IReadOnlyList<ModelActivation>? Activations = null,
     [property: Id(6)] IReadOnlyList<AliasChange>? AliasHistory = null,
-    [property: Id(7)] IReadOnlyList<int>? ArchivedVersions = null);
+    [property: Id(7)] IReadOnlyList<int>? ArchivedVersions = null,
+    [property: Id(8)] TrafficSplit? Split = null);
 
 /// <summary>The outcome of a switch or rollback: refused switches keep the old version serving and say why.</summary>
 [GenerateSerializer, Immutable]
@@ -44,8 +45,9 @@ public interface IModelGrain : IGrainWithStringKey
     Task<ModelInfo> GetInfo();
 
     /// <summary>
-    /// What predictors serve; null when no version is active. Interleaves with a running switch, which
-    /// keeps answering the old version until the switch has been validated and recorded.
+    /// What predictors serve, with the running split (canary or shadow candidate) in the same answer; null when no
+    /// version is active. Interleaves with a running switch, promote or abort, which keeps answering the old state until
+    /// the change has been validated and recorded.
     /// </summary>
     [AlwaysInterleave]
     Task<ActiveModelVersion?> GetActiveVersion();
@@ -71,6 +73,19 @@ public interface IModelGrain : IGrainWithStringKey
 
     /// <summary>Retires a version: it can no longer be served or aliased. The active or an aliased version is refused.</summary>
     Task<SwitchResult> Archive(int version, string reason, string actor = "unknown");
+
+    /// <summary>
+    /// Starts a split next to production (the candidate is validated like a switch first), or changes the share of the
+    /// running canary of the same candidate. <paramref name="sharePercent"/> is 1–99 for a canary and absent for a shadow.
+    /// Refused (nothing changed) while another split runs.
+    /// </summary>
+    Task<SplitResult> SetSplit(string mode, int version, int? sharePercent, string reason, string actor);
+
+    /// <summary>The candidate becomes the production version through the validated switch, and the split ends.</summary>
+    Task<SplitResult> PromoteSplit(string reason, string actor);
+
+    /// <summary>The split ends; production is unchanged.</summary>
+    Task<SplitResult> AbortSplit(string reason, string actor);
 
     Task Subscribe(IModelObserver observer);
 

@@ -1,5 +1,6 @@
 using CaptionBoundaries.Grains.Models;
 using CaptionBoundaries.Grains.Scheduling;
+using CaptionBoundaries.Application.Features.Serving;
 using CaptionBoundaries.Grains.Serving;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,6 +25,8 @@ public static class ModelServingRegistration
         services.TryAddSingleton<LoadedModelCache>();
         services.TryAddSingleton<ActiveVersionFallback>();
         services.TryAddSingleton<ServingRecorder>();
+        services.TryAddSingleton<ShadowTraffic>();
+        services.TryAddSingleton<IServingFigures, ServingFiguresSource>();
         return services;
     }
 

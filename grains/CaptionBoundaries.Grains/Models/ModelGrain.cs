@@ -10,7 +10,7 @@ namespace CaptionBoundaries.Grains.Models;
 /// A served model (key: its name). Registers checkpoint versions, decides which one is served and refuses
 /// to serve one that fails validation: a refused switch leaves the previous version serving.
 /// </summary>
-public sealed class ModelGrain(
+public sealed partial class ModelGrain(
     [PersistentState("model", GrainStorageNames.Default)] IPersistentState<ModelState> state,
     ModelVersionValidator validator,
     CheckpointStore checkpoints,
@@ -102,15 +102,16 @@ public sealed class ModelGrain(
     {
         var s = state.State;
         return Task.FromResult(new ModelInfo(Name, s.Versions, s.ActiveVersion, new Dictionary<string, int>(s.Aliases),
-            s.Activations.Select(a => a.Version).ToList(), s.Activations, s.AliasHistory, s.Archived));
+            s.Activations.Select(a => a.Version).ToList(), s.Activations, s.AliasHistory, s.Archived, s.Split));
     }
 
     public Task<ActiveModelVersion?> GetActiveVersion()
     {
-        // Reads one reference, so interleaving with a switch sees either the old state or the new one, never a mix.
+        // Reads one reference, so interleaving with a switch or a split change sees either the old state or the new one,
+        // never a mix: the production version and the split travel in one answer.
         var s = state.State;
         var active = s.ActiveVersion is { } v ? s.Find(v) : null;
-        return Task.FromResult(active is null ? null : new ActiveModelVersion(Name, active, s.Activations.Count));
+        return Task.FromResult(active is null ? null : new ActiveModelVersion(Name, active, s.Activations.Count, RouteOf(s), s.SplitRevision));
     }
 
     public Task<ModelVersionInfo?> GetServableVersion(int version)
@@ -174,6 +175,8 @@ public sealed class ModelGrain(
             return Refused(s, $"version {version} of model '{Name}' is not registered; registered: {Registered(s)}");
         if (s.ActiveVersion == version)
             return Refused(s, $"version {version} of model '{Name}' is being served; switch to another version before archiving it");
+        if (s.Split is { } split && split.CandidateVersion == version)
+            return Refused(s, $"version {version} of model '{Name}' is the {split.Mode} candidate; promote or abort the {split.Mode} before archiving it");
         var aliases = s.Aliases.Where(a => a.Value == version).Select(a => a.Key).ToList();
         if (aliases.Count > 0)
             return Refused(s, $"version {version} of model '{Name}' is pointed at by alias {string.Join(", ", aliases)}; move the alias first");
@@ -229,12 +232,15 @@ public sealed class ModelGrain(
             RollbackStack = stack,
             Activations = [.. s.Activations, new ModelActivation(version, previous, kind, reason, DateTime.UtcNow)],
         };
-        // Production names what is served, whichever way the switch was asked for.
-        var (withProduction, moved) = WithAlias(next, ProductionAlias, version, reason, actor);
-        await Save(withProduction);
         // An activation asked for through the production alias is a switch; the alias move is its own change.
         var changeKind = kind == ModelActivation.AliasKind ? ModelChangeNotice.Switch : kind;
-        await RecordAndNotify([new ModelChangeNotice(Name, changeKind, version, previous, null, actor, reason, DateTime.UtcNow), .. moved]);
+        // A running split compared its candidate with the version being replaced: whatever now serves, it ends here
+        // (a promote ends it by its own change; anything else is recorded as the split's abort, before the switch).
+        var (withoutSplit, ended) = EndSplitFor(next, previous, changeKind, version, reason, actor);
+        // Production names what is served, whichever way the switch was asked for.
+        var (withProduction, moved) = WithAlias(withoutSplit, ProductionAlias, version, reason, actor);
+        await Save(withProduction);
+        await RecordAndNotify([.. ended, new ModelChangeNotice(Name, changeKind, version, previous, null, actor, reason, DateTime.UtcNow), .. moved]);
         logger.LogInformation("Model {Model}: {Kind} from version {Previous} to {Version}: {Reason}", Name, kind, previous, version, reason);
         return new SwitchResult(true, version, previous, reason);
     }

@@ -25,5 +25,11 @@ public sealed record ModelState
     /// <summary>Retired versions: never served or aliased again.</summary>
     [Id(7)] public List<int> Archived { get; init; } = [];
 
+    /// <summary>The canary or shadow candidate running next to the active version; null when none. New in issue 16 (stored states without it load as null).</summary>
+    [Id(8)] public TrafficSplit? Split { get; init; }
+
+    /// <summary>Counts split changes (start, share, promote, abort, a split ended by a switch); only grows, so predictors can order answers.</summary>
+    [Id(9)] public long SplitRevision { get; init; }
+
     public ModelVersionInfo? Find(int version) => Versions.FirstOrDefault(v => v.Version == version);
 }

@@ -9,8 +9,10 @@ namespace CaptionBoundaries.Grains.Serving;
 
 /// <summary>
 /// The checkpoints this process serves, each loaded once (keyed by file SHA-256) and shared by every predictor
-/// activation. Requests hold a lease on the version they were resolved to, so a version that stops being active
-/// stays loaded until its last in-flight request has its answer, and is disposed then.
+/// activation. A model's active version and, while a split runs, its canary or shadow candidate stay loaded; any other
+/// version is loaded for the requests that name it. Requests hold a lease on the version they were resolved to, so a
+/// version that stops being active (or a candidate whose split ended) stays loaded until its last in-flight request has
+/// its answer, and is disposed then.
 /// </summary>
 public sealed class LoadedModelCache : IAsyncDisposable
 {
@@ -23,7 +25,7 @@ public sealed class LoadedModelCache : IAsyncDisposable
     private readonly ServingCounters _counters = new();
     private readonly object _gate = new();
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, (string Sha256, long Activation)> _activeByModel = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ModelRoute> _routeByModel = new(StringComparer.Ordinal);
     private readonly List<Task> _disposals = [];
     private bool _disposed;
 
@@ -166,36 +168,44 @@ public sealed class LoadedModelCache : IAsyncDisposable
 
     private Entry Acquire(ActiveModelVersion active, ModelVersionInfo answering)
     {
-        var sha = active.Version.Sha256;
         var answeringSha = answering.Sha256;
-        Entry? retired = null;
+        List<Entry> retired = [];
         Entry entry;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            // Only a newer activation moves the model's active version: answers from the model grain may
-            // arrive out of order, and a stale one must not retire the version that replaced it.
-            if (!_activeByModel.TryGetValue(active.Model, out var current) || active.Activation > current.Activation)
+            // Only a newer answer moves the model's route: answers from the model grain may arrive out of order, and a
+            // stale one must not retire the version (or the candidate) that replaced it.
+            var incoming = ModelRoute.Of(active);
+            if (!_routeByModel.TryGetValue(active.Model, out var current) || active.IsNewerThan(current.Activation, current.SplitRevision))
             {
-                if (current.Sha256 is not null && !string.Equals(current.Sha256, sha, StringComparison.OrdinalIgnoreCase)
-                    && _entries.TryGetValue(current.Sha256, out var old))
+                foreach (var sha in current?.Pinned ?? Array.Empty<string>())
                 {
+                    if (incoming.Pins(sha) || !_entries.TryGetValue(sha, out var old)) continue;
                     old.ActiveFor.Remove(active.Model);
-                    if (old.Leases == 0 && old.ActiveFor.Count == 0) retired = RemoveLocked(old);
+                    if (old.Leases == 0 && old.ActiveFor.Count == 0 && RemoveLocked(old) is { } gone) retired.Add(gone);
                 }
-                _activeByModel[active.Model] = (sha, active.Activation);
+                _routeByModel[active.Model] = incoming;
+                // Versions already loaded for this route (e.g. a pinned request loaded the new candidate) are kept from now on.
+                foreach (var sha in incoming.Pinned)
+                    if (_entries.TryGetValue(sha, out var kept)) kept.ActiveFor.Add(active.Model);
             }
             if (!_entries.TryGetValue(answeringSha, out entry!))
             {
                 entry = new Entry(new ServedModel(active.Model, answering, _loader, _options, _counters, _device, _metrics));
                 _entries[answeringSha] = entry;
             }
-            if (string.Equals(_activeByModel[active.Model].Sha256, answeringSha, StringComparison.OrdinalIgnoreCase))
-                entry.ActiveFor.Add(active.Model);
+            if (_routeByModel[active.Model].Pins(answeringSha)) entry.ActiveFor.Add(active.Model);
             entry.Leases++;
         }
-        if (retired is not null) Retire(retired);
+        foreach (var r in retired) Retire(r);
         return entry;
+    }
+
+    /// <summary>The checkpoints (SHA-256) kept loaded for <paramref name="model"/>'s route: its active version and its split's candidate.</summary>
+    public IReadOnlyList<string> KeptFor(string model)
+    {
+        lock (_gate) return _entries.Values.Where(e => e.ActiveFor.Contains(model)).Select(e => e.Served.Version.Sha256).ToList();
     }
 
     private void Release(Entry entry)
@@ -250,7 +260,20 @@ public sealed class LoadedModelCache : IAsyncDisposable
 
         public int Leases { get; set; }
 
-        /// <summary>Models (names) whose active version this is; empty means it only serves in-flight requests.</summary>
+        /// <summary>Models (names) whose active version or split candidate this is; empty means it only serves in-flight requests.</summary>
         public HashSet<string> ActiveFor { get; } = new(StringComparer.Ordinal);
+    }
+
+    /// <summary>What the cache keeps loaded for one model: its active version and its split's candidate, as of one model-grain answer.</summary>
+    private sealed record ModelRoute(long Activation, long SplitRevision, string ActiveSha256, string? CandidateSha256)
+    {
+        public static ModelRoute Of(ActiveModelVersion active) =>
+            new(active.Activation, active.SplitRevision, active.Version.Sha256, active.Split?.Candidate.Sha256);
+
+        public IEnumerable<string> Pinned => CandidateSha256 is null ? [ActiveSha256] : [ActiveSha256, CandidateSha256];
+
+        public bool Pins(string sha256) =>
+            string.Equals(ActiveSha256, sha256, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(CandidateSha256, sha256, StringComparison.OrdinalIgnoreCase);
     }
 }

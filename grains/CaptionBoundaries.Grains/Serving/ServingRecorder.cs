@@ -41,6 +41,12 @@ public sealed record VersionServingStats(
     long ShadowCompared,
     long ShadowDisagreed)
 {
+    /// <summary>Shadow copies of production requests for this (candidate) version that were dropped because its shadow queue was full.</summary>
+    public long ShadowDropped { get; init; }
+
+    /// <summary>Shadow copies this (candidate) version failed to answer; the clients had production's answers.</summary>
+    public long ShadowFailures { get; init; }
+
     public long Failures => FailuresByReason.Values.Sum();
 
     public double? ShadowDisagreementRate => ShadowCompared > 0 ? (double)ShadowDisagreed / ShadowCompared : null;
@@ -115,6 +121,18 @@ public sealed class ServingRecorder(ServingMetrics? metrics = null, RegisteredMo
         metrics?.ShadowCompared(model, candidateVersion, compared, disagreed);
     }
 
+    /// <summary>A shadow copy of a production request was not computed: the candidate's shadow queue on this node was full.</summary>
+    public void ShadowDropped(string model, int candidateVersion)
+    {
+        lock (_gate) CountersOf(model, candidateVersion).ShadowDropped++;
+    }
+
+    /// <summary>A shadow copy failed on the candidate (its client had production's answer and never saw it).</summary>
+    public void ShadowFailed(string model, int candidateVersion)
+    {
+        lock (_gate) CountersOf(model, candidateVersion).ShadowFailures++;
+    }
+
     public IReadOnlyList<VersionServingStats> Snapshot(string model)
     {
         lock (_gate)
@@ -144,6 +162,8 @@ public sealed class ServingRecorder(ServingMetrics? metrics = null, RegisteredMo
         public long Samples;
         public long ShadowCompared;
         public long ShadowDisagreed;
+        public long ShadowDropped;
+        public long ShadowFailures;
         public readonly Dictionary<string, long> ByRoute = new(StringComparer.Ordinal);
         public readonly Dictionary<string, long> Failures = new(StringComparer.Ordinal);
         public readonly Dictionary<string, long> ClassMix = new(StringComparer.Ordinal);
@@ -156,7 +176,11 @@ public sealed class ServingRecorder(ServingMetrics? metrics = null, RegisteredMo
             var window = Latencies.Take(LatencyCount).Order().ToArray();
             double? At(double q) => window.Length == 0 ? null : window[Math.Min(window.Length - 1, (int)Math.Ceiling(q * window.Length) - 1)];
             return new VersionServingStats(version, Requests, Samples, new Dictionary<string, long>(ByRoute), new Dictionary<string, long>(Failures),
-                At(0.50), At(0.95), At(0.99), new Dictionary<string, long>(ClassMix), ShadowCompared, ShadowDisagreed);
+                At(0.50), At(0.95), At(0.99), new Dictionary<string, long>(ClassMix), ShadowCompared, ShadowDisagreed)
+            {
+                ShadowDropped = ShadowDropped,
+                ShadowFailures = ShadowFailures,
+            };
         }
     }
 }

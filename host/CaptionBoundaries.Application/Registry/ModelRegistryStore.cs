@@ -49,6 +49,8 @@ public sealed class ModelRegistryStore(IServiceScopeFactory scopes, WebhookPubli
         Version = n.Version,
         PreviousVersion = n.PreviousVersion,
         Alias = n.Alias,
+        SharePercent = n.SharePercent,
+        PreviousSharePercent = n.PreviousSharePercent,
         Actor = n.Actor,
         Reason = n.Reason,
         AtUtc = n.AtUtc,

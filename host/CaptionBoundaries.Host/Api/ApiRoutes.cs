@@ -14,6 +14,7 @@ public static class ApiRoutes
         api.MapArchitectureEndpoints();
         api.MapPluginEndpoints();
         api.MapModelEndpoints();
+        api.MapTrafficSplitEndpoints();
         api.MapBenchmarkEndpoints();
         api.MapExperimentEndpoints();
         api.MapExplainEndpoints();

@@ -38,6 +38,8 @@ public sealed class ModelCardTests : IDisposable
                     Row("latency_p50_ms", [3.0, 4.5, null]),
                     Row("latency_p95_ms", [5.0, 7.5, null]),
                 ]))
+            // The card's traffic-split panel (its own tests are TrafficSplitPanelTests): no split, nothing served yet.
+            .On<GetTrafficSplitQuery, TrafficSplitView>(q => new TrafficSplitView(q.Model, 2, null, "node", [], new Dictionary<string, long>(), At))
             .On<GetMetricHistoryQuery, MetricHistory>(q => new MetricHistory(q.Model, q.Metric,
             [
                 new(1, q.Metric == "accuracy" ? 0.70 : 0.61, At, null),

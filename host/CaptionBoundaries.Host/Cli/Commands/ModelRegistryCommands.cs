@@ -6,7 +6,7 @@ using Spectre.Console;
 namespace CaptionBoundaries.Host.Cli.Commands;
 
 /// <summary>
-/// `models list|show|register|switch|rollback|alias|promote|archive`: the registry lifecycle, through a running
+/// `models list|show|register|switch|rollback|alias|promote|archive|split`: the registry lifecycle, through a running
 /// server's API (the same handlers the console uses).
 /// </summary>
 public static class ModelRegistryCommands
@@ -21,6 +21,7 @@ public static class ModelRegistryCommands
         models.Subcommands.Add(Alias());
         models.Subcommands.Add(Promote());
         models.Subcommands.Add(Archive());
+        models.Subcommands.Add(ModelSplitCommands.Create());
     }
 
     private static Argument<string> ModelArgument() => new("model") { Description = "Served model name" };

@@ -431,12 +431,18 @@ namespace CaptionBoundaries.Application.Tracking.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<int?>("PreviousSharePercent")
+                        .HasColumnType("integer");
+
                     b.Property<int?>("PreviousVersion")
                         .HasColumnType("integer");
 
                     b.Property<string>("Reason")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<int?>("SharePercent")
+                        .HasColumnType("integer");
 
                     b.Property<int>("Version")
                         .HasColumnType("integer");

@@ -431,12 +431,18 @@ namespace CaptionBoundaries.Application.Tracking.Migrations.SqlServer
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
 
+                    b.Property<int?>("PreviousSharePercent")
+                        .HasColumnType("int");
+
                     b.Property<int?>("PreviousVersion")
                         .HasColumnType("int");
 
                     b.Property<string>("Reason")
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");
+
+                    b.Property<int?>("SharePercent")
+                        .HasColumnType("int");
 
                     b.Property<int>("Version")
                         .HasColumnType("int");

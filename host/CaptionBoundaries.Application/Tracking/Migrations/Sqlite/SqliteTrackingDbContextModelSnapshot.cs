@@ -416,12 +416,18 @@ namespace CaptionBoundaries.Application.Tracking.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("PreviousSharePercent")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("PreviousVersion")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Reason")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("SharePercent")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("Version")
                         .HasColumnType("INTEGER");
