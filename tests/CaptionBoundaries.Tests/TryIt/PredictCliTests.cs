@@ -146,4 +146,26 @@ public sealed partial class PredictCliTests(TryItFixture fx) : IDisposable
         Assert.Equal(CliErrors.BadInput, both);
         Assert.Contains("not both", bothText);
     }
+
+    [Fact]
+    public async Task A_v2_sweep_speaks_the_open_inference_protocol_to_the_server_and_every_request_is_answered()
+    {
+        // The request form is written from the protocol's text (OpenInferenceBody); here it meets the server's /v2 route.
+        var report = _client.Combine("v2.json");
+        var (code, output) = await Cli(["bench", "load", "--url", fx.Factory.BaseUrl, "--model", TryItFixture.Model, "--dataset", fx.Dataset,
+            "--requests", "5", "--protocol", "v2", "--concurrency-sweep", "2,1", "--json", report, "--token", fx.ViewerToken]);
+        Assert.True(code == 0, output);
+
+        using var document = JsonDocument.Parse(await System.IO.File.ReadAllTextAsync(report));
+        var root = document.RootElement;
+        Assert.Equal("v2", root.GetProperty("protocol").GetString());
+        var levels = root.GetProperty("levels").EnumerateArray().ToList();
+        Assert.Equal([2, 1], levels.Select(l => l.GetProperty("concurrency").GetInt32()));
+        foreach (var level in levels)
+        {
+            Assert.Equal((5L, 5L, 0L), (level.GetProperty("sent").GetInt64(), level.GetProperty("succeeded").GetInt64(), level.GetProperty("failed").GetInt64()));
+            // The version comes from the answers' model_version: the model's route, v1.
+            Assert.Equal(5, level.GetProperty("per_version").GetProperty("1").GetInt64());
+        }
+    }
 }
