@@ -43,6 +43,9 @@ public static class ServeCommand
             // plain build output (bin/, `dotnet run`) serves no blazor.web.js. A published output has no runtime
             // manifest, so this changes nothing there.
             builder.WebHost.UseStaticWebAssets();
+            // Logging:Format=json writes one JSON object per line (for log shippers); the default is the plain console.
+            if (string.Equals(builder.Configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase))
+                builder.Logging.ClearProviders().AddJsonConsole();
             ServerComposition.AddServerServices(builder.Services, builder.Configuration);
             builder.UseOrleans(silo => ServerComposition.ConfigureSilo(silo, builder.Configuration));
             await using var app = builder.Build();
