@@ -132,11 +132,11 @@ public sealed class LoadedModelCache : IAsyncDisposable
         try
         {
             var transform = new ImageTransform(meta.ImageHeight, meta.ImageWidth);
-            var frame1 = Decode(input.Frame1);
+            var frame1 = input.Frame1.ToRgbImage();
             field = "frame2";
-            var frame2 = Decode(input.Frame2);
+            var frame2 = input.Frame2.ToRgbImage();
             field = "ocr_viz";
-            var ocrViz = Decode(input.OcrViz);
+            var ocrViz = input.OcrViz.ToRgbImage();
             field = "";
             var sample = CaptionDataset.PrepareSingle(frame1, frame2, ocrViz, input.SpatialFeatures, embedder, transform,
                 input.CaptionBox, input.FontEmbedding);
@@ -152,12 +152,6 @@ public sealed class LoadedModelCache : IAsyncDisposable
         }
     }
 
-    private static RgbImage Decode(InputImage image) => image switch
-    {
-        { Encoded: { Length: > 0 } bytes } => RgbImage.Decode(bytes),
-        { Pixels: { } planar } => RgbImage.FromUnitPlanar(planar, image.Height, image.Width),
-        _ => throw new InvalidDataException("no image was sent (encoded bytes or pixel values are required)."),
-    };
 
     private static string StripSamplePrefix(string message)
     {
