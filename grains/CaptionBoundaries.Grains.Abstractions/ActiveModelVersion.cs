@@ -1,4 +1,4 @@
-namespace CaptionBoundaries.Grains;
+namespace CaptionBoundaries.Grains.Abstractions;
 
 /// <summary>
 /// The version a model serves right now, and the split (canary or shadow candidate) it runs next to it, if any: one

@@ -1,4 +1,4 @@
-namespace CaptionBoundaries.Grains;
+namespace CaptionBoundaries.Grains.Abstractions;
 
 /// <summary>One move of an alias (production, staging, ...); kept so "who pointed staging where" has an answer.</summary>
 [GenerateSerializer, Immutable]

@@ -1,4 +1,4 @@
-namespace CaptionBoundaries.Grains;
+namespace CaptionBoundaries.Grains.Abstractions;
 
 public static class GrainStorageNames
 {

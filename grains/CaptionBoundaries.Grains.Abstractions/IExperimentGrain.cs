@@ -1,12 +1,13 @@
 using Orleans.Concurrency;
+using CaptionBoundaries.Domain.Training;
 
-namespace CaptionBoundaries.Grains;
+namespace CaptionBoundaries.Grains.Abstractions;
 
 /// <summary>One experiment (key: its id). Holds the lifecycle; the training itself runs on a leased worker slot.</summary>
 public interface IExperimentGrain : IGrainWithGuidKey
 {
     /// <summary>Records the spec and queues the experiment with the scheduler.</summary>
-    Task<ExperimentInfo> Submit(ExperimentSpec spec);
+    Task<ExperimentInfo> Submit(RunSpec spec);
 
     // Interleaves so the scheduler can read an experiment that is itself waiting on the scheduler.
     [AlwaysInterleave]

@@ -1,6 +1,7 @@
 using Orleans.Concurrency;
+using CaptionBoundaries.Domain.Training;
 
-namespace CaptionBoundaries.Grains;
+namespace CaptionBoundaries.Grains.Abstractions;
 
 /// <summary>
 /// The experiment grain's side facing the scheduler and its own training thread. Not for clients:
@@ -33,10 +34,3 @@ public interface IExperimentRunGrain : IGrainWithGuidKey
     Task ReportEnded(Guid runId, RunOutcome outcome);
 }
 
-/// <summary>How a run ended, as its training thread saw it.</summary>
-[GenerateSerializer, Immutable]
-public sealed record RunOutcome(
-    [property: Id(0)] ExperimentPhase Phase,
-    [property: Id(1)] double? BestValMacroF1,
-    [property: Id(2)] string? BestCheckpoint,
-    [property: Id(3)] string? FailureReason);

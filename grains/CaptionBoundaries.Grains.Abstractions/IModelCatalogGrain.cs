@@ -1,4 +1,4 @@
-namespace CaptionBoundaries.Grains;
+namespace CaptionBoundaries.Grains.Abstractions;
 
 /// <summary>The names of all served models (a single grain, key 0), so they can be listed.</summary>
 public interface IModelCatalogGrain : IGrainWithIntegerKey

@@ -1,6 +1,6 @@
 using Orleans.Concurrency;
 
-namespace CaptionBoundaries.Grains;
+namespace CaptionBoundaries.Grains.Abstractions;
 
 [GenerateSerializer, Immutable]
 public sealed record ModelVersionInfo(

@@ -1,4 +1,4 @@
-namespace CaptionBoundaries.Grains;
+namespace CaptionBoundaries.Grains.Abstractions;
 
 /// <summary>
 /// One image of a sample as a client sent it: the encoded file (PNG or JPEG bytes), or planar RGB values in [0, 1]

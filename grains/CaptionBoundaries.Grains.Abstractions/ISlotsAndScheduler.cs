@@ -1,4 +1,5 @@
-namespace CaptionBoundaries.Grains;
+using CaptionBoundaries.Domain.Training;
+namespace CaptionBoundaries.Grains.Abstractions;
 
 [GenerateSerializer, Immutable]
 public sealed record SlotInfo(
@@ -50,7 +51,7 @@ public interface IWorkerSlotGrain : IGrainWithStringKey
     /// Trains the experiment on this node, off the grain scheduler; each epoch and the ending are reported to the
     /// experiment grain under <paramref name="runId"/> (reports of an older run are ignored there).
     /// </summary>
-    Task Run(Guid experimentId, Guid runId, ExperimentSpec spec);
+    Task Run(Guid experimentId, Guid runId, RunSpec spec);
 
     /// <summary>Asks the run to stop at its next step (it then reports its ending as Cancelled); no-op for another run.</summary>
     Task Stop(Guid runId);

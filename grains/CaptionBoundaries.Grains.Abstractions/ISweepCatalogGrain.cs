@@ -1,4 +1,4 @@
-namespace CaptionBoundaries.Grains;
+namespace CaptionBoundaries.Grains.Abstractions;
 
 /// <summary>
 /// Every sweep started on the cluster, and those still running or paused (a single grain, key 0): a restarted silo

@@ -1,4 +1,5 @@
-namespace CaptionBoundaries.Grains;
+using CaptionBoundaries.Domain.Training;
+namespace CaptionBoundaries.Grains.Abstractions;
 
 /// <summary>
 /// A hyperparameter sweep (key: its id). Keeps as many trials in flight as the cluster has worker slots, each trial an
@@ -11,7 +12,7 @@ public interface ISweepGrain : IGrainWithGuidKey
     /// not sweep (dataset, architecture, image size…). Refused input is an <see cref="ArgumentException"/> naming the
     /// field; starting twice is a no-op.
     /// </summary>
-    Task<SweepInfo> Start(string definition, ExperimentSpec baseSpec);
+    Task<SweepInfo> Start(string definition, RunSpec baseSpec);
 
     /// <summary>No new trials are launched; running ones finish.</summary>
     Task<SweepInfo> Pause();

@@ -1,4 +1,5 @@
-namespace CaptionBoundaries.Grains;
+using CaptionBoundaries.Domain.Training;
+namespace CaptionBoundaries.Grains.Abstractions;
 
 /// <summary>
 /// The sweep grain's side facing its own trials. Not for clients: the experiment observer callbacks are one-way and

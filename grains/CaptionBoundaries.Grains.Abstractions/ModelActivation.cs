@@ -1,4 +1,4 @@
-namespace CaptionBoundaries.Grains;
+namespace CaptionBoundaries.Grains.Abstractions;
 
 /// <summary>One change of the served version: what was served before, what is served now, why and how.</summary>
 [GenerateSerializer, Immutable]

@@ -1,4 +1,4 @@
-namespace CaptionBoundaries.Grains;
+namespace CaptionBoundaries.Grains.Abstractions;
 
 /// <summary>Where a registered version's checkpoint came from (the registry's <c>source</c> column).</summary>
 public static class ModelVersionSources

@@ -1,4 +1,4 @@
-namespace CaptionBoundaries.Grains;
+namespace CaptionBoundaries.Grains.Abstractions;
 
 /// <summary>
 /// One pre-emption of a running experiment: who took its slot and why, when, how many epochs it had finished, and the

@@ -1,4 +1,5 @@
-namespace CaptionBoundaries.Grains;
+using CaptionBoundaries.Domain.Training;
+namespace CaptionBoundaries.Grains.Abstractions;
 
 /// <summary>Running -> Completed (sampler exhausted or run cap reached) | Cancelled; Running <-> Paused.</summary>
 [GenerateSerializer]
@@ -48,4 +49,4 @@ public sealed record SweepInfo(
     [property: Id(7)] IReadOnlyList<TrialInfo> Trials,
     [property: Id(8)] int? BestTrial,
     [property: Id(9)] string Definition = "",
-    [property: Id(10)] string Owner = ExperimentSpec.DefaultOwner);
+    [property: Id(10)] string Owner = RunSpec.DefaultOwner);

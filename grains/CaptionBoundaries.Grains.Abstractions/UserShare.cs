@@ -1,4 +1,4 @@
-namespace CaptionBoundaries.Grains;
+namespace CaptionBoundaries.Grains.Abstractions;
 
 /// <summary>
 /// One user's share of the worker slots as the scheduler sees it: runs on a slot now, runs waiting, the slot quota in

@@ -1,11 +1,12 @@
+using CaptionBoundaries.Domain.Serving;
 using CaptionBoundaries.Grains.Models;
 using CaptionBoundaries.Grains.Scheduling;
-using CaptionBoundaries.Application.Features.Serving;
 using CaptionBoundaries.Grains.Serving;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using CaptionBoundaries.Grains.Abstractions;
 
 namespace CaptionBoundaries.Grains;
 

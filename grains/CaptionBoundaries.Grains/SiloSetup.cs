@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using SiloOptions = Orleans.Configuration.SiloOptions;
 using Orleans.Runtime.Hosting;
+using CaptionBoundaries.Grains.Abstractions;
 
 namespace CaptionBoundaries.Grains;
 
@@ -25,6 +26,7 @@ public static class SiloSetup
         silo.Services.AddPlacementDirector<NodePinnedPlacement, NodePinnedPlacementDirector>();
         silo.Services.AddSingleton<NodeLossWatcher>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<NodeLossWatcher>());
+        silo.Services.AddDomainTypesAsJson();
         silo.Services.AddModelServing();
         silo.Services.AddGrainStorage(GrainStorageNames.Default,
             (sp, name) => new EfCoreGrainStorage(name, sp.GetRequiredService<IServiceScopeFactory>()));

@@ -1,13 +1,18 @@
-using CaptionBoundaries.Application.Configuration;
-using CaptionBoundaries.Application.DatasetVersions;
-using CaptionBoundaries.Application.Infrastructure;
-using CaptionBoundaries.Application.Inference;
-using CaptionBoundaries.Application.Monitoring;
-using CaptionBoundaries.Application.Plugins;
-using CaptionBoundaries.Application.Registry;
+using CaptionBoundaries.Infrastructure.Configuration;
+using CaptionBoundaries.Infrastructure.DatasetVersions;
+using CaptionBoundaries.Domain.Common;
+using CaptionBoundaries.Domain.Inference;
+using CaptionBoundaries.Domain.Monitoring;
+using CaptionBoundaries.Infrastructure.Monitoring;
+using CaptionBoundaries.Domain.Plugins;
+using CaptionBoundaries.Domain.Registry;
+using CaptionBoundaries.Infrastructure.Registry;
 using CaptionBoundaries.Application.Security;
-using CaptionBoundaries.Application.Tracking;
-using CaptionBoundaries.Application.Training;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
+using CaptionBoundaries.Domain.Training;
 using CaptionBoundaries.Application.Validation;
 using FluentValidation;
 using Mediator;
@@ -51,10 +56,12 @@ public static class ServiceRegistration
         services.AddMonitoring(configuration);
         services.AddSingleton<Features.Models.ParameterCountCache>();
         services.AddSingleton<Trainer>();
-        services.AddSingleton(Training.Isolation.TrainingOptions.From(configuration));
-        services.AddSingleton<Training.Isolation.RunMemoryEstimator>();
-        services.AddScoped<Features.Training.ExperimentRunner>();
-        services.AddScoped<Security.Paths.RequestPaths>();
+        services.AddSingleton(Domain.Training.Isolation.TrainingOptions.From(configuration));
+        services.AddSingleton<Domain.Training.Isolation.RunMemoryEstimator>();
+        services.AddScoped<Infrastructure.Training.ExperimentRunner>();
+        // The one validator of a run spec, used by every request that carries one and by sweeps for their trials.
+        services.AddScoped<IValidator<Domain.Training.RunSpec>, Infrastructure.Training.RunSpecValidator>();
+        services.AddScoped<Infrastructure.Security.Paths.RequestPaths>();
         services.AddScoped<Features.Serving.PredictionAttempt>();
         services.AddSingleton(configuration.GetSection(LimitsOptions.Section).Get<LimitsOptions>() ?? new LimitsOptions());
         services.AddSingleton<ExpensiveReads>();
@@ -67,7 +74,7 @@ public static class ServiceRegistration
             // Audit outermost (it records refusals too), then who may send the request, then whether it is well formed.
             o.PipelineBehaviors = [typeof(AuditBehavior<,>), typeof(AuthorizationBehavior<,>), typeof(ModelVisibilityBehavior<,>), typeof(ValidationBehavior<,>)];
         });
-        services.AddValidatorsFromAssemblyContaining<CaptionBoundariesOptions>(ServiceLifetime.Scoped);
+        services.AddValidatorsFromAssembly(typeof(ServiceRegistration).Assembly, ServiceLifetime.Scoped);
         return services;
     }
 }

@@ -1,14 +1,14 @@
-using CaptionBoundaries.Application.Features.Experiments;
-using CaptionBoundaries.Application.Datasets;
-using CaptionBoundaries.Application.Features.Training;
-using CaptionBoundaries.Application.Plugins;
-using CaptionBoundaries.Application.Infrastructure;
-using CaptionBoundaries.Application.Tracking;
-using CaptionBoundaries.Application.Training;
-using FluentValidation;
+using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Infrastructure.Training;
+using CaptionBoundaries.Domain.Plugins;
+using CaptionBoundaries.Domain.Common;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
+using CaptionBoundaries.Domain.Training;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Utilities;
+using CaptionBoundaries.Grains.Abstractions;
 
 namespace CaptionBoundaries.Grains.Experiments;
 
@@ -34,30 +34,27 @@ public sealed class ExperimentGrain(
     private Guid Id => this.GetPrimaryKey();
 
     /// <summary>
-    /// Bad input (invalid hyperparameters, unknown plugin, bad config key, not a dataset) is refused with an
+    /// A spec that cannot run (unknown plugin, bad config key, not a dataset) is refused with an
     /// <see cref="ArgumentException"/> naming the problem; nothing is stored or queued. Submitting twice is a no-op.
     /// </summary>
-    public async Task<ExperimentInfo> Submit(ExperimentSpec spec)
+    public async Task<ExperimentInfo> Submit(RunSpec spec)
     {
         if (S.Spec is not null) return Info();
         spec = spec with { Owner = CheckOwner(spec.Owner) };
 
-        var command = spec.ToTrainCommand("cpu");
         try
         {
+            // The spec was checked where it entered (the request's validator, or the sweep for its trials); queueing
+            // resolves its plugins, config and dataset, and refuses what cannot run before anything is stored.
             await using var scope = scopes.CreateAsyncScope();
-            // The caller's paths were checked, as the caller, where the request arrived; this second look at the
-            // spec is the server's own (a resumed or requeued run, a sweep's trial) and is not confined again.
-            scope.ServiceProvider.GetRequiredService<Application.Security.ActorContext>().Current = Application.Security.Actor.System;
-            await scope.ServiceProvider.GetRequiredService<IValidator<TrainModelCommand>>().ValidateAndThrowAsync(command);
-            await scope.ServiceProvider.GetRequiredService<ExperimentRunner>().QueueAsync(Id, command, CancellationToken.None);
+            await scope.ServiceProvider.GetRequiredService<ExperimentRunner>().QueueAsync(Id, spec, CancellationToken.None);
         }
-        catch (Exception e) when (e is ValidationException or UnknownPluginException or ArgumentException or DatasetFormatException)
+        catch (Exception e) when (e is UnknownPluginException or ArgumentException or DatasetFormatException)
         {
-            // The Application's exception types have no Orleans codec; the caller gets the message, which names the field.
+            // The domain's exception types have no Orleans codec; the caller gets the message, which names the field.
             throw new ArgumentException(e.Message);
         }
-        state.State = new ExperimentGrainState { Spec = spec, Phase = ExperimentPhase.Queued, QueuedAtUtc = DateTime.UtcNow };
+        state.State = new ExperimentGrainState { Spec = spec, Phase = ExperimentStatus.Queued, QueuedAtUtc = DateTime.UtcNow };
         await state.WriteStateAsync();
         NotifyChanged();
         await GrainFactory.GetGrain<ISchedulerGrain>(0).Enqueue(Id, spec.Owner);
@@ -71,11 +68,11 @@ public sealed class ExperimentGrain(
         RequireSubmitted();
         switch (S.Phase)
         {
-            case ExperimentPhase.Queued:
+            case ExperimentStatus.Queued:
                 await EndCancelledHere();
                 await GrainFactory.GetGrain<ISchedulerGrain>(0).Dequeue(Id);
                 break;
-            case ExperimentPhase.Running:
+            case ExperimentStatus.Running:
                 logger.LogInformation("Experiment {ExperimentId}: cancel asked while running on {Slot} (run {RunId})", Id, S.Slot, S.RunId);
                 // The slot's training stops at its next step, records Cancelled and reports the ending here.
                 // A cancel wins over a pre-emption still in progress: the run ends instead of requeueing.
@@ -93,7 +90,7 @@ public sealed class ExperimentGrain(
         if (string.IsNullOrWhiteSpace(reason)) throw new ArgumentException("reason: say why the run is pre-empted.");
         if (reason.Length > MaxPreemptionReasonLength)
             throw new ArgumentException($"reason: at most {MaxPreemptionReasonLength} characters (got {reason.Length}).");
-        if (S.Phase != ExperimentPhase.Running || S.Slot is null)
+        if (S.Phase != ExperimentStatus.Running || S.Slot is null)
             throw new InvalidOperationException($"Experiment {Id} is {S.Phase}; only a running experiment can be pre-empted.");
         // The trainer writes last.pt after every epoch and checks the token every step, so at most the epoch in
         // progress is lost; the ending comes back through ReportEnded, which requeues.
@@ -117,9 +114,9 @@ public sealed class ExperimentGrain(
 
     public async Task<bool> Start(string slot, string device)
     {
-        if (S.Spec is null || S.Phase != ExperimentPhase.Queued) return false;
+        if (S.Spec is null || S.Phase != ExperimentStatus.Queued) return false;
 
-        S.Phase = ExperimentPhase.Running;
+        S.Phase = ExperimentStatus.Running;
         S.Slot = slot;
         S.Device = device;
         // A new id per start: reports from an earlier start (a run on a node since lost) are ignored.
@@ -135,7 +132,7 @@ public sealed class ExperimentGrain(
         catch
         {
             // The slot could not take it (its node unreachable): still queued, so the scheduler gives it another slot.
-            S.Phase = ExperimentPhase.Queued;
+            S.Phase = ExperimentStatus.Queued;
             S.Slot = null;
             S.Device = null;
             S.RunId = Guid.Empty;
@@ -148,7 +145,7 @@ public sealed class ExperimentGrain(
 
     public async Task<bool> Interrupted(string reason)
     {
-        if (S.Spec is null || S.Phase != ExperimentPhase.Running) return false;
+        if (S.Spec is null || S.Phase != ExperimentStatus.Running) return false;
         if (S.StopRequested && S.PendingPreemption is null)
         {
             // The user had asked to cancel it: the interruption ends the run as asked instead of resuming it.
@@ -164,7 +161,7 @@ public sealed class ExperimentGrain(
     public async Task<bool> ReportEpoch(Guid runId, EpochMetrics metrics, string? bestCheckpoint)
     {
         // A report of a run this experiment no longer runs: that run must stop.
-        if (runId != S.RunId || S.Phase != ExperimentPhase.Running) return false;
+        if (runId != S.RunId || S.Phase != ExperimentStatus.Running) return false;
         S.EpochsDone = metrics.Epoch;
         if (bestCheckpoint is not null)
         {
@@ -181,12 +178,12 @@ public sealed class ExperimentGrain(
     {
         logger.LogInformation("Experiment {ExperimentId}: run {RunId} ended {Phase} (current run {Current}, phase {Own})",
             Id, runId, outcome.Phase, S.RunId, S.Phase);
-        if (runId != S.RunId || S.Phase != ExperimentPhase.Running) return;
+        if (runId != S.RunId || S.Phase != ExperimentStatus.Running) return;
         var preemption = S.PendingPreemption;
         S.PendingPreemption = null;
         S.StopRequested = false;
         // A run that completed (or failed) before the cancellation reached it simply ended.
-        if (preemption is { } p && outcome.Phase == ExperimentPhase.Cancelled)
+        if (preemption is { } p && outcome.Phase == ExperimentStatus.Cancelled)
         {
             await RequeueAfterPreemption(p.By, p.Reason, p.AtUtc, outcome);
             return;
@@ -223,7 +220,7 @@ public sealed class ExperimentGrain(
         var resumeFrom = plain && resume.LastCheckpoint is not null ? resume.LastCheckpoint : S.Spec.ResumeFrom;
         S.Preemptions.Add(new PreemptionRecord(by, reason, atUtc, S.Slot, S.EpochsDone, plain ? resume.LastEpoch : null, plain ? resumeFrom : null));
         S.Spec = S.Spec with { ResumeFrom = resumeFrom };
-        S.Phase = ExperimentPhase.Queued;
+        S.Phase = ExperimentStatus.Queued;
         S.Slot = null;
         S.Device = null;
         S.RunId = Guid.Empty;
@@ -264,7 +261,7 @@ public sealed class ExperimentGrain(
     /// </summary>
     private async Task EndCancelledHere()
     {
-        S.Phase = ExperimentPhase.Cancelled;
+        S.Phase = ExperimentStatus.Cancelled;
         S.FailureReason = CancelledReason;
         S.FinishedAtUtc = DateTime.UtcNow;
         S.RunId = Guid.Empty;
@@ -284,7 +281,7 @@ public sealed class ExperimentGrain(
 
     private static string CheckOwner(string? owner)
     {
-        if (string.IsNullOrWhiteSpace(owner)) return ExperimentSpec.DefaultOwner;
+        if (string.IsNullOrWhiteSpace(owner)) return RunSpec.DefaultOwner;
         owner = owner.Trim();
         return owner.Length <= MaxOwnerLength
             ? owner
@@ -301,7 +298,7 @@ public sealed class ExperimentGrain(
         Id, S.Spec?.Name ?? "", S.Phase, S.Slot, S.EpochsDone, S.Spec?.TotalEpochs ?? 0, S.BestValMacroF1, S.BestCheckpoint,
         S.FailureReason, S.QueuedAtUtc, S.StartedAtUtc, S.FinishedAtUtc)
     {
-        Owner = S.Spec?.Owner ?? ExperimentSpec.DefaultOwner,
+        Owner = S.Spec?.Owner ?? RunSpec.DefaultOwner,
         Preemptions = S.Preemptions.ToList(),
     };
 }

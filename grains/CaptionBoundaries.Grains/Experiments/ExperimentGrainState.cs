@@ -1,11 +1,14 @@
+using CaptionBoundaries.Grains.Abstractions;
+using CaptionBoundaries.Domain.Training;
+using CaptionBoundaries.Domain.Tracking;
 namespace CaptionBoundaries.Grains.Experiments;
 
 public sealed record ExperimentGrainState
 {
     /// <summary>Null until submitted.</summary>
-    public ExperimentSpec? Spec { get; set; }
+    public RunSpec? Spec { get; set; }
 
-    public ExperimentPhase Phase { get; set; }
+    public ExperimentStatus Phase { get; set; }
     public string? Slot { get; set; }
     public string? Device { get; set; }
 

@@ -1,4 +1,6 @@
+using CaptionBoundaries.Domain.Registry;
 using Microsoft.Extensions.Logging;
+using CaptionBoundaries.Grains.Abstractions;
 
 namespace CaptionBoundaries.Grains.Models;
 

@@ -1,8 +1,11 @@
 using System.Text.Json;
-using CaptionBoundaries.Application.Monitoring;
-using CaptionBoundaries.Application.Registry;
+using CaptionBoundaries.Domain.Monitoring;
+using CaptionBoundaries.Infrastructure.Monitoring;
+using CaptionBoundaries.Domain.Registry;
+using CaptionBoundaries.Infrastructure.Registry;
 using Microsoft.Extensions.Logging;
 using Orleans.Utilities;
+using CaptionBoundaries.Grains.Abstractions;
 
 namespace CaptionBoundaries.Grains.Models;
 

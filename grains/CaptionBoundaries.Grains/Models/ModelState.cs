@@ -1,3 +1,4 @@
+using CaptionBoundaries.Grains.Abstractions;
 namespace CaptionBoundaries.Grains.Models;
 
 /// <summary>

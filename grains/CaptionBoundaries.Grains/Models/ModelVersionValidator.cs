@@ -1,8 +1,9 @@
-using CaptionBoundaries.Application.Checkpoints;
-using CaptionBoundaries.Application.Inference;
-using CaptionBoundaries.Application.Plugins;
+using CaptionBoundaries.Domain.Checkpoints;
+using CaptionBoundaries.Domain.Inference;
+using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Contracts;
 using TorchSharp;
+using CaptionBoundaries.Grains.Abstractions;
 using static TorchSharp.torch;
 
 namespace CaptionBoundaries.Grains.Models;

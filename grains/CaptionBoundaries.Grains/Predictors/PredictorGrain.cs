@@ -1,7 +1,10 @@
+using CaptionBoundaries.Domain.Registry;
 using System.Diagnostics;
-using CaptionBoundaries.Application.Monitoring;
+using CaptionBoundaries.Domain.Monitoring;
+using CaptionBoundaries.Infrastructure.Monitoring;
 using CaptionBoundaries.Grains.Serving;
 using Orleans.Concurrency;
+using CaptionBoundaries.Grains.Abstractions;
 
 namespace CaptionBoundaries.Grains.Predictors;
 

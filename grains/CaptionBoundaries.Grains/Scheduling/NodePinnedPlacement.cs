@@ -1,5 +1,6 @@
 using Orleans.Placement;
 using Orleans.Runtime.Placement;
+using CaptionBoundaries.Grains.Abstractions;
 
 namespace CaptionBoundaries.Grains.Scheduling;
 

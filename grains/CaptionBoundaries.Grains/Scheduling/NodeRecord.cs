@@ -1,3 +1,4 @@
+using CaptionBoundaries.Grains.Abstractions;
 namespace CaptionBoundaries.Grains.Scheduling;
 
 /// <summary>A node as registered with the scheduler: which silo incarnation it is, its slots, when it joined or was lost.</summary>

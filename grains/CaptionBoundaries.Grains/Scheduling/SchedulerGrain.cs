@@ -1,4 +1,7 @@
 using Microsoft.Extensions.Logging;
+using CaptionBoundaries.Grains.Abstractions;
+using CaptionBoundaries.Domain.Training;
+using CaptionBoundaries.Domain.Tracking;
 
 namespace CaptionBoundaries.Grains.Scheduling;
 
@@ -211,7 +214,7 @@ public sealed class SchedulerGrain(
     {
         try
         {
-            return (await GrainFactory.GetGrain<IExperimentGrain>(experimentId).GetInfo()).Phase == ExperimentPhase.Queued;
+            return (await GrainFactory.GetGrain<IExperimentGrain>(experimentId).GetInfo()).Phase == ExperimentStatus.Queued;
         }
         catch (Exception e)
         {
@@ -299,7 +302,7 @@ public sealed class SchedulerGrain(
             quota, source, Math.Round(RecentUsage(user, now), 2));
     }
 
-    private string OwnerOf(Guid experimentId) => S.Owners.GetValueOrDefault(experimentId) ?? ExperimentSpec.DefaultOwner;
+    private string OwnerOf(Guid experimentId) => S.Owners.GetValueOrDefault(experimentId) ?? RunSpec.DefaultOwner;
 
-    private static string NormalizeOwner(string? owner) => string.IsNullOrWhiteSpace(owner) ? ExperimentSpec.DefaultOwner : owner.Trim();
+    private static string NormalizeOwner(string? owner) => string.IsNullOrWhiteSpace(owner) ? RunSpec.DefaultOwner : owner.Trim();
 }

@@ -1,12 +1,14 @@
-using CaptionBoundaries.Application.Features.Experiments;
-using CaptionBoundaries.Application.Features.Training;
-using CaptionBoundaries.Application.Infrastructure;
-using CaptionBoundaries.Application.Tracking;
-using CaptionBoundaries.Application.Training;
-using CaptionBoundaries.Application.Training.Isolation;
+using CaptionBoundaries.Infrastructure.Training;
+using CaptionBoundaries.Infrastructure.Training.Isolation;
+using CaptionBoundaries.Domain.Common;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
+using CaptionBoundaries.Domain.Training;
+using CaptionBoundaries.Domain.Training.Isolation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using CaptionBoundaries.Grains.Abstractions;
 
 namespace CaptionBoundaries.Grains.Scheduling;
 
@@ -49,7 +51,7 @@ public sealed class WorkerSlotGrain(
         await state.WriteStateAsync();
     }
 
-    public Task Run(Guid experimentId, Guid runId, ExperimentSpec spec)
+    public Task Run(Guid experimentId, Guid runId, RunSpec spec)
     {
         if (_run is { IsCompleted: false })
             throw new InvalidOperationException($"Slot {Key} is already training (run {_runId}).");
@@ -58,12 +60,12 @@ public sealed class WorkerSlotGrain(
         _runId = runId;
         _experimentId = experimentId;
         _cancel = new CancellationTokenSource();
-        var command = spec.ToTrainCommand(WorkerSlots.DeviceOf(Key));
+        spec = spec with { Device = WorkerSlots.DeviceOf(Key) };
         var experiment = GrainFactory.GetGrain<IExperimentRunGrain>(experimentId);
         // The slot is free again as soon as training stops, before the ending is reported: the report makes the
         // scheduler hand this slot to the next run, whose Run call must find the slot idle.
         var cancel = _cancel;
-        _run = Task.Run(() => TrainOffScheduler(experimentId, runId, experiment, spec, command, cancel));
+        _run = Task.Run(() => TrainOffScheduler(experimentId, runId, experiment, spec, cancel));
         _ = _run.ContinueWith(t => ReportEnded(experiment, experimentId, runId, t.Result), TaskScheduler.Default).Unwrap();
         logger.LogInformation("Slot {Slot} trains experiment {ExperimentId} (run {RunId})", Key, experimentId, runId);
         return Task.CompletedTask;
@@ -120,7 +122,7 @@ public sealed class WorkerSlotGrain(
     }
 
     /// <summary>Runs on the thread pool: touches no grain state, only calls the experiment grain.</summary>
-    private async Task<RunOutcome?> TrainOffScheduler(Guid experimentId, Guid runId, IExperimentRunGrain experiment, ExperimentSpec spec, TrainModelCommand command, CancellationTokenSource cancel)
+    private async Task<RunOutcome?> TrainOffScheduler(Guid experimentId, Guid runId, IExperimentRunGrain experiment, RunSpec spec, CancellationTokenSource cancel)
     {
         var token = cancel.Token;
         RunOutcome outcome;
@@ -135,18 +137,16 @@ public sealed class WorkerSlotGrain(
             }
             var runner = scope.ServiceProvider.GetRequiredService<ExperimentRunner>();
             var bestPath = Path.Combine(scope.ServiceProvider.GetRequiredService<CaptionBoundariesOptions>().ExperimentFolder(experimentId), Trainer.BestKind + ".pt");
-            var result = await runner.RunAsync(experimentId, command with
-            {
-                // Blocking here is fine (a pool thread, not the grain's): the next epoch waits until this one is reported.
-                OnEpoch = epoch => Report(experiment, runId, ToMetrics(experimentId, epoch), epoch.IsBest ? bestPath : null, cancel),
-            }, token);
-            outcome = new RunOutcome(PhaseOf(result.Status), result.BestValMacroF1, result.BestCheckpoint, result.FailureReason);
+            // Blocking in OnEpoch is fine (a pool thread, not the grain's): the next epoch waits until this one is reported.
+            var observers = new RunObservers(OnEpoch: epoch => Report(experiment, runId, ToMetrics(experimentId, epoch), epoch.IsBest ? bestPath : null, cancel));
+            var result = await runner.RunAsync(experimentId, spec, observers, token);
+            outcome = RunOutcome.Of(result);
         }
         catch (Exception e)
         {
             // RunAsync records the run's own failures; this is the tracking store itself failing.
             logger.LogError(e, "Run of experiment {ExperimentId} failed outside the trainer", experimentId);
-            outcome = new RunOutcome(ExperimentPhase.Failed, null, null, $"{e.GetType().Name}: {e.Message}");
+            outcome = new RunOutcome(ExperimentStatus.Failed, null, null, $"{e.GetType().Name}: {e.Message}");
         }
         // A node going down reports nothing: the scheduler requeues the run.
         return _deactivating ? null : outcome;
@@ -156,7 +156,7 @@ public sealed class WorkerSlotGrain(
     /// The run in its own process: the worker writes epochs and its ending to the tracking row itself; when it dies
     /// without doing so (killed by a watchdog, crashed, or killed after a stop it did not honour) the ending is written here.
     /// </summary>
-    private async Task<RunOutcome> TrainInWorker(Guid experimentId, Guid runId, IExperimentRunGrain experiment, ExperimentSpec spec, WorkerLaunch launch,
+    private async Task<RunOutcome> TrainInWorker(Guid experimentId, Guid runId, IExperimentRunGrain experiment, RunSpec spec, WorkerLaunch launch,
         TrainingOptions options, IServiceProvider services, CancellationTokenSource cancel)
     {
         var worker = new TrainingWorker(launch, options, services.GetRequiredService<IConfiguration>(), logger);
@@ -189,10 +189,10 @@ public sealed class WorkerSlotGrain(
         if (_deactivating) return ending.Outcome;
         logger.LogWarning("Worker of experiment {ExperimentId} ended without recording it: {Phase} ({Reason})", experimentId, ending.Outcome.Phase, ending.Outcome.FailureReason);
         var runner = services.GetRequiredService<ExperimentRunner>();
-        var status = ending.Outcome.Phase == ExperimentPhase.Cancelled ? ExperimentStatus.Cancelled : ExperimentStatus.Failed;
+        var status = ending.Outcome.Phase == ExperimentStatus.Cancelled ? ExperimentStatus.Cancelled : ExperimentStatus.Failed;
         var (written, reason) = await runner.FinishAfterWorkerAsync(experimentId, status, ending.Outcome.FailureReason ?? "the worker ended", CancellationToken.None);
         // A worker that died after recording Completed (before saying so) did finish: the row keeps that ending.
-        return written == ExperimentStatus.Completed ? ending.Outcome with { Phase = ExperimentPhase.Completed, FailureReason = null } : ending.Outcome with { FailureReason = reason };
+        return written == ExperimentStatus.Completed ? ending.Outcome with { Phase = ExperimentStatus.Completed, FailureReason = null } : ending.Outcome with { FailureReason = reason };
     }
 
     private async Task ReportEnded(IExperimentRunGrain experiment, Guid experimentId, Guid runId, RunOutcome? outcome)
@@ -225,11 +225,4 @@ public sealed class WorkerSlotGrain(
     private static EpochMetrics ToMetrics(Guid experimentId, EpochResult epoch) => new(
         experimentId, epoch.Epoch, epoch.TrainLoss, epoch.ValLoss, epoch.Validation.Accuracy, epoch.Validation.MacroF1,
         epoch.Validation.PerClassF1ByName().Values.ToArray());
-
-    private static ExperimentPhase PhaseOf(string status) => Enum.Parse<ExperimentStatus>(status) switch
-    {
-        ExperimentStatus.Completed => ExperimentPhase.Completed,
-        ExperimentStatus.Cancelled => ExperimentPhase.Cancelled,
-        _ => ExperimentPhase.Failed,
-    };
 }

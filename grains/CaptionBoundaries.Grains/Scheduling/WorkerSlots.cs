@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using CaptionBoundaries.Grains.Abstractions;
 
 namespace CaptionBoundaries.Grains.Scheduling;
 

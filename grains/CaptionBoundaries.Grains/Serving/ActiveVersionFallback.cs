@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CaptionBoundaries.Grains.Abstractions;
 
 namespace CaptionBoundaries.Grains.Serving;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using CaptionBoundaries.Grains.Abstractions;
 
 namespace CaptionBoundaries.Grains.Serving;
 

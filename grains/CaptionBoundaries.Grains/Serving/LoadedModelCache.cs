@@ -1,9 +1,11 @@
-using CaptionBoundaries.Application.Datasets;
-using CaptionBoundaries.Application.Inference;
-using CaptionBoundaries.Application.Monitoring;
-using CaptionBoundaries.Application.Plugins;
+using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Domain.Inference;
+using CaptionBoundaries.Domain.Monitoring;
+using CaptionBoundaries.Infrastructure.Monitoring;
+using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Contracts;
 using Microsoft.Extensions.Logging;
+using CaptionBoundaries.Grains.Abstractions;
 
 namespace CaptionBoundaries.Grains.Serving;
 
@@ -144,7 +146,7 @@ public sealed class LoadedModelCache : IAsyncDisposable
             return (CaptionDataset.ToInputs(sample, transform), statistics);
         }
         catch (Exception e) when (e is DatasetFormatException or IOException or InvalidDataException or InvalidOperationException
-            or ArgumentException or Application.Infrastructure.InputTooLargeException)
+            or ArgumentException or Domain.Common.InputTooLargeException)
         {
             var detail = e is DatasetFormatException { Field: { } f } ? $"field '{f}': {StripSamplePrefix(e.Message)}"
                 : field.Length > 0 ? $"field '{field}': {e.Message}" : e.Message;

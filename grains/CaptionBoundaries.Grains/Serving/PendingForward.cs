@@ -1,4 +1,5 @@
 using CaptionBoundaries.Contracts;
+using CaptionBoundaries.Grains.Abstractions;
 
 namespace CaptionBoundaries.Grains.Serving;
 

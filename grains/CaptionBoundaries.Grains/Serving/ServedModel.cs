@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Threading.Channels;
-using CaptionBoundaries.Application.Inference;
+using CaptionBoundaries.Domain.Inference;
 using CaptionBoundaries.Contracts;
 using TorchSharp;
+using CaptionBoundaries.Grains.Abstractions;
 using static TorchSharp.torch;
 
 namespace CaptionBoundaries.Grains.Serving;

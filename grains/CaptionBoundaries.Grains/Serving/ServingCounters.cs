@@ -1,3 +1,4 @@
+using CaptionBoundaries.Grains.Abstractions;
 namespace CaptionBoundaries.Grains.Serving;
 
 /// <summary>Thread-safe counters shared by a cache and the versions it holds.</summary>

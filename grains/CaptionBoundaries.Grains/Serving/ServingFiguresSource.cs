@@ -1,4 +1,5 @@
-using CaptionBoundaries.Application.Features.Serving;
+using CaptionBoundaries.Domain.Serving;
+using CaptionBoundaries.Grains.Abstractions;
 
 namespace CaptionBoundaries.Grains.Serving;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Prometheus;
+using CaptionBoundaries.Grains.Abstractions;
 
 namespace CaptionBoundaries.Grains.Serving;
 

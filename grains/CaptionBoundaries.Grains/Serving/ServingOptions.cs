@@ -1,3 +1,4 @@
+using CaptionBoundaries.Grains.Abstractions;
 namespace CaptionBoundaries.Grains.Serving;
 
 /// <summary>How long a version's batcher waits for company, how many requests one forward pass may take, and how much shadow work may wait.</summary>

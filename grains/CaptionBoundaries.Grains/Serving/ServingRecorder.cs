@@ -1,4 +1,6 @@
-using CaptionBoundaries.Application.Registry;
+using CaptionBoundaries.Domain.Registry;
+using CaptionBoundaries.Infrastructure.Registry;
+using CaptionBoundaries.Grains.Abstractions;
 
 namespace CaptionBoundaries.Grains.Serving;
 

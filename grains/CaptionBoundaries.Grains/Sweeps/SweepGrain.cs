@@ -1,6 +1,12 @@
-using CaptionBoundaries.Application.Plugins;
-using CaptionBoundaries.Application.Sweeps;
+using CaptionBoundaries.Domain.Plugins;
+using CaptionBoundaries.Domain.Sweeps;
+using CaptionBoundaries.Domain.Security;
+using FluentValidation;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using CaptionBoundaries.Grains.Abstractions;
+using CaptionBoundaries.Domain.Training;
+using CaptionBoundaries.Domain.Tracking;
 
 namespace CaptionBoundaries.Grains.Sweeps;
 
@@ -14,6 +20,7 @@ namespace CaptionBoundaries.Grains.Sweeps;
 public sealed class SweepGrain(
     [PersistentState("sweep", GrainStorageNames.Default)] IPersistentState<SweepGrainState> state,
     PluginRegistry plugins,
+    IServiceScopeFactory scopes,
     ILogger<SweepGrain> logger) : Grain, ISweepGrain, ISweepRunGrain, IExperimentObserver
 {
     private static readonly TimeSpan PollPeriod = TimeSpan.FromSeconds(1);
@@ -40,7 +47,7 @@ public sealed class SweepGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<SweepInfo> Start(string definition, ExperimentSpec baseSpec)
+    public async Task<SweepInfo> Start(string definition, RunSpec baseSpec)
     {
         if (S.Definition is not null) return Info();
         SweepDefinition parsed;
@@ -224,6 +231,7 @@ public sealed class SweepGrain(
         var spec = TrialSpecMapping.Apply(S.BaseSpec!, parameters, TrialSpecMapping.TrialName(Definition.Name, trial.Number));
         try
         {
+            await RefuseWhatCannotRun(spec);
             // Subscribed first so no epoch is missed.
             await experiment.Subscribe(this.AsReference<IExperimentObserver>());
             Settle(trial, await experiment.Submit(spec));
@@ -242,7 +250,7 @@ public sealed class SweepGrain(
         if (!trial.InFlight) return;
         switch (info.Phase)
         {
-            case ExperimentPhase.Queued:
+            case ExperimentStatus.Queued:
                 // An experiment that never got its Submit (restart in between) shows as queued with no name: it will never run.
                 // (Launch submits within one turn, so a live activation never sees this state midway.)
                 if (info.Name.Length == 0)
@@ -251,16 +259,16 @@ public sealed class SweepGrain(
                     trial.Reason = "the trial's experiment was never submitted";
                 }
                 return;
-            case ExperimentPhase.Running:
+            case ExperimentStatus.Running:
                 trial.Status = TrialStatus.Running;
                 trial.EpochsDone = Math.Max(trial.EpochsDone, info.EpochsDone);
                 return;
-            case ExperimentPhase.Completed:
+            case ExperimentStatus.Completed:
                 trial.Status = TrialStatus.Completed;
                 // It finished before the stop landed; the stop decided nothing.
                 if (trial.StopRequested) trial.Reason = null;
                 break;
-            case ExperimentPhase.Cancelled:
+            case ExperimentStatus.Cancelled:
                 trial.Status = trial.StopRequested ? TrialStatus.Stopped : TrialStatus.Cancelled;
                 if (!trial.StopRequested) trial.Reason = info.FailureReason;
                 break;
@@ -332,6 +340,19 @@ public sealed class SweepGrain(
             S.Trials.Select(t => new TrialInfo(t.Number, t.ExperimentId, t.Parameters, t.Status, t.EpochsDone, t.Metric, t.Reason)).ToList(),
             best?.Number,
             S.Definition ?? "",
-            S.BaseSpec?.Owner ?? ExperimentSpec.DefaultOwner);
+            S.BaseSpec?.Owner ?? RunSpec.DefaultOwner);
+    }
+
+    /// <summary>
+    /// A trial's spec enters here, so it is checked here, once, with the rules every run spec follows (a sampled batch
+    /// size of 0, or one too big for this node's memory, fails this trial only). The sweep's own request was checked as
+    /// its caller; its trials are the server's, so their paths are not confined again.
+    /// </summary>
+    private async Task RefuseWhatCannotRun(RunSpec spec)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<ActorContext>().Current = Actor.System;
+        var result = await scope.ServiceProvider.GetRequiredService<IValidator<RunSpec>>().ValidateAsync(spec);
+        if (!result.IsValid) throw new ArgumentException(new ValidationException(result.Errors).Message);
     }
 }

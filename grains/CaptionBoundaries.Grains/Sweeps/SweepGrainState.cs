@@ -1,3 +1,5 @@
+using CaptionBoundaries.Grains.Abstractions;
+using CaptionBoundaries.Domain.Training;
 namespace CaptionBoundaries.Grains.Sweeps;
 
 public sealed record SweepGrainState
@@ -5,7 +7,7 @@ public sealed record SweepGrainState
     /// <summary>The definition as written (null until started); parsed again on each activation.</summary>
     public string? Definition { get; set; }
 
-    public ExperimentSpec? BaseSpec { get; set; }
+    public RunSpec? BaseSpec { get; set; }
     public SweepPhase Phase { get; set; }
     public List<TrialState> Trials { get; set; } = [];
 }

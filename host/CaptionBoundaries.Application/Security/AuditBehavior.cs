@@ -1,4 +1,6 @@
 using Mediator;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
 
 namespace CaptionBoundaries.Application.Security;
 

@@ -1,3 +1,5 @@
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
 namespace CaptionBoundaries.Application.Security;
 
 /// <summary>

@@ -1,4 +1,4 @@
-using CaptionBoundaries.Application.Datasets;
+using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Application.Features.Benchmarks;
 using FluentValidation;
 using FluentValidation.Results;

@@ -1,6 +1,9 @@
+using CaptionBoundaries.Host.Api.Requests;
 using CaptionBoundaries.Application.Features.Experiments;
 using CaptionBoundaries.Grains;
+using CaptionBoundaries.Grains.Abstractions;
 using Mediator;
+using CaptionBoundaries.Domain.Training;
 
 namespace CaptionBoundaries.Host.Api;
 
@@ -18,9 +21,9 @@ public static class ExperimentEndpoints
 
         experiments.MapGet("/{id:guid}", async (Guid id, IMediator m, CancellationToken ct) => await m.Send(new GetExperimentQuery(id), ct));
 
-        experiments.MapPost("/", async (ExperimentSpec spec, IMediator m, CancellationToken ct) =>
+        experiments.MapPost("/", async (StartExperimentRequest body, IMediator m, CancellationToken ct) =>
         {
-            var info = await m.Send(new StartExperimentCommand(spec), ct);
+            var info = await m.Send(new StartExperimentCommand(body.ToRunSpec()), ct);
             return Results.Accepted($"/api/experiments/{info.Id}", info);
         }).WithSummary("Queue an experiment; it runs when a worker slot is free.");
 

@@ -1,9 +1,12 @@
-using CaptionBoundaries.Application.Infrastructure;
+using CaptionBoundaries.Domain.Common;
 using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Host.Server.Security;
 using CaptionBoundaries.Application.Features.Models;
 using CaptionBoundaries.Application.Features.Serving;
 using CaptionBoundaries.Grains;
+using CaptionBoundaries.Grains.Abstractions;
 using Mediator;
 
 namespace CaptionBoundaries.Host.Api;

@@ -1,5 +1,6 @@
 using CaptionBoundaries.Application.Features.Monitoring;
-using CaptionBoundaries.Application.Monitoring;
+using CaptionBoundaries.Domain.Monitoring;
+using CaptionBoundaries.Infrastructure.Monitoring;
 using Mediator;
 
 namespace CaptionBoundaries.Host.Api;

@@ -1,5 +1,7 @@
 using CaptionBoundaries.Application.Features.PluginManagement;
 using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Host.Server.Security;
 using Mediator;
 

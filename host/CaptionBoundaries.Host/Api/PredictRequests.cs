@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using CaptionBoundaries.Application.Features.Serving;
 using CaptionBoundaries.Grains;
+using CaptionBoundaries.Grains.Abstractions;
 using FluentValidation;
 using FluentValidation.Results;
 using Microsoft.AspNetCore.Http.Features;

@@ -1,5 +1,6 @@
 using CaptionBoundaries.Application.Features.Serving;
-using CaptionBoundaries.Application.Registry;
+using CaptionBoundaries.Domain.Registry;
+using CaptionBoundaries.Infrastructure.Registry;
 using CaptionBoundaries.Grains.Serving;
 using Microsoft.AspNetCore.Routing.Patterns;
 

@@ -1,3 +1,4 @@
+using CaptionBoundaries.Host.Api.Requests;
 using CaptionBoundaries.Application.Features.Sweeps;
 using Mediator;
 
@@ -11,9 +12,9 @@ public static class SweepEndpoints
     {
         var sweeps = api.MapGroup("/sweeps").WithTags("Sweeps");
 
-        sweeps.MapPost("/", async (StartSweepCommand command, IMediator m, CancellationToken ct) =>
+        sweeps.MapPost("/", async (StartSweepRequest body, IMediator m, CancellationToken ct) =>
         {
-            var info = await m.Send(command, ct);
+            var info = await m.Send(new StartSweepCommand(body.Definition!, body.ToBaseSpec()), ct);
             return Results.Accepted($"/api/sweeps/{info.Id}", info);
         }).WithSummary("Start a sweep from its definition (YAML or JSON text) and the fixed training settings; trials run on the worker slots.");
 

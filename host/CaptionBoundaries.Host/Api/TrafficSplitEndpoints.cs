@@ -1,5 +1,6 @@
 using CaptionBoundaries.Application.Features.Models;
 using CaptionBoundaries.Grains;
+using CaptionBoundaries.Grains.Abstractions;
 using Mediator;
 
 namespace CaptionBoundaries.Host.Api;

@@ -1,8 +1,8 @@
-using CaptionBoundaries.Application.Checkpoints;
-using CaptionBoundaries.Application.Configuration;
-using CaptionBoundaries.Application.Datasets;
-using CaptionBoundaries.Application.DatasetVersions;
-using CaptionBoundaries.Application.Plugins;
+using CaptionBoundaries.Domain.Checkpoints;
+using CaptionBoundaries.Infrastructure.Configuration;
+using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Infrastructure.DatasetVersions;
+using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Contracts;
 using FluentValidation;
 using Spectre.Console;
@@ -34,13 +34,13 @@ public static class CliErrors
             foreach (var error in e.Errors) Error(error.ToString());
             return BadInput;
         }
-        catch (Exception e) when (e is Application.Security.ForbiddenException or Application.Security.NotAuthenticatedException)
+        catch (Exception e) when (e is Domain.Security.ForbiddenException or Domain.Security.NotAuthenticatedException)
         {
             Error(e.Message);
             return BadInput;
         }
         catch (Exception e) when (e is UnknownPluginException or ModelConfigException or InputShapeException or CorruptCheckpointException
-                                      or CorruptBlobException or DatasetFormatException or Application.Infrastructure.InputTooLargeException
+                                      or CorruptBlobException or DatasetFormatException or Domain.Common.InputTooLargeException
                                       or FileNotFoundException or DirectoryNotFoundException or KeyNotFoundException
                                       or ArgumentException or InvalidDataException or InvalidOperationException or NotSupportedException)
         {

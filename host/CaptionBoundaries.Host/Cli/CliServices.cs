@@ -1,7 +1,8 @@
 using System.CommandLine;
 using CaptionBoundaries.Application;
-using CaptionBoundaries.Application.Configuration;
-using CaptionBoundaries.Application.Tracking;
+using CaptionBoundaries.Infrastructure.Configuration;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

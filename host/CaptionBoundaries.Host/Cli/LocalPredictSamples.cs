@@ -1,6 +1,6 @@
 using System.Globalization;
-using CaptionBoundaries.Application.Datasets;
-using CaptionBoundaries.Application.Infrastructure;
+using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Domain.Common;
 
 namespace CaptionBoundaries.Host.Cli;
 

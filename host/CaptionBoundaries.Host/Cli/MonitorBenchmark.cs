@@ -1,5 +1,6 @@
-using CaptionBoundaries.Application.Infrastructure;
-using CaptionBoundaries.Application.Monitoring;
+using CaptionBoundaries.Domain.Common;
+using CaptionBoundaries.Domain.Monitoring;
+using CaptionBoundaries.Infrastructure.Monitoring;
 
 namespace CaptionBoundaries.Host.Cli;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using CaptionBoundaries.Application;
 using CaptionBoundaries.Grains;
+using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Host.Api;
 using CaptionBoundaries.Host.Server.Security;
 using CaptionBoundaries.Ui;
@@ -30,7 +31,7 @@ public static class ServerComposition
         services.AddOpenApi();
         // The Open Inference Protocol's gRPC service: a message may be as large as a REST prediction body.
         services.AddGrpc();
-        services.AddOptions<Grpc.AspNetCore.Server.GrpcServiceOptions>().Configure<CaptionBoundaries.Application.Infrastructure.LimitsOptions>(
+        services.AddOptions<Grpc.AspNetCore.Server.GrpcServiceOptions>().Configure<CaptionBoundaries.Domain.Common.LimitsOptions>(
             (grpc, limits) => grpc.MaxReceiveMessageSize = (int)Math.Min(int.MaxValue, limits.MaxPredictBodyMegabytes * 1024L * 1024L));
         services.ConfigureHttpJsonOptions(o =>
         {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
-using CaptionBoundaries.Application.Tracking;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Host.Server;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.AspNetCore.Hosting;
@@ -61,7 +62,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         // The default environment of the platform (embedded SQLite, cpu): the generic host's own default is Production,
         // whose appsettings ask for PostgreSQL and a GPU.
         return Microsoft.Extensions.Hosting.Host.CreateDefaultBuilder()
-            .UseEnvironment(CaptionBoundaries.Application.Configuration.ConfigurationSources.DefaultEnvironment)
+            .UseEnvironment(CaptionBoundaries.Infrastructure.Configuration.ConfigurationSources.DefaultEnvironment)
             .ConfigureAppConfiguration(c => c.AddInMemoryCollection(settings))
             .ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning))
             .UseOrleans((context, silo) => ServerComposition.ConfigureSilo(silo, context.Configuration))

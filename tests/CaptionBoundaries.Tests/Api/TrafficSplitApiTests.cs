@@ -4,8 +4,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using CaptionBoundaries.Application.Datasets;
-using CaptionBoundaries.Application.Plugins;
+using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -103,7 +103,7 @@ public sealed class TrafficSplitApiTests : IAsyncLifetime
         await Served("split-life", 11, 12, 13);
         var observer = new Registry.RecordingModelObserver();
         var grains = _factory.Services.GetRequiredService<IGrainFactory>();
-        await grains.GetGrain<CaptionBoundaries.Grains.IModelGrain>("split-life").Subscribe(grains.CreateObjectReference<CaptionBoundaries.Grains.IModelObserver>(observer));
+        await grains.GetGrain<CaptionBoundaries.Grains.Abstractions.IModelGrain>("split-life").Subscribe(grains.CreateObjectReference<CaptionBoundaries.Grains.Abstractions.IModelObserver>(observer));
         var started = await Json(await Put("split-life", new { mode = "canary", version = 2, share_percent = 25, reason = "try v2" }), HttpStatusCode.OK);
         Assert.Equal(2, started.GetProperty("split").GetProperty("candidate_version").GetInt32());
         Assert.Equal(1, started.GetProperty("active_version").GetInt32());

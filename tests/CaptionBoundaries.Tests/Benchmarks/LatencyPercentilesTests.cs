@@ -1,4 +1,4 @@
-using CaptionBoundaries.Application.Benchmarks;
+using CaptionBoundaries.Domain.Benchmarks;
 
 namespace CaptionBoundaries.Tests.Benchmarks;
 

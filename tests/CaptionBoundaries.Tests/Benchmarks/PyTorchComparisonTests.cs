@@ -1,5 +1,5 @@
-using CaptionBoundaries.Application.Infrastructure;
-using CaptionBoundaries.Application.Datasets;
+using CaptionBoundaries.Domain.Common;
+using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Host.Cli.PyTorchBench;
 
 namespace CaptionBoundaries.Tests.Benchmarks;

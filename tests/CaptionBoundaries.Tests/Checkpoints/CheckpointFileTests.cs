@@ -1,6 +1,6 @@
-using CaptionBoundaries.Application.Checkpoints;
-using CaptionBoundaries.Application.Inference;
-using CaptionBoundaries.Application.Plugins;
+using CaptionBoundaries.Domain.Checkpoints;
+using CaptionBoundaries.Domain.Inference;
+using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,4 +1,5 @@
-using CaptionBoundaries.Application.Tracking;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Host.Cli;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.Data.Sqlite;

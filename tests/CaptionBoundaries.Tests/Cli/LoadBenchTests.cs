@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using CaptionBoundaries.Application.Datasets;
+using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Host.Cli;
 using CaptionBoundaries.Host.Cli.Load;
 using CaptionBoundaries.Tests.Support;

@@ -2,15 +2,18 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using CaptionBoundaries.Application.Datasets;
-using CaptionBoundaries.Application.Plugins;
+using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Grains;
+using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Grains.Experiments;
 using CaptionBoundaries.Tests.Grains;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Xunit.Abstractions;
+using CaptionBoundaries.Domain.Training;
+using CaptionBoundaries.Domain.Tracking;
 
 namespace CaptionBoundaries.Tests.Cluster;
 
@@ -65,10 +68,10 @@ public sealed class NodeFailureTests(ITestOutputHelper output)
         var other = await Submit(first, "other", dataset, 5000);
         var queued = await Submit(first, "queued", dataset, 2);
         ExperimentInfo? seen = null;
-        await Eventually.True(async () => (seen = await Info(first, cutOff)) is { Phase: ExperimentPhase.Running, EpochsDone: >= 3 }, 90,
+        await Eventually.True(async () => (seen = await Info(first, cutOff)) is { Phase: ExperimentStatus.Running, EpochsDone: >= 3 }, 90,
             () => $"the first run never got going; last seen {seen}\n{cluster.Logs()}");
-        Assert.Equal(ExperimentPhase.Running, (await Info(first, other)).Phase);
-        Assert.Equal(ExperimentPhase.Queued, (await Info(first, queued)).Phase);
+        Assert.Equal(ExperimentStatus.Running, (await Info(first, other)).Phase);
+        Assert.Equal(ExperimentStatus.Queued, (await Info(first, queued)).Phase);
 
         var victim = nodes.Single(n => seen!.Slot!.StartsWith(n.Name + "/", StringComparison.Ordinal));
         var survivor = nodes.Single(n => n != victim);
@@ -104,7 +107,7 @@ public sealed class NodeFailureTests(ITestOutputHelper output)
         // Free the survivor's slot: the interrupted run resumes there (ahead of the queued one) and completes.
         await ApiJson.Expect(await api.PostAsync($"/api/experiments/{other}/cancel", null), HttpStatusCode.OK);
         ExperimentInfo? done = null;
-        await Eventually.True(async () => (done = await Info(api, cutOff)).Phase == ExperimentPhase.Completed, 180,
+        await Eventually.True(async () => (done = await Info(api, cutOff)).Phase == ExperimentStatus.Completed, 180,
             () => $"the resumed run never completed; last seen {done}\n{cluster.Logs()}");
         Assert.Equal($"{survivor.Name}/cpu:0", done!.Slot);
         Assert.Equal(CutOffEpochs, done.EpochsDone);
@@ -113,7 +116,7 @@ public sealed class NodeFailureTests(ITestOutputHelper output)
         Assert.Equal(Enumerable.Range(1, CutOffEpochs), await RecordedEpochs(cluster, cutOff));
 
         // The queued run survived the failure and ran after the resumed one.
-        await Eventually.True(async () => (await Info(api, queued)).Phase == ExperimentPhase.Completed, 120,
+        await Eventually.True(async () => (await Info(api, queued)).Phase == ExperimentStatus.Completed, 120,
             () => $"the queued run never completed\n{cluster.Logs()}");
         var model = await ApiJson.Expect(await api.GetAsync($"/api/models/{Model}"), HttpStatusCode.OK);
         Assert.Equal(1, model.GetProperty("active_version").GetInt32());

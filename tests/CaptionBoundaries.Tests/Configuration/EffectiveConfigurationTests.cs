@@ -1,4 +1,4 @@
-using CaptionBoundaries.Application.Configuration;
+using CaptionBoundaries.Infrastructure.Configuration;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.Extensions.Configuration;
 

@@ -1,5 +1,5 @@
-using CaptionBoundaries.Application.Datasets;
-using CaptionBoundaries.Application.DatasetVersions;
+using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Infrastructure.DatasetVersions;
 using CaptionBoundaries.Application.Features.DatasetVersions;
 using CaptionBoundaries.Plugins.Embedders;
 using CaptionBoundaries.Tests.Support;

@@ -1,5 +1,7 @@
+using CaptionBoundaries.Application.Features.Training;
 using CaptionBoundaries.Application.Features.DatasetVersions;
 using CaptionBoundaries.Tests.Support;
+using CaptionBoundaries.Domain.Tracking;
 
 namespace CaptionBoundaries.Tests.DatasetVersions;
 
@@ -14,8 +16,8 @@ public sealed class DatasetLineageTests
         var output = Path.Combine(host.DataFolder, "checkouts", "v1");
         await host.SendAsync(new CheckoutDatasetVersionCommand("captions", 1, output));
 
-        var run = await host.SendAsync(TrainedRunFixture.TinyRun(output, "on-v1", epochs: 1) with { ImageHeight = 32, ImageWidth = 32, BatchSize = 8 });
-        Assert.Equal("Completed", run.Status);
+        var run = await host.SendAsync(new TrainModelCommand(TrainedRunFixture.TinyRun(output, "on-v1", epochs: 1) with { ImageHeight = 32, ImageWidth = 32, BatchSize = 8 }));
+        Assert.Equal(ExperimentStatus.Completed, run.Status);
 
         var lineage = await host.SendAsync(new DatasetLineageQuery("captions", 1));
         var experiment = Assert.Single(lineage.Experiments);

@@ -1,4 +1,4 @@
-using CaptionBoundaries.Application.DatasetVersions;
+using CaptionBoundaries.Infrastructure.DatasetVersions;
 using CaptionBoundaries.Application.Features.DatasetVersions;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.EntityFrameworkCore;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using CaptionBoundaries.Application.Datasets;
-using CaptionBoundaries.Application.DatasetVersions;
+using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Infrastructure.DatasetVersions;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 

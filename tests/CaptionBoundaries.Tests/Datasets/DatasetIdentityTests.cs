@@ -1,5 +1,5 @@
 using CaptionBoundaries.Tests.Support;
-using CaptionBoundaries.Application.Datasets;
+using CaptionBoundaries.Domain.Datasets;
 
 namespace CaptionBoundaries.Tests.Datasets;
 

@@ -1,5 +1,5 @@
 using CaptionBoundaries.Tests.Support;
-using CaptionBoundaries.Application.Datasets;
+using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Contracts;
 
 namespace CaptionBoundaries.Tests.Datasets;

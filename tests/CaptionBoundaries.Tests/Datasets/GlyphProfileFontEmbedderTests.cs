@@ -1,4 +1,4 @@
-using CaptionBoundaries.Application.Datasets;
+using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Plugins.Embedders;
 using static TorchSharp.torch;
 

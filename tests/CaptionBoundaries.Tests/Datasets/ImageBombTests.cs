@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
-using CaptionBoundaries.Application.Datasets;
-using CaptionBoundaries.Application.Infrastructure;
+using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Domain.Common;
 
 namespace CaptionBoundaries.Tests.Datasets;
 

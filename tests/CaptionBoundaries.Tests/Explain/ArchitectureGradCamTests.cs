@@ -1,4 +1,4 @@
-using CaptionBoundaries.Application.Explain;
+using CaptionBoundaries.Domain.Explain;
 using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Plugins.Architectures;
 using CaptionBoundaries.Tests.Architectures;

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using CaptionBoundaries.Application.Datasets;
+using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Tests.Api;
 using CaptionBoundaries.Tests.Support;
 
@@ -74,7 +74,7 @@ public sealed class ExplainApiTests : IAsyncLifetime
         AssertPng(map.GetProperty("overlay_png"), 32);
 
         // Asked again (a reload, another viewer), every cell is answered from memory: nothing is recomputed.
-        var gate = _factory.Services.GetRequiredService<CaptionBoundaries.Application.Infrastructure.ExpensiveReads>();
+        var gate = _factory.Services.GetRequiredService<CaptionBoundaries.Domain.Common.ExpensiveReads>();
         var computed = gate.Computed;
         var again = await ApiJson.Expect(await _client.GetAsync($"/api/experiments/{id}/confusion/same/same?take=32"), HttpStatusCode.OK);
         Assert.Equal(cells[0].GetProperty("total").GetInt32(), again.GetProperty("total").GetInt32());

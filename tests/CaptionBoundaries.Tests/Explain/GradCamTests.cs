@@ -1,5 +1,5 @@
-using CaptionBoundaries.Application.Datasets;
-using CaptionBoundaries.Application.Explain;
+using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Domain.Explain;
 using CaptionBoundaries.Contracts;
 using static TorchSharp.torch;
 

@@ -1,9 +1,10 @@
+using CaptionBoundaries.Application.Features.Training;
 using System.Text.Json;
-using CaptionBoundaries.Application.Datasets;
-using CaptionBoundaries.Application.Explain;
+using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Domain.Explain;
 using CaptionBoundaries.Application.Features.Explain;
 using CaptionBoundaries.Application.Features.Inference;
-using CaptionBoundaries.Application.Inference;
+using CaptionBoundaries.Domain.Inference;
 using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Host.Cli;
 using CaptionBoundaries.Tests.Support;
@@ -63,7 +64,7 @@ public sealed class TrainedModelGradCamTests(TrainedRunFixture run) : IClassFixt
     public async Task Each_confusion_cell_lists_exactly_the_validation_samples_predicted_that_way()
     {
         // One epoch leaves mistakes to list; the fixture's 8-epoch run barely makes any.
-        var rough = await run.Host.SendAsync(TrainedRunFixture.TinyRun(run.DatasetFolder, "rough", epochs: 1, seed: 9));
+        var rough = await run.Host.SendAsync(new TrainModelCommand(TrainedRunFixture.TinyRun(run.DatasetFolder, "rough", epochs: 1, seed: 9)));
         var experiment = await run.Host.QueryDb(db => db.Experiments.Include(e => e.Epochs).SingleAsync(e => e.Id == rough.ExperimentId));
         var matrix = JsonSerializer.Deserialize<int[][]>(experiment.Epochs.Single(e => e.Epoch == experiment.BestEpoch).ConfusionMatrixJson)!;
 

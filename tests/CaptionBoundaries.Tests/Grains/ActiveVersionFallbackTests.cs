@@ -1,4 +1,5 @@
 using CaptionBoundaries.Grains;
+using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Grains.Serving;
 
 namespace CaptionBoundaries.Tests.Grains;

@@ -1,6 +1,8 @@
 using CaptionBoundaries.Grains;
+using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.EntityFrameworkCore;
+using CaptionBoundaries.Domain.Tracking;
 
 namespace CaptionBoundaries.Tests.Grains;
 
@@ -47,12 +49,12 @@ public sealed class FairShareSchedulingTests(SchedulingClusterFixture fixture) :
 
         // Alice's slot frees: carol, behind three of alice's runs but with no recent usage, gets it.
         await C.Experiment(aliceRuns[0]).Cancel();
-        await C.WaitForPhase(carolRun, ExperimentPhase.Running);
-        Assert.Equal(ExperimentPhase.Queued, (await C.Experiment(aliceRuns[1]).GetInfo()).Phase);
+        await C.WaitForPhase(carolRun, ExperimentStatus.Running);
+        Assert.Equal(ExperimentStatus.Queued, (await C.Experiment(aliceRuns[1]).GetInfo()).Phase);
         // Bob's slot frees: alice's runs follow, one at a time, on whichever slot is free.
         await C.Experiment(bobRun).Cancel();
 
-        foreach (var id in aliceRuns.Skip(1).Append(carolRun)) await C.WaitForPhase(id, ExperimentPhase.Completed, 120);
+        foreach (var id in aliceRuns.Skip(1).Append(carolRun)) await C.WaitForPhase(id, ExperimentStatus.Completed, 120);
         var infos = new Dictionary<Guid, ExperimentInfo>();
         foreach (var id in aliceRuns.Append(bobRun).Append(carolRun)) infos[id] = await C.Experiment(id).GetInfo();
 
@@ -85,7 +87,7 @@ public sealed class FairShareSchedulingTests(SchedulingClusterFixture fixture) :
         var (alice, bob, carol) = (User("alice"), User("bob"), User("carol"));
         // Alice has used slot time recently; bob has not.
         var warmUp = await Submit(alice, "usage-alice-warm-up", ShortEpochs);
-        await C.WaitForPhase(warmUp.Id, ExperimentPhase.Completed, 120);
+        await C.WaitForPhase(warmUp.Id, ExperimentStatus.Completed, 120);
 
         // Carol holds both slots, so the next two runs queue: alice's first, bob's after it.
         var carol1 = await Submit(carol, "usage-carol-1", LongEpochs);
@@ -101,13 +103,13 @@ public sealed class FairShareSchedulingTests(SchedulingClusterFixture fixture) :
 
         // A slot frees: bob, submitted later but with less recent usage, gets it.
         await C.Experiment(carol1.Id).Cancel();
-        var bobRunning = await C.WaitForPhase(bobRun.Id, ExperimentPhase.Running);
-        Assert.Equal(ExperimentPhase.Queued, (await C.Experiment(aliceRun.Id).GetInfo()).Phase);
+        var bobRunning = await C.WaitForPhase(bobRun.Id, ExperimentStatus.Running);
+        Assert.Equal(ExperimentStatus.Queued, (await C.Experiment(aliceRun.Id).GetInfo()).Phase);
         Assert.Equal([aliceRun.Id], (await C.Scheduler.GetSnapshot()).Queue);
 
         // The next free slot is alice's turn.
         await C.Experiment(carol2.Id).Cancel();
-        await C.WaitForPhase(aliceRun.Id, ExperimentPhase.Running);
+        await C.WaitForPhase(aliceRun.Id, ExperimentStatus.Running);
         Assert.NotEqual(bobRunning.Slot, (await C.Experiment(aliceRun.Id).GetInfo()).Slot);
 
         await C.Experiment(aliceRun.Id).Cancel();
@@ -130,12 +132,12 @@ public sealed class FairShareSchedulingTests(SchedulingClusterFixture fixture) :
 
         var raised = await C.Scheduler.SetQuota(dave, 2);
         Assert.Equal((2, "override", 2, 0), (raised.Quota, raised.QuotaSource, raised.Running, raised.Queued));
-        await C.WaitForPhase(second.Id, ExperimentPhase.Running);
+        await C.WaitForPhase(second.Id, ExperimentStatus.Running);
 
         // Lowering the quota holds back new starts but stops nothing that runs.
         var lowered = await C.Scheduler.SetQuota(dave, 1);
         Assert.Equal((1, 2), (lowered.Quota, lowered.Running));
-        Assert.Equal(ExperimentPhase.Running, (await C.Experiment(first.Id).GetInfo()).Phase);
+        Assert.Equal(ExperimentStatus.Running, (await C.Experiment(first.Id).GetInfo()).Phase);
 
         // Removing the override returns to the default: every slot.
         var reset = await C.Scheduler.SetQuota(dave, null);
@@ -166,8 +168,8 @@ public sealed class FairShareSchedulingTests(SchedulingClusterFixture fixture) :
         await C.Experiment(id).Preempt("admin-ann", "gina's run is urgent");
 
         // The waiting run takes the freed slot and completes; then the pre-empted one resumes and completes.
-        var waited = await C.WaitForPhase(waiting.Id, ExperimentPhase.Completed);
-        var done = await C.WaitForPhase(id, ExperimentPhase.Completed, 120);
+        var waited = await C.WaitForPhase(waiting.Id, ExperimentStatus.Completed);
+        var done = await C.WaitForPhase(id, ExperimentStatus.Completed, 120);
         var preemption = Assert.Single(done.Preemptions);
         Assert.Equal(("admin-ann", "gina's run is urgent"), (preemption.By, preemption.Reason));
         Assert.Equal(preemption.Slot, waited.Slot);
@@ -180,7 +182,7 @@ public sealed class FairShareSchedulingTests(SchedulingClusterFixture fixture) :
 
         // One row, epochs 1..N once each: up to the checkpoint before the waiting run started, the rest after it ended.
         var row = await C.QueryDb(db => db.Experiments.Include(e => e.Epochs).SingleAsync(e => e.Id == id));
-        Assert.Equal(CaptionBoundaries.Application.Tracking.ExperimentStatus.Completed, row.Status);
+        Assert.Equal(CaptionBoundaries.Domain.Tracking.ExperimentStatus.Completed, row.Status);
         var recorded = row.Epochs.OrderBy(e => e.Epoch).Select(e => e.Epoch).ToList();
         Assert.True(Enumerable.Range(1, epochs).SequenceEqual(recorded), $"recorded epochs {string.Join(",", recorded)}; {preemption}");
         var k = preemption.CheckpointEpoch!.Value;
@@ -192,7 +194,7 @@ public sealed class FairShareSchedulingTests(SchedulingClusterFixture fixture) :
         // Each epoch exactly once (notifications are one-way messages, so only their set is compared).
         var seen = observer.Epochs.Select(e => e.Metrics.Epoch).ToList();
         Assert.True(Enumerable.Range(1, epochs).SequenceEqual(seen.Order()), $"observer saw epochs {string.Join(",", seen)}; {preemption}");
-        Assert.Contains(ExperimentPhase.Queued, observer.Phases.SkipWhile(p => p != ExperimentPhase.Running));
+        Assert.Contains(ExperimentStatus.Queued, observer.Phases.SkipWhile(p => p != ExperimentStatus.Running));
 
         await C.Experiment(other.Id).Cancel();
         await WaitForAllSlotsFree();

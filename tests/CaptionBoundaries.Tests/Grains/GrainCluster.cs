@@ -1,12 +1,15 @@
 using CaptionBoundaries.Application;
-using CaptionBoundaries.Application.Datasets;
-using CaptionBoundaries.Application.Tracking;
+using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Grains;
+using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.TestingHost;
+using CaptionBoundaries.Domain.Training;
 
 namespace CaptionBoundaries.Tests.Grains;
 
@@ -86,7 +89,7 @@ public sealed class GrainCluster : IAsyncDisposable
         return await query(scope.ServiceProvider.GetRequiredService<TrackingDbContext>());
     }
 
-    public ExperimentSpec Spec(string name, int epochs, string? dataset = null) => new()
+    public RunSpec Spec(string name, int epochs, string? dataset = null) => new()
     {
         Name = name,
         DatasetFolder = dataset ?? DatasetFolder,
@@ -96,10 +99,11 @@ public sealed class GrainCluster : IAsyncDisposable
         Epochs = epochs,
         WeightDecay = 1e-4,
         Seed = 5,
-        ImageSize = 32,
+        ImageHeight = 32,
+        ImageWidth = 32,
     };
 
-    public async Task<(Guid Id, ExperimentInfo Info)> SubmitAsync(ExperimentSpec spec)
+    public async Task<(Guid Id, ExperimentInfo Info)> SubmitAsync(RunSpec spec)
     {
         var id = Guid.NewGuid();
         var info = await Client.GetGrain<IExperimentGrain>(id).Submit(spec);
@@ -109,7 +113,7 @@ public sealed class GrainCluster : IAsyncDisposable
     public IExperimentGrain Experiment(Guid id) => Client.GetGrain<IExperimentGrain>(id);
 
     /// <summary>Waits for the experiment to reach a phase; fails with its last info if it does not in time.</summary>
-    public async Task<ExperimentInfo> WaitForPhase(Guid id, ExperimentPhase phase, int seconds = 60)
+    public async Task<ExperimentInfo> WaitForPhase(Guid id, ExperimentStatus phase, int seconds = 60)
     {
         ExperimentInfo? last = null;
         await Eventually.True(async () => (last = await Experiment(id).GetInfo()).Phase == phase, seconds,
@@ -134,6 +138,7 @@ public sealed class GrainCluster : IAsyncDisposable
             host.Services.AddCaptionBoundaries(host.Configuration);
         });
         builder.ConfigureSilo((_, silo) => silo.UseCaptionBoundaries());
+        builder.ConfigureClient(client => client.Services.AddDomainTypesAsJson());
         _cluster = builder.Build();
         await _cluster.DeployAsync();
     }

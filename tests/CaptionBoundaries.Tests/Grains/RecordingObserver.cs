@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
 using CaptionBoundaries.Grains;
+using CaptionBoundaries.Grains.Abstractions;
+using CaptionBoundaries.Domain.Training;
+using CaptionBoundaries.Domain.Tracking;
 
 namespace CaptionBoundaries.Tests.Grains;
 
@@ -7,10 +10,10 @@ namespace CaptionBoundaries.Tests.Grains;
 public sealed class RecordingObserver : IExperimentObserver
 {
     private readonly object _gate = new();
-    private ExperimentPhase? _lastPhase;
+    private ExperimentStatus? _lastPhase;
 
-    public ConcurrentQueue<ExperimentPhase> Phases { get; } = new();
-    public ConcurrentQueue<(EpochMetrics Metrics, ExperimentPhase? PhaseBefore)> Epochs { get; } = new();
+    public ConcurrentQueue<ExperimentStatus> Phases { get; } = new();
+    public ConcurrentQueue<(EpochMetrics Metrics, ExperimentStatus? PhaseBefore)> Epochs { get; } = new();
 
     public void OnEpoch(EpochMetrics metrics)
     {

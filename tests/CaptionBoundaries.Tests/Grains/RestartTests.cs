@@ -1,7 +1,10 @@
-using CaptionBoundaries.Application.Tracking;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Grains;
+using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Grains.Experiments;
 using Microsoft.EntityFrameworkCore;
+using CaptionBoundaries.Domain.Training;
 
 namespace CaptionBoundaries.Tests.Grains;
 
@@ -26,18 +29,18 @@ public sealed class RestartTests
         await Eventually.True(async () =>
         {
             resumed = await c.Experiment(running.Id).GetInfo();
-            return resumed.Phase == ExperimentPhase.Running && resumed.Preemptions.Count == 1 && resumed.EpochsDone > resumed.Preemptions[0].CheckpointEpoch;
+            return resumed.Phase == ExperimentStatus.Running && resumed.Preemptions.Count == 1 && resumed.EpochsDone > resumed.Preemptions[0].CheckpointEpoch;
         }, 60, () => $"the cut-off run did not resume; last seen {resumed}");
         var interruption = resumed!.Preemptions[0];
         Assert.Equal(ExperimentGrain.ClusterActor, interruption.By);
         Assert.Contains($"node {GrainCluster.Node} restarted", interruption.Reason);
         Assert.NotNull(interruption.ResumeFrom);
         Assert.True(interruption.CheckpointEpoch >= 3, $"resumed from epoch {interruption.CheckpointEpoch}, expected at least 3");
-        Assert.Equal(ExperimentPhase.Queued, (await c.Experiment(queued.Id).GetInfo()).Phase);
+        Assert.Equal(ExperimentStatus.Queued, (await c.Experiment(queued.Id).GetInfo()).Phase);
 
         await c.Experiment(running.Id).Cancel();
-        await c.WaitForPhase(running.Id, ExperimentPhase.Cancelled);
-        var completed = await c.WaitForPhase(queued.Id, ExperimentPhase.Completed);
+        await c.WaitForPhase(running.Id, ExperimentStatus.Cancelled);
+        var completed = await c.WaitForPhase(queued.Id, ExperimentStatus.Completed);
         Assert.Equal(GrainCluster.Slot(0), completed.Slot);
 
         // Nothing recorded was lost or recorded twice: every epoch up to the last one once.

@@ -1,5 +1,7 @@
-using CaptionBoundaries.Application.Tracking;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Grains;
+using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Grains.Experiments;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.EntityFrameworkCore;
@@ -26,10 +28,10 @@ public sealed class SchedulingTests(SchedulingClusterFixture fixture) : IClassFi
         Assert.Equal([GrainCluster.Slot(0), GrainCluster.Slot(1)], snapshot.Slots.Select(s => s.Name));
         Assert.Equal([a.Id, b.Id], snapshot.Slots.Select(s => s.ExperimentId!.Value));
         Assert.All(snapshot.Slots, s => Assert.Equal("cpu", s.Device));
-        var runningA = await C.WaitForPhase(a.Id, ExperimentPhase.Running);
+        var runningA = await C.WaitForPhase(a.Id, ExperimentStatus.Running);
         Assert.Equal(GrainCluster.Slot(0), runningA.Slot);
-        Assert.Equal(ExperimentPhase.Running, (await C.Experiment(b.Id).GetInfo()).Phase);
-        Assert.Equal(ExperimentPhase.Queued, (await C.Experiment(c.Id).GetInfo()).Phase);
+        Assert.Equal(ExperimentStatus.Running, (await C.Experiment(b.Id).GetInfo()).Phase);
+        Assert.Equal(ExperimentStatus.Queued, (await C.Experiment(c.Id).GetInfo()).Phase);
         Assert.Equal(ExperimentStatus.Queued, await Status(d.Id));
 
         // Both runs make progress at the same time, each on its own slot.
@@ -38,14 +40,14 @@ public sealed class SchedulingTests(SchedulingClusterFixture fixture) : IClassFi
 
         // Cancelling a running experiment frees its slot for the oldest queued one (c, not d).
         await C.Experiment(a.Id).Cancel();
-        await C.WaitForPhase(a.Id, ExperimentPhase.Cancelled);
-        var runningC = await C.WaitForPhase(c.Id, ExperimentPhase.Running);
+        await C.WaitForPhase(a.Id, ExperimentStatus.Cancelled);
+        var runningC = await C.WaitForPhase(c.Id, ExperimentStatus.Running);
         Assert.Equal(GrainCluster.Slot(0), runningC.Slot);
         Assert.Equal([d.Id], (await C.Scheduler.GetSnapshot()).Queue);
 
         // Cancelling a queued experiment takes it off the queue at once; it never starts.
         var cancelledD = await C.Experiment(d.Id).Cancel();
-        Assert.Equal(ExperimentPhase.Cancelled, cancelledD.Phase);
+        Assert.Equal(ExperimentStatus.Cancelled, cancelledD.Phase);
         Assert.Empty((await C.Scheduler.GetSnapshot()).Queue);
 
         await C.Experiment(b.Id).Cancel();
@@ -57,7 +59,7 @@ public sealed class SchedulingTests(SchedulingClusterFixture fixture) : IClassFi
         Assert.NotNull(rows[a.Id].StartedAtUtc);
         Assert.Null(rows[d.Id].StartedAtUtc);
         Assert.Equal(ExperimentGrain.CancelledReason, rows[d.Id].FailureReason);
-        Assert.Equal(ExperimentPhase.Cancelled, (await C.Experiment(d.Id).GetInfo()).Phase);
+        Assert.Equal(ExperimentStatus.Cancelled, (await C.Experiment(d.Id).GetInfo()).Phase);
     }
 
     [Fact]
@@ -70,14 +72,14 @@ public sealed class SchedulingTests(SchedulingClusterFixture fixture) : IClassFi
 
         var submitted = await C.Experiment(id).Submit(C.Spec("lifecycle", 3));
         Assert.Equal("lifecycle", submitted.Name);
-        var done = await C.WaitForPhase(id, ExperimentPhase.Completed);
-        await Eventually.True(() => Task.FromResult(observer.Phases.Contains(ExperimentPhase.Completed)), 10,
+        var done = await C.WaitForPhase(id, ExperimentStatus.Completed);
+        await Eventually.True(() => Task.FromResult(observer.Phases.Contains(ExperimentStatus.Completed)), 10,
             () => $"observer saw phases {string.Join(",", observer.Phases)}");
 
-        Assert.Equal([ExperimentPhase.Queued, ExperimentPhase.Running, ExperimentPhase.Completed], observer.Phases.ToArray());
+        Assert.Equal([ExperimentStatus.Queued, ExperimentStatus.Running, ExperimentStatus.Completed], observer.Phases.ToArray());
         Assert.Equal([1, 2, 3], observer.Epochs.Select(e => e.Metrics.Epoch));
         // Each epoch arrived while the run was still going, not as a batch at the end.
-        Assert.All(observer.Epochs, e => Assert.Equal(ExperimentPhase.Running, e.PhaseBefore));
+        Assert.All(observer.Epochs, e => Assert.Equal(ExperimentStatus.Running, e.PhaseBefore));
         Assert.All(observer.Epochs, e => Assert.Equal(5, e.Metrics.PerClassF1.Length));
 
         Assert.Equal(3, done.EpochsDone);
@@ -107,9 +109,9 @@ public sealed class SchedulingTests(SchedulingClusterFixture fixture) : IClassFi
         var failing = await C.SubmitAsync(C.Spec("broken-data", 1, broken.Path));
         var next = await C.SubmitAsync(C.Spec("after-the-failure", LongEpochs));
 
-        var failed = await C.WaitForPhase(failing.Id, ExperimentPhase.Failed);
+        var failed = await C.WaitForPhase(failing.Id, ExperimentStatus.Failed);
         Assert.Contains(Path.GetFileName(image), failed.FailureReason);
-        var nextRunning = await C.WaitForPhase(next.Id, ExperimentPhase.Running);
+        var nextRunning = await C.WaitForPhase(next.Id, ExperimentStatus.Running);
         Assert.Equal(failed.Slot, nextRunning.Slot);
         var row = await C.QueryDb(db => db.Experiments.SingleAsync(e => e.Id == failing.Id));
         Assert.Equal(ExperimentStatus.Failed, row.Status);
@@ -121,12 +123,11 @@ public sealed class SchedulingTests(SchedulingClusterFixture fixture) : IClassFi
     }
 
     [Fact]
-    public async Task ASubmissionWithBadHyperparametersIsRefusedAndNeverQueued()
+    public async Task ASubmissionThatCannotRunIsRefusedAndNeverQueued()
     {
+        // Field rules (batch size, epochs, paths) are checked where a spec enters (the request's validator, ApiTests;
+        // a sweep's trials, SweepGrain); the grain refuses what cannot be resolved into a run.
         var id = Guid.NewGuid();
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => C.Experiment(id).Submit(C.Spec("bad", 0) with { BatchSize = 0 }));
-        Assert.Contains("batch_size", error.Message);
-        Assert.Contains("epochs", error.Message);
         var unknown = await Assert.ThrowsAsync<ArgumentException>(() => C.Experiment(id).Submit(C.Spec("unknown", 1) with { Architecture = "resnet_9000" }));
         Assert.Contains("resnet_9000", unknown.Message);
         Assert.DoesNotContain(id, (await C.Scheduler.GetSnapshot()).Queue);

@@ -1,6 +1,8 @@
 using System.Net;
-using CaptionBoundaries.Application.Monitoring;
-using CaptionBoundaries.Application.Tracking;
+using CaptionBoundaries.Domain.Monitoring;
+using CaptionBoundaries.Infrastructure.Monitoring;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Tests.Api;
 using CaptionBoundaries.Tests.Grains;
 using CaptionBoundaries.Tests.Support;

@@ -1,4 +1,4 @@
-using CaptionBoundaries.Application.Infrastructure;
+using CaptionBoundaries.Domain.Common;
 using CaptionBoundaries.Tests.Plugins;
 
 namespace CaptionBoundaries.Tests.Infrastructure;

@@ -1,4 +1,4 @@
-using CaptionBoundaries.Application.Infrastructure;
+using CaptionBoundaries.Domain.Common;
 using CaptionBoundaries.Tests.Grains;
 
 namespace CaptionBoundaries.Tests.Infrastructure;

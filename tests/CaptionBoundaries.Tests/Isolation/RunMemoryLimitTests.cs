@@ -1,13 +1,15 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using CaptionBoundaries.Application.Datasets;
+using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Application.Features.Experiments;
 using CaptionBoundaries.Grains;
+using CaptionBoundaries.Grains.Abstractions;
 using FluentValidation;
 using Microsoft.Extensions.DependencyInjection;
 using CaptionBoundaries.Tests.Api;
 using CaptionBoundaries.Tests.Support;
+using CaptionBoundaries.Domain.Training;
 
 namespace CaptionBoundaries.Tests.Isolation;
 
@@ -58,9 +60,9 @@ public sealed class RunMemoryLimitTests : IAsyncLifetime
         // Asked of the validator the API uses, so the run that fits is not also trained here (~8 GiB at batch 128).
         await using var scope = _factory.Services.CreateAsyncScope();
         var validator = scope.ServiceProvider.GetRequiredService<IValidator<StartExperimentCommand>>();
-        ExperimentSpec Spec(int batch) => new()
+        RunSpec Spec(int batch) => new()
         {
-            Name = "edge", DatasetFolder = _dataset, Architecture = "shared_backbone_resnet50", BatchSize = batch, ImageSize = 96, Epochs = 1,
+            Name = "edge", DatasetFolder = _dataset, Architecture = "shared_backbone_resnet50", BatchSize = batch, ImageHeight = 96, ImageWidth = 96, Epochs = 1,
         };
 
         var fits = await validator.ValidateAsync(new StartExperimentCommand(Spec(128)));

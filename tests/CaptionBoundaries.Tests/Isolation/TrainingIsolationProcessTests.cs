@@ -2,13 +2,16 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using CaptionBoundaries.Application.Datasets;
-using CaptionBoundaries.Application.Plugins;
+using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Grains;
+using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Tests.Grains;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
+using CaptionBoundaries.Domain.Training;
+using CaptionBoundaries.Domain.Tracking;
 
 namespace CaptionBoundaries.Tests.Isolation;
 
@@ -57,11 +60,11 @@ public sealed class TrainingIsolationProcessTests
         var normal = await Submit(http, "normal", dataset, "tiny_test_cnn", epochs: 4);
 
         var served = predictions.Answered;
-        await Eventually.True(async () => (await Info(http, hog)).Phase == ExperimentPhase.Failed, 180,
+        await Eventually.True(async () => (await Info(http, hog)).Phase == ExperimentStatus.Failed, 180,
             () => $"the hog should have been killed; it is {Describe(http, hog)}\n{server.Log}");
-        await Eventually.True(async () => (await Info(http, hang)).Phase == ExperimentPhase.Failed, 180,
+        await Eventually.True(async () => (await Info(http, hang)).Phase == ExperimentStatus.Failed, 180,
             () => $"the hung run should have been killed; it is {Describe(http, hang)}\n{server.Log}");
-        await Eventually.True(async () => (await Info(http, normal)).Phase is ExperimentPhase.Completed or ExperimentPhase.Failed, 300,
+        await Eventually.True(async () => (await Info(http, normal)).Phase is ExperimentStatus.Completed or ExperimentStatus.Failed, 300,
             () => $"the normal run should have finished; it is {Describe(http, normal)}\n{server.Log}");
 
         // Each failure is recorded with its reason, in the grain and in the tracking database.
@@ -73,7 +76,7 @@ public sealed class TrainingIsolationProcessTests
         Assert.StartsWith("no progress for 45 s", Row(server, hang).Reason);
         // The other run completed beside them, every epoch recorded.
         var normalInfo = await Info(http, normal);
-        Assert.True(normalInfo.Phase == ExperimentPhase.Completed, $"normal run: {normalInfo}\n{server.Log}");
+        Assert.True(normalInfo.Phase == ExperimentStatus.Completed, $"normal run: {normalInfo}\n{server.Log}");
         Assert.Equal(4, normalInfo.EpochsDone);
         Assert.Equal(("Completed", (string?)null), Row(server, normal));
 
@@ -103,10 +106,10 @@ public sealed class TrainingIsolationProcessTests
         var resumed = await Submit(http, "resumed", dataset, "tiny_test_cnn", epochs: 12);
         await Eventually.True(async () => (await Info(http, resumed)).EpochsDone >= 3, 120, () => $"{Describe(http, resumed)}\n{server.Log}");
         await ApiJson.Expect(await http.PostAsJsonAsync($"/api/experiments/{resumed}/preempt", new { reason = "isolation test" }), HttpStatusCode.OK);
-        await Eventually.True(async () => (await Info(http, resumed)).Phase is ExperimentPhase.Completed or ExperimentPhase.Failed, 180,
+        await Eventually.True(async () => (await Info(http, resumed)).Phase is ExperimentStatus.Completed or ExperimentStatus.Failed, 180,
             () => $"{Describe(http, resumed)}\n{server.Log}");
         var info = await Info(http, resumed);
-        Assert.True(info.Phase == ExperimentPhase.Completed, $"{info}\n{server.Log}");
+        Assert.True(info.Phase == ExperimentStatus.Completed, $"{info}\n{server.Log}");
         Assert.Single(info.Preemptions);
         Assert.Equal(Enumerable.Range(1, 12), RecordedEpochs(server, resumed));
 
@@ -114,7 +117,7 @@ public sealed class TrainingIsolationProcessTests
         var cancelled = await Submit(http, "cancelled", dataset, "tiny_test_cnn", epochs: 500);
         await Eventually.True(async () => (await Info(http, cancelled)).EpochsDone >= 1, 120, () => $"{Describe(http, cancelled)}\n{server.Log}");
         await ApiJson.Expect(await http.PostAsync($"/api/experiments/{cancelled}/cancel", null), HttpStatusCode.OK);
-        await Eventually.True(async () => (await Info(http, cancelled)).Phase == ExperimentPhase.Cancelled, 60, () => $"{Describe(http, cancelled)}\n{server.Log}");
+        await Eventually.True(async () => (await Info(http, cancelled)).Phase == ExperimentStatus.Cancelled, 60, () => $"{Describe(http, cancelled)}\n{server.Log}");
         Assert.Equal("Cancelled", Row(server, cancelled).Status);
         await Eventually.True(() => Task.FromResult(ChildrenOf(server.Process.Id).Count == 0), 30,
             () => $"worker processes left behind: {string.Join(", ", ChildrenOf(server.Process.Id))}");

@@ -1,8 +1,12 @@
-using CaptionBoundaries.Application.Infrastructure;
-using CaptionBoundaries.Application.Training.Isolation;
+using CaptionBoundaries.Infrastructure.Training.Isolation;
+using CaptionBoundaries.Domain.Common;
+using CaptionBoundaries.Domain.Training.Isolation;
 using CaptionBoundaries.Grains;
+using CaptionBoundaries.Grains.Abstractions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
+using CaptionBoundaries.Domain.Training;
+using CaptionBoundaries.Domain.Tracking;
 
 namespace CaptionBoundaries.Tests.Isolation;
 
@@ -13,7 +17,7 @@ namespace CaptionBoundaries.Tests.Isolation;
 /// </summary>
 public sealed class TrainingWorkerTests
 {
-    private static readonly WorkerRequest Request = new(Guid.NewGuid(), new ExperimentSpec { Name = "n", DatasetFolder = "d", Architecture = "a" }, "cpu");
+    private static readonly WorkerRequest Request = new(Guid.NewGuid(), new RunSpec { Name = "n", DatasetFolder = "d", Architecture = "a" }, "cpu");
 
     private static TrainingOptions Options(TimeSpan? progressTimeout = null, TimeSpan? grace = null, long memory = 64 * ByteSize.GiB) =>
         new(memory, TrainingIsolation.Process, null, progressTimeout ?? TimeSpan.FromMinutes(1), grace ?? TimeSpan.FromSeconds(30));
@@ -32,7 +36,7 @@ public sealed class TrainingWorkerTests
         var ending = await Worker("read request; echo 'native library failed to load' >&2; exit 3", Options()).RunAsync(Request, Continue);
 
         Assert.False(ending.WrittenByWorker);
-        Assert.Equal(ExperimentPhase.Failed, ending.Outcome.Phase);
+        Assert.Equal(ExperimentStatus.Failed, ending.Outcome.Phase);
         Assert.Equal("the training worker crashed: exit code 3; stderr: native library failed to load", ending.Outcome.FailureReason);
     }
 
@@ -41,7 +45,7 @@ public sealed class TrainingWorkerTests
     {
         var ending = await Worker("read request; echo 'segfault in a kernel' >&2; kill -SEGV $$", Options()).RunAsync(Request, Continue);
 
-        Assert.Equal(ExperimentPhase.Failed, ending.Outcome.Phase);
+        Assert.Equal(ExperimentStatus.Failed, ending.Outcome.Phase);
         Assert.StartsWith("the training worker crashed: exit code 139 (signal 11, SIGSEGV); stderr: segfault in a kernel", ending.Outcome.FailureReason);
     }
 
@@ -53,7 +57,7 @@ public sealed class TrainingWorkerTests
             Options()).RunAsync(Request, Continue);
 
         Assert.True(ending.WrittenByWorker);
-        Assert.Equal(new RunOutcome(ExperimentPhase.Completed, 0.5, "/b.pt", null), ending.Outcome);
+        Assert.Equal(new RunOutcome(ExperimentStatus.Completed, 0.5, "/b.pt", null), ending.Outcome);
     }
 
     [Fact]
@@ -88,7 +92,7 @@ public sealed class TrainingWorkerTests
 
         var ending = await run.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.False(ending.WrittenByWorker);
-        Assert.Equal(new RunOutcome(ExperimentPhase.Cancelled, null, null, "cancelled by the user"), ending.Outcome);
+        Assert.Equal(new RunOutcome(ExperimentStatus.Cancelled, null, null, "cancelled by the user"), ending.Outcome);
     }
 
     [Fact]
@@ -98,7 +102,7 @@ public sealed class TrainingWorkerTests
             .RunAsync(Request, Continue).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.False(ending.WrittenByWorker);
-        Assert.Equal(ExperimentPhase.Failed, ending.Outcome.Phase);
+        Assert.Equal(ExperimentStatus.Failed, ending.Outcome.Phase);
         Assert.StartsWith("no progress for 1 s", ending.Outcome.FailureReason);
     }
 
@@ -109,7 +113,7 @@ public sealed class TrainingWorkerTests
         var ending = await Worker($"read request; {Heartbeat}; while true; do sleep 1; done", Options(memory: 64 * ByteSize.KiB))
             .RunAsync(Request, Continue).WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Equal(ExperimentPhase.Failed, ending.Outcome.Phase);
+        Assert.Equal(ExperimentStatus.Failed, ending.Outcome.Phase);
         Assert.Matches(@"^used [\d.]+ (KiB|MiB), limit 64 KiB", ending.Outcome.FailureReason);
     }
 

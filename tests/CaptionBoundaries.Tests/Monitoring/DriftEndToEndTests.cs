@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using CaptionBoundaries.Application.Features.Monitoring;
-using CaptionBoundaries.Application.Monitoring;
+using CaptionBoundaries.Domain.Monitoring;
+using CaptionBoundaries.Infrastructure.Monitoring;
 using CaptionBoundaries.Host.Cli;
 using CaptionBoundaries.Tests.Api;
 using CaptionBoundaries.Tests.Grains;

@@ -1,4 +1,5 @@
-using CaptionBoundaries.Application.Monitoring;
+using CaptionBoundaries.Domain.Monitoring;
+using CaptionBoundaries.Infrastructure.Monitoring;
 
 namespace CaptionBoundaries.Tests.Monitoring;
 

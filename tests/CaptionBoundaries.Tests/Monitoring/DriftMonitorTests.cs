@@ -1,5 +1,7 @@
-using CaptionBoundaries.Application.Monitoring;
-using CaptionBoundaries.Application.Tracking;
+using CaptionBoundaries.Domain.Monitoring;
+using CaptionBoundaries.Infrastructure.Monitoring;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.EntityFrameworkCore;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
-using CaptionBoundaries.Application.Datasets;
-using CaptionBoundaries.Application.Monitoring;
+using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Domain.Monitoring;
+using CaptionBoundaries.Infrastructure.Monitoring;
 using Xunit.Abstractions;
 
 namespace CaptionBoundaries.Tests.Monitoring;

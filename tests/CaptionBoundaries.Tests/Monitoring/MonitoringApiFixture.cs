@@ -1,9 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
-using CaptionBoundaries.Application.Datasets;
+using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Application.Features.Monitoring;
 using CaptionBoundaries.Application.Features.Training;
-using CaptionBoundaries.Application.Monitoring;
+using CaptionBoundaries.Domain.Monitoring;
+using CaptionBoundaries.Infrastructure.Monitoring;
 using CaptionBoundaries.Host.Cli;
 using CaptionBoundaries.Tests.Api;
 using CaptionBoundaries.Tests.Grains;
@@ -11,6 +12,8 @@ using CaptionBoundaries.Tests.Registry;
 using CaptionBoundaries.Tests.Support;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
+using CaptionBoundaries.Domain.Training;
+using CaptionBoundaries.Domain.Tracking;
 
 namespace CaptionBoundaries.Tests.Monitoring;
 
@@ -40,8 +43,8 @@ public sealed class MonitoringApiFixture : IAsyncLifetime
         SyntheticDatasetGenerator.Generate(options with { OutputFolder = HeldOut, Seed = 22 });
 
         Run = await Accounts.SendAsLocalOperator(Factory.Services,
-            TrainedRunFixture.TinyRun(Dataset, "monitored", 6, seed: 3) with { ImageHeight = 32, ImageWidth = 32 });
-        Assert.Equal("Completed", Run.Status);
+            new TrainModelCommand(TrainedRunFixture.TinyRun(Dataset, "monitored", 6, seed: 3) with { ImageHeight = 32, ImageWidth = 32 }));
+        Assert.Equal(ExperimentStatus.Completed, Run.Status);
     }
 
     public async Task DisposeAsync()

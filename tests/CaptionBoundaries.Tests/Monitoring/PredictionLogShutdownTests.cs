@@ -1,9 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
-using CaptionBoundaries.Application.Datasets;
-using CaptionBoundaries.Application.Monitoring;
-using CaptionBoundaries.Application.Plugins;
-using CaptionBoundaries.Application.Tracking;
+using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Domain.Monitoring;
+using CaptionBoundaries.Infrastructure.Monitoring;
+using CaptionBoundaries.Domain.Plugins;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Host.Cli;
 using CaptionBoundaries.Tests.Api;
 using CaptionBoundaries.Tests.Support;

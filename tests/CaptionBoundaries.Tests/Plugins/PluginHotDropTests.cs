@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using CaptionBoundaries.Application.Plugins;
+using CaptionBoundaries.Domain.Plugins;
 
 namespace CaptionBoundaries.Tests.Plugins;
 

@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
-using CaptionBoundaries.Application.Plugins;
+using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Tests.Api;
 using CaptionBoundaries.Tests.Grains;
 using CaptionBoundaries.Tests.Support;

@@ -1,5 +1,5 @@
 using System.Runtime.Loader;
-using CaptionBoundaries.Application.Plugins;
+using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Contracts;
 using static TorchSharp.torch;
 

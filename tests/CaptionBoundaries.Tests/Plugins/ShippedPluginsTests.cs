@@ -1,4 +1,4 @@
-using CaptionBoundaries.Application.Plugins;
+using CaptionBoundaries.Domain.Plugins;
 
 namespace CaptionBoundaries.Tests.Plugins;
 

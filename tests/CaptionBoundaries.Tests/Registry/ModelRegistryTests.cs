@@ -1,15 +1,19 @@
+using CaptionBoundaries.Domain.Registry;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using CaptionBoundaries.Application.Checkpoints;
-using CaptionBoundaries.Application.Datasets;
+using CaptionBoundaries.Domain.Checkpoints;
+using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Application.Features.Training;
 using CaptionBoundaries.Grains;
+using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Tests.Api;
 using CaptionBoundaries.Tests.Grains;
 using CaptionBoundaries.Tests.Support;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
+using CaptionBoundaries.Domain.Training;
+using CaptionBoundaries.Domain.Tracking;
 
 namespace CaptionBoundaries.Tests.Registry;
 
@@ -41,8 +45,8 @@ public sealed class ModelRegistryTests : IAsyncLifetime
     private async Task<TrainModelResult> Train(int seed)
     {
         var result = await Accounts.SendAsLocalOperator(_factory.Services,
-            TrainedRunFixture.TinyRun(_dataset, $"registry-{seed}", 1, seed) with { ImageHeight = 32, ImageWidth = 32, BatchSize = 8 });
-        Assert.Equal("Completed", result.Status);
+            new TrainModelCommand(TrainedRunFixture.TinyRun(_dataset, $"registry-{seed}", 1, seed) with { ImageHeight = 32, ImageWidth = 32, BatchSize = 8 }));
+        Assert.Equal(ExperimentStatus.Completed, result.Status);
         return result;
     }
 
@@ -77,7 +81,7 @@ public sealed class ModelRegistryTests : IAsyncLifetime
         bytes[^3] ^= 0x55;
         await File.WriteAllBytesAsync(stored, bytes);
         await Json(await _client.PostAsJsonAsync("/api/models/captions/versions", new { checkpoint_path = CheckpointFactory.WriteTinyCnn(
-            _factory.Services.GetRequiredService<Application.Plugins.PluginRegistry>(), Path.Combine(_factory.DataFolder, "other.pt"), 3) }), HttpStatusCode.Created);
+            _factory.Services.GetRequiredService<Domain.Plugins.PluginRegistry>(), Path.Combine(_factory.DataFolder, "other.pt"), 3) }), HttpStatusCode.Created);
         await Json(await _client.PostAsJsonAsync("/api/models/captions/switch", new { version = 2 }), HttpStatusCode.OK);
         var refused = await Json(await _client.PostAsJsonAsync("/api/models/captions/switch", new { version = 1 }), HttpStatusCode.Conflict);
         Assert.Contains("checksum", refused.GetProperty("detail").GetString());

@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json;
 using CaptionBoundaries.Application.Features.Accounts;
 using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Tests.Support;
 
 namespace CaptionBoundaries.Tests.Security;

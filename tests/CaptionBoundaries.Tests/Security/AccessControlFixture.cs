@@ -1,5 +1,8 @@
 using CaptionBoundaries.Application.Security;
-using CaptionBoundaries.Application.Tracking;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Tests.Api;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.EntityFrameworkCore;

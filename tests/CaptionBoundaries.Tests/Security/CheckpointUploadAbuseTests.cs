@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
-using CaptionBoundaries.Application.Plugins;
+using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Tests.Api;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;

@@ -91,7 +91,7 @@ public sealed class HostilePathTests(AccessControlFixture fx)
         Assert.Equal(5, ok.GetProperty("probabilities").EnumerateObject().Count());
 
         // A 2 x 2 PNG whose header claims 8000 x 8000 pixels (192 MB decoded).
-        var bomb = new CaptionBoundaries.Application.Datasets.RgbImage(2, 2).EncodePng();
+        var bomb = new CaptionBoundaries.Domain.Datasets.RgbImage(2, 2).EncodePng();
         System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(bomb.AsSpan(16), 8000);
         System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(bomb.AsSpan(20), 8000);
         var body = PredictBodies.Of(Dataset);
@@ -103,7 +103,7 @@ public sealed class HostilePathTests(AccessControlFixture fx)
     }
 
     private static string[] DatasetManifestSamples(string dataset) =>
-        CaptionBoundaries.Application.Datasets.DatasetManifest.Load(dataset).Samples.Select(s => s.Frame1).ToArray();
+        CaptionBoundaries.Domain.Datasets.DatasetManifest.Load(dataset).Samples.Select(s => s.Frame1).ToArray();
 
     [Fact]
     public async Task Another_researcher_cannot_take_a_private_model_or_run_by_its_path()
@@ -167,7 +167,7 @@ public sealed class HostilePathTests(AccessControlFixture fx)
         using var carol = fx.Factory.CreateClient(fx.CarolToken);
         using var viewer = fx.Factory.CreateClient(fx.ViewerToken);
         using var elsewhere = new TempFolder("cb-upload");
-        var plugins = fx.Factory.Services.GetRequiredService<CaptionBoundaries.Application.Plugins.PluginRegistry>();
+        var plugins = fx.Factory.Services.GetRequiredService<CaptionBoundaries.Domain.Plugins.PluginRegistry>();
         var mine = CheckpointFactory.WriteTinyCnn(plugins, elsewhere.Combine("mine.pt"), 4);
         MultipartFormDataContent Form(byte[] bytes) => new() { { new ByteArrayContent(bytes), "file", "mine.pt" } };
 
@@ -179,7 +179,7 @@ public sealed class HostilePathTests(AccessControlFixture fx)
         Assert.Equal(HttpStatusCode.BadRequest, garbageStatus);
 
         var version = await ApiJson.Expect(await carol.PostAsync("/api/models/carols-upload/versions/upload", Form(File.ReadAllBytes(mine))), HttpStatusCode.Created);
-        Assert.Equal(CaptionBoundaries.Application.Checkpoints.CheckpointFile.FileSha256(mine), version.GetProperty("sha256").GetString());
+        Assert.Equal(CaptionBoundaries.Domain.Checkpoints.CheckpointFile.FileSha256(mine), version.GetProperty("sha256").GetString());
         var staging = Path.Combine(fx.Factory.DataFolder, "uploads");
         Assert.Empty(Directory.Exists(staging) ? Directory.GetFiles(staging) : []);
     }

@@ -1,5 +1,8 @@
 using CaptionBoundaries.Application.Security;
-using CaptionBoundaries.Application.Tracking;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
 using Mediator;
 
 namespace CaptionBoundaries.Tests.Security;
@@ -7,7 +10,7 @@ namespace CaptionBoundaries.Tests.Security;
 public sealed class RequestRolesTests
 {
     private static IEnumerable<Type> RequestTypes() =>
-        typeof(TrackingDbContext).Assembly.GetTypes()
+        typeof(CaptionBoundaries.Application.ServiceRegistration).Assembly.GetTypes()
             .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IMessage).IsAssignableFrom(t));
 
     [Fact]

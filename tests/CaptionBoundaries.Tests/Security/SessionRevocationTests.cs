@@ -4,6 +4,8 @@ using System.Security.Claims;
 using CaptionBoundaries.Application.Features.Accounts;
 using CaptionBoundaries.Application.Features.Experiments;
 using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Tests.Api;
 using CaptionBoundaries.Tests.Support;
 using CaptionBoundaries.Ui.Services;

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Tests.Api;
 using CaptionBoundaries.Tests.Support;
 

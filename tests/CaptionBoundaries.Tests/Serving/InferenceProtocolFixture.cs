@@ -1,12 +1,15 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using CaptionBoundaries.Application.Checkpoints;
-using CaptionBoundaries.Application.Datasets;
-using CaptionBoundaries.Application.Inference;
-using CaptionBoundaries.Application.Plugins;
+using CaptionBoundaries.Domain.Checkpoints;
+using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Domain.Inference;
+using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Application.Security;
-using CaptionBoundaries.Application.Tracking;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Host.Server;
 using CaptionBoundaries.Tests.Support;
@@ -84,7 +87,7 @@ public sealed class InferenceProtocolFixture : IAsyncLifetime
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
 
         _host = Microsoft.Extensions.Hosting.Host.CreateDefaultBuilder()
-            .UseEnvironment(CaptionBoundaries.Application.Configuration.ConfigurationSources.DefaultEnvironment)
+            .UseEnvironment(CaptionBoundaries.Infrastructure.Configuration.ConfigurationSources.DefaultEnvironment)
             .ConfigureAppConfiguration(c => c.AddInMemoryCollection(settings))
             .ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning))
             .UseOrleans((context, silo) => ServerComposition.ConfigureSilo(silo, context.Configuration))

@@ -1,5 +1,5 @@
 using System.Net;
-using CaptionBoundaries.Application.Datasets;
+using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Contracts;
 using Google.Protobuf;
 using Grpc.Core;

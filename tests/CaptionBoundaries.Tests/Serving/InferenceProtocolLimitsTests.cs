@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using CaptionBoundaries.Application.Plugins;
+using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Tests.Api;
 using CaptionBoundaries.Tests.Support;
 using Grpc.Core;

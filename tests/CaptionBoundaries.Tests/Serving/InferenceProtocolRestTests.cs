@@ -64,7 +64,7 @@ public sealed class InferenceProtocolRestTests(InferenceProtocolFixture fx)
     {
         var model = "ready-" + Guid.NewGuid().ToString("N")[..8];
         using var admin = fx.Client(fx.AdminToken);
-        var checkpoint = CheckpointFactory.WriteTinyCnn(fx.Services.GetRequiredService<Application.Plugins.PluginRegistry>(),
+        var checkpoint = CheckpointFactory.WriteTinyCnn(fx.Services.GetRequiredService<Domain.Plugins.PluginRegistry>(),
             Path.Combine(fx.DataFolder, "ckpt", model + ".pt"), 11);
         await OkOrCreated(await admin.PostAsJsonAsync($"/api/models/{model}/versions", new { checkpoint_path = checkpoint }));
 

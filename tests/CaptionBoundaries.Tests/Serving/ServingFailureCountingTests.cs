@@ -3,6 +3,8 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Grains.Serving;
 using CaptionBoundaries.Host.Api;
 using CaptionBoundaries.Tests.Support;

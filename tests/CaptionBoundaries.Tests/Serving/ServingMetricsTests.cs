@@ -1,5 +1,6 @@
-using CaptionBoundaries.Application.Configuration;
-using CaptionBoundaries.Application.Registry;
+using CaptionBoundaries.Infrastructure.Configuration;
+using CaptionBoundaries.Domain.Registry;
+using CaptionBoundaries.Infrastructure.Registry;
 using CaptionBoundaries.Grains.Serving;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.Extensions.Configuration;

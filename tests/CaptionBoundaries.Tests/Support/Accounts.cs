@@ -1,5 +1,7 @@
 using CaptionBoundaries.Application.Features.Accounts;
 using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 

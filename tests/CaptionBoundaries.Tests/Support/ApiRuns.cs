@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using CaptionBoundaries.Application.Datasets;
+using CaptionBoundaries.Domain.Datasets;
 
 namespace CaptionBoundaries.Tests.Support;
 

@@ -1,5 +1,5 @@
-using CaptionBoundaries.Application.Checkpoints;
-using CaptionBoundaries.Application.Plugins;
+using CaptionBoundaries.Domain.Checkpoints;
+using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Contracts;
 using static TorchSharp.torch;
 

@@ -1,4 +1,4 @@
-using CaptionBoundaries.Application.Datasets;
+using CaptionBoundaries.Domain.Datasets;
 
 namespace CaptionBoundaries.Tests.Support;
 

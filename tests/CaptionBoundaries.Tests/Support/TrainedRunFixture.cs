@@ -1,5 +1,6 @@
-using CaptionBoundaries.Application.Datasets;
+using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Application.Features.Training;
+using CaptionBoundaries.Domain.Training;
 
 namespace CaptionBoundaries.Tests.Support;
 
@@ -29,11 +30,11 @@ public sealed class TrainedRunFixture : IAsyncLifetime
             Height = 64,
             ValidationFraction = 0.25,
         }, null);
-        Command = TinyRun(DatasetFolder, "learns", Epochs);
+        Command = new TrainModelCommand(TinyRun(DatasetFolder, "learns", Epochs));
         Result = await Host.SendAsync(Command);
     }
 
-    public static TrainModelCommand TinyRun(string dataset, string name, int epochs, int seed = 5) => new()
+    public static RunSpec TinyRun(string dataset, string name, int epochs, int seed = 5) => new()
     {
         DatasetFolder = dataset,
         Name = name,

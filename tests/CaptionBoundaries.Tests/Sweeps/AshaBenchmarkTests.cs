@@ -1,8 +1,9 @@
 using System.Globalization;
-using CaptionBoundaries.Application.Sweeps;
-using CaptionBoundaries.Application.Sweeps.Benchmark;
-using CaptionBoundaries.Application.Training;
+using CaptionBoundaries.Domain.Sweeps;
+using CaptionBoundaries.Domain.Sweeps.Benchmark;
+using CaptionBoundaries.Domain.Training;
 using CaptionBoundaries.Grains;
+using CaptionBoundaries.Grains.Abstractions;
 
 namespace CaptionBoundaries.Tests.Sweeps;
 
@@ -11,7 +12,7 @@ public sealed class AshaBenchmarkTests
 {
     private static readonly SweepMetric F1 = new("val_macro_f1", MetricGoal.Maximize);
 
-    private static readonly ExperimentSpec BaseSpec = new() { Name = "scripted", DatasetFolder = "unused", Architecture = "unused" };
+    private static readonly RunSpec BaseSpec = new() { Name = "scripted", DatasetFolder = "unused", Architecture = "unused" };
 
     // Five trials of four epochs; ASHA with min_iter 1, eta 2 and max_iter 4 has rungs at epochs 1 and 2.
     private static readonly AshaBenchmarkSettings Settings = new() { Trials = 5, Epochs = 4, MinIter = 1, Eta = 2, Seed = 7 };
@@ -127,7 +128,7 @@ public sealed class AshaBenchmarkTests
         public List<int> EpochsRun { get; } = [];
         public List<double> LearningRates { get; } = [];
 
-        public void Run(ExperimentSpec spec, Func<EpochMetrics, bool> onEpoch, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+        public void Run(RunSpec spec, Func<EpochMetrics, bool> onEpoch, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
         {
             var trial = int.Parse(spec.Name[(spec.Name.LastIndexOf('-') + 1)..], CultureInfo.InvariantCulture);
             LearningRates.Add(spec.LearningRate);

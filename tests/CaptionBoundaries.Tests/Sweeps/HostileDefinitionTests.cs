@@ -1,5 +1,5 @@
-using CaptionBoundaries.Application.Sweeps;
-using CaptionBoundaries.Application.Training;
+using CaptionBoundaries.Domain.Sweeps;
+using CaptionBoundaries.Domain.Training;
 
 namespace CaptionBoundaries.Tests.Sweeps;
 

@@ -1,4 +1,4 @@
-using CaptionBoundaries.Application.Datasets;
+using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Tests.Api;
 
 namespace CaptionBoundaries.Tests.Sweeps;

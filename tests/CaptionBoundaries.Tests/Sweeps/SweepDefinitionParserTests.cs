@@ -1,4 +1,4 @@
-using CaptionBoundaries.Application.Sweeps;
+using CaptionBoundaries.Domain.Sweeps;
 
 namespace CaptionBoundaries.Tests.Sweeps;
 

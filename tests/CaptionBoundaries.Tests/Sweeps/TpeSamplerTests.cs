@@ -1,4 +1,4 @@
-using CaptionBoundaries.Application.Sweeps;
+using CaptionBoundaries.Domain.Sweeps;
 using Xunit.Abstractions;
 
 namespace CaptionBoundaries.Tests.Sweeps;

@@ -1,5 +1,6 @@
 using CaptionBoundaries.Application.Features.Experiments;
-using CaptionBoundaries.Application.Tracking;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 

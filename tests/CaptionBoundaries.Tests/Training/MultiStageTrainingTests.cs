@@ -1,14 +1,17 @@
-using CaptionBoundaries.Application.Checkpoints;
+using CaptionBoundaries.Domain.Checkpoints;
 using CaptionBoundaries.Application.Features.Experiments;
 using CaptionBoundaries.Application.Features.Training;
-using CaptionBoundaries.Application.Plugins;
-using CaptionBoundaries.Application.Tracking;
+using CaptionBoundaries.Domain.Plugins;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Grains;
+using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TorchSharp;
+using CaptionBoundaries.Domain.Training;
 
 namespace CaptionBoundaries.Tests.Training;
 
@@ -18,7 +21,7 @@ public sealed class MultiStageTrainingTests(SmallDatasetFixture data) : IClassFi
     private static readonly TrainingStage Head = new() { Name = "head", Epochs = 2, LearningRate = 0.01, Freeze = ["features"] };
     private static readonly TrainingStage Finetune = new() { Name = "finetune", Epochs = 2, LearningRate = 0.002 };
 
-    private TrainModelCommand Plan(string name, params TrainingStage[] stages) => new()
+    private RunSpec Plan(string name, params TrainingStage[] stages) => new()
     {
         DatasetFolder = data.DatasetFolder,
         Name = name,
@@ -43,9 +46,9 @@ public sealed class MultiStageTrainingTests(SmallDatasetFixture data) : IClassFi
     [Fact]
     public async Task A_two_stage_plan_records_two_child_runs_with_their_trainable_parameter_counts()
     {
-        var result = await data.Host.SendAsync(Plan("two-stage", Head, Finetune));
+        var result = await data.Host.SendAsync(new TrainModelCommand(Plan("two-stage", Head, Finetune)));
 
-        Assert.Equal("Completed", result.Status);
+        Assert.Equal(ExperimentStatus.Completed, result.Status);
         var children = await data.Host.QueryDb(db => db.Experiments.Include(e => e.Epochs)
             .Where(e => e.ParentExperimentId == result.ExperimentId).OrderBy(e => e.StageIndex).ToListAsync());
         Assert.Equal(["head", "finetune"], children.Select(c => c.StageName));
@@ -76,7 +79,7 @@ public sealed class MultiStageTrainingTests(SmallDatasetFixture data) : IClassFi
     [Fact]
     public async Task A_frozen_stage_leaves_its_frozen_weights_untouched_and_the_next_stage_starts_from_its_end()
     {
-        var result = await data.Host.SendAsync(Plan("frozen-check", Head, Finetune));
+        var result = await data.Host.SendAsync(new TrainModelCommand(Plan("frozen-check", Head, Finetune)));
         var children = await data.Host.QueryDb(db => db.Experiments.Include(e => e.Checkpoints)
             .Where(e => e.ParentExperimentId == result.ExperimentId).OrderBy(e => e.StageIndex).ToListAsync());
         var architecture = data.Host.Services.GetRequiredService<PluginRegistry>().GetArchitecture("tiny_test_cnn");
@@ -99,13 +102,13 @@ public sealed class MultiStageTrainingTests(SmallDatasetFixture data) : IClassFi
     public async Task Resuming_a_plan_cut_off_in_its_second_stage_skips_the_first_and_continues_the_second()
     {
         using var cancel = new CancellationTokenSource();
-        var command = Plan("resumable", Head, Finetune with { Epochs = 3 }) with
+        var command = new TrainModelCommand(Plan("resumable", Head, Finetune with { Epochs = 3 }))
         {
             // Cut off after the first epoch of the second stage (epoch 3 on the plan's timeline).
-            OnEpoch = e => { if (e.Epoch == 3) cancel.Cancel(); },
+            Observers = new RunObservers(OnEpoch: e => { if (e.Epoch == 3) cancel.Cancel(); }),
         };
         var first = await data.Host.SendAsync(command, cancel.Token);
-        Assert.Equal("Cancelled", first.Status);
+        Assert.Equal(ExperimentStatus.Cancelled, first.Status);
         var before = await data.Host.QueryDb(db => db.Experiments.AsNoTracking().Include(e => e.Epochs)
             .Where(e => e.ParentExperimentId == first.ExperimentId).OrderBy(e => e.StageIndex).ToListAsync());
         Assert.Equal([ExperimentStatus.Completed, ExperimentStatus.Cancelled], before.Select(c => c.Status));
@@ -114,7 +117,7 @@ public sealed class MultiStageTrainingTests(SmallDatasetFixture data) : IClassFi
         var seen = new List<int>();
         var resumed = await data.Host.SendAsync(new ResumeExperimentCommand(first.ExperimentId.ToString("N")) { OnEpoch = e => seen.Add(e.Epoch) });
 
-        Assert.Equal("Completed", resumed.Status);
+        Assert.Equal(ExperimentStatus.Completed, resumed.Status);
         Assert.Equal(first.ExperimentId, resumed.ExperimentId);
         Assert.Equal([4, 5], seen);
         var after = await data.Host.QueryDb(db => db.Experiments.AsNoTracking().Include(e => e.Epochs)
@@ -130,7 +133,7 @@ public sealed class MultiStageTrainingTests(SmallDatasetFixture data) : IClassFi
         var before = await data.Host.QueryDb(db => db.Experiments.CountAsync());
 
         var error = await Assert.ThrowsAsync<ArgumentException>(() =>
-            data.Host.SendAsync(Plan("typo", Head, Finetune with { Freeze = ["featurez"] })));
+            data.Host.SendAsync(new TrainModelCommand(Plan("typo", Head, Finetune with { Freeze = ["featurez"] }))));
 
         Assert.Contains("stages[1].freeze", error.Message);
         Assert.Contains("featurez", error.Message);
@@ -141,7 +144,7 @@ public sealed class MultiStageTrainingTests(SmallDatasetFixture data) : IClassFi
     public async Task A_stage_that_freezes_everything_is_refused()
     {
         var error = await Assert.ThrowsAsync<ArgumentException>(() =>
-            data.Host.SendAsync(Plan("all-frozen", Head with { Freeze = ["*"] })));
+            data.Host.SendAsync(new TrainModelCommand(Plan("all-frozen", Head with { Freeze = ["*"] }))));
 
         Assert.Contains("stages[0]", error.Message);
         Assert.Contains("nothing would train", error.Message);

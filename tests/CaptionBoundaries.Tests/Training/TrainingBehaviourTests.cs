@@ -1,24 +1,26 @@
 using CaptionBoundaries.Application.Features.Training;
-using CaptionBoundaries.Application.Plugins;
-using CaptionBoundaries.Application.Tracking;
+using CaptionBoundaries.Domain.Plugins;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Tests.Support;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
+using CaptionBoundaries.Domain.Training;
 
 namespace CaptionBoundaries.Tests.Training;
 
 public sealed class TrainingBehaviourTests(SmallDatasetFixture data) : IClassFixture<SmallDatasetFixture>
 {
-    private TrainModelCommand Run(string name, int epochs, int seed = 5) =>
+    private RunSpec Run(string name, int epochs, int seed = 5) =>
         TrainedRunFixture.TinyRun(data.DatasetFolder, name, epochs, seed) with { ImageHeight = 32, ImageWidth = 32, BatchSize = 8 };
 
     [Fact]
     public async Task SameSeedGivesTheSameRun()
     {
-        var a = await data.Host.SendAsync(Run("seed-a", 2));
-        var b = await data.Host.SendAsync(Run("seed-b", 2));
-        var c = await data.Host.SendAsync(Run("seed-c", 2, seed: 6));
+        var a = await data.Host.SendAsync(new TrainModelCommand(Run("seed-a", 2)));
+        var b = await data.Host.SendAsync(new TrainModelCommand(Run("seed-b", 2)));
+        var c = await data.Host.SendAsync(new TrainModelCommand(Run("seed-c", 2, seed: 6)));
         var losses = await data.Host.QueryDb(db => db.EpochMetrics
             .Where(m => m.ExperimentId == a.ExperimentId || m.ExperimentId == b.ExperimentId || m.ExperimentId == c.ExperimentId)
             .ToListAsync());
@@ -32,16 +34,16 @@ public sealed class TrainingBehaviourTests(SmallDatasetFixture data) : IClassFix
     [Fact]
     public async Task ResumeContinuesAfterTheLastRecordedEpoch()
     {
-        var first = await data.Host.SendAsync(Run("resume-1", 2));
-        Assert.Equal("Completed", first.Status);
-        var resumed = await data.Host.SendAsync(Run("resume-2", 3) with { ResumeFrom = first.LastCheckpoint });
+        var first = await data.Host.SendAsync(new TrainModelCommand(Run("resume-1", 2)));
+        Assert.Equal(ExperimentStatus.Completed, first.Status);
+        var resumed = await data.Host.SendAsync(new TrainModelCommand(Run("resume-2", 3) with { ResumeFrom = first.LastCheckpoint }));
 
-        Assert.Equal("Completed", resumed.Status);
+        Assert.Equal(ExperimentStatus.Completed, resumed.Status);
         var epochs = await data.Host.QueryDb(db => db.EpochMetrics.Where(m => m.ExperimentId == resumed.ExperimentId).Select(m => m.Epoch).ToListAsync());
         Assert.Equal([3], epochs);
 
         // A straight 3-epoch run of the same seed reaches the same third-epoch training loss.
-        var straight = await data.Host.SendAsync(Run("resume-straight", 3));
+        var straight = await data.Host.SendAsync(new TrainModelCommand(Run("resume-straight", 3)));
         var loss = await data.Host.QueryDb(db => db.EpochMetrics
             .Where(m => (m.ExperimentId == resumed.ExperimentId || m.ExperimentId == straight.ExperimentId) && m.Epoch == 3)
             .Select(m => m.TrainLoss).ToListAsync());
@@ -51,13 +53,13 @@ public sealed class TrainingBehaviourTests(SmallDatasetFixture data) : IClassFix
     [Fact]
     public async Task ResumeRefusesACheckpointOfAnotherConfig()
     {
-        var first = await data.Host.SendAsync(Run("resume-config-1", 1));
-        var other = await data.Host.SendAsync(Run("resume-config-2", 2) with
+        var first = await data.Host.SendAsync(new TrainModelCommand(Run("resume-config-1", 1)));
+        var other = await data.Host.SendAsync(new TrainModelCommand(Run("resume-config-2", 2) with
         {
             ResumeFrom = first.LastCheckpoint,
             ModelConfig = new Dictionary<string, string> { ["width"] = "8" },
-        });
-        Assert.Equal("Failed", other.Status);
+        }));
+        Assert.Equal(ExperimentStatus.Failed, other.Status);
         Assert.Contains("model config", other.FailureReason);
     }
 
@@ -65,9 +67,9 @@ public sealed class TrainingBehaviourTests(SmallDatasetFixture data) : IClassFix
     public async Task CancelledRunIsRecordedAsCancelled()
     {
         using var cts = new CancellationTokenSource();
-        var result = await data.Host.SendAsync(Run("cancel", 50) with { OnEpoch = _ => cts.Cancel() }, cts.Token);
+        var result = await data.Host.SendAsync(new TrainModelCommand(Run("cancel", 50)) { Observers = new RunObservers(OnEpoch: _ => cts.Cancel()) }, cts.Token);
 
-        Assert.Equal("Cancelled", result.Status);
+        Assert.Equal(ExperimentStatus.Cancelled, result.Status);
         var experiment = await data.Host.QueryDb(db => db.Experiments.Include(e => e.Epochs).SingleAsync(e => e.Id == result.ExperimentId));
         Assert.Equal(ExperimentStatus.Cancelled, experiment.Status);
         Assert.Single(experiment.Epochs);
@@ -83,9 +85,9 @@ public sealed class TrainingBehaviourTests(SmallDatasetFixture data) : IClassFix
         var image = Directory.EnumerateFiles(temp.Combine("images"), "*.png").First();
         File.WriteAllBytes(image, [1, 2, 3, 4]);
 
-        var result = await data.Host.SendAsync(TrainedRunFixture.TinyRun(temp.Path, "broken-data", 1));
+        var result = await data.Host.SendAsync(new TrainModelCommand(TrainedRunFixture.TinyRun(temp.Path, "broken-data", 1)));
 
-        Assert.Equal("Failed", result.Status);
+        Assert.Equal(ExperimentStatus.Failed, result.Status);
         Assert.Contains(Path.GetFileName(image), result.FailureReason);
         var stored = await data.Host.QueryDb(db => db.Experiments.SingleAsync(e => e.Id == result.ExperimentId));
         Assert.Equal(ExperimentStatus.Failed, stored.Status);
@@ -97,7 +99,7 @@ public sealed class TrainingBehaviourTests(SmallDatasetFixture data) : IClassFix
     {
         var before = await data.Host.QueryDb(db => db.Experiments.CountAsync());
         var error = await Assert.ThrowsAsync<ValidationException>(() =>
-            data.Host.SendAsync(Run("bad", 1) with { BatchSize = 0, LearningRate = -1 }));
+            data.Host.SendAsync(new TrainModelCommand(Run("bad", 1) with { BatchSize = 0, LearningRate = -1 })));
         Assert.Contains(error.Errors, e => e.PropertyName == "batch_size");
         Assert.Contains(error.Errors, e => e.PropertyName == "lr");
         Assert.Equal(before, await data.Host.QueryDb(db => db.Experiments.CountAsync()));
@@ -107,12 +109,12 @@ public sealed class TrainingBehaviourTests(SmallDatasetFixture data) : IClassFix
     public async Task UnknownArchitectureAndConfigKeyAreNamed()
     {
         var unknown = await Assert.ThrowsAsync<UnknownPluginException>(() =>
-            data.Host.SendAsync(Run("unknown", 1) with { Architecture = "resnet_9000" }));
+            data.Host.SendAsync(new TrainModelCommand(Run("unknown", 1) with { Architecture = "resnet_9000" })));
         Assert.Contains("resnet_9000", unknown.Message);
         Assert.Contains("tiny_test_cnn", unknown.Message);
 
         var badKey = await Assert.ThrowsAsync<ModelConfigException>(() =>
-            data.Host.SendAsync(Run("bad-key", 1) with { ModelConfig = new Dictionary<string, string> { ["widht"] = "3" } }));
+            data.Host.SendAsync(new TrainModelCommand(Run("bad-key", 1) with { ModelConfig = new Dictionary<string, string> { ["widht"] = "3" } })));
         Assert.Equal("widht", badKey.Key);
     }
 }

@@ -1,12 +1,13 @@
 using System.Text.Json;
-using CaptionBoundaries.Application.Checkpoints;
-using CaptionBoundaries.Application.Datasets;
+using CaptionBoundaries.Domain.Checkpoints;
+using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Application.Features.Experiments;
 using CaptionBoundaries.Application.Features.Inference;
-using CaptionBoundaries.Application.Inference;
-using CaptionBoundaries.Application.Plugins;
-using CaptionBoundaries.Application.Tracking;
-using CaptionBoundaries.Application.Training;
+using CaptionBoundaries.Domain.Inference;
+using CaptionBoundaries.Domain.Plugins;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
+using CaptionBoundaries.Domain.Training;
 using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.EntityFrameworkCore;
@@ -20,7 +21,7 @@ public sealed class TrainingEndToEndTests(TrainedRunFixture run) : IClassFixture
     [Fact]
     public void TinyArchitectureLearnsTheSyntheticTask()
     {
-        Assert.Equal("Completed", run.Result.Status);
+        Assert.Equal(ExperimentStatus.Completed, run.Result.Status);
         Assert.NotNull(run.Result.BestValMacroF1);
         Assert.True(run.Result.BestValMacroF1 >= 0.9, $"best val macro-F1 was {run.Result.BestValMacroF1:F3}, expected >= 0.9");
     }

@@ -1,4 +1,4 @@
-using CaptionBoundaries.Application.Training;
+using CaptionBoundaries.Domain.Training;
 
 namespace CaptionBoundaries.Tests.Training;
 

@@ -1,13 +1,18 @@
+using CaptionBoundaries.Application.Features.Training;
 using System.Net;
 using System.Net.Http.Json;
-using CaptionBoundaries.Application.Datasets;
-using CaptionBoundaries.Application.Plugins;
+using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Grains;
+using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Tests.Api;
 using CaptionBoundaries.Tests.Support;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
+using CaptionBoundaries.Domain.Tracking;
 
 namespace CaptionBoundaries.Tests.TryIt;
 
@@ -41,8 +46,8 @@ public sealed class TryItFixture : IAsyncLifetime
         BobToken = await Factory.CreateUserTokenAsync("bob", Roles.Researcher);
 
         var run = await Accounts.SendAsLocalOperator(Factory.Services,
-            Support.TrainedRunFixture.TinyRun(Dataset, "tryit-run", 1) with { ImageHeight = 32, ImageWidth = 32 });
-        Assert.Equal("Completed", run.Status);
+            new TrainModelCommand(Support.TrainedRunFixture.TinyRun(Dataset, "tryit-run", 1) with { ImageHeight = 32, ImageWidth = 32 }));
+        Assert.Equal(ExperimentStatus.Completed, run.Status);
         RunId = run.ExperimentId;
         await ApiJson.Expect(await Admin.PostAsJsonAsync($"/api/models/{Model}/versions", new { experiment_id = RunId.ToString("N") }), HttpStatusCode.Created);
         // Other weights, no tracked run: its checkpoint names a run id nobody recorded.

@@ -1,6 +1,6 @@
 using Bunit;
-using CaptionBoundaries.Application.Datasets;
-using CaptionBoundaries.Application.Explain;
+using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Domain.Explain;
 using CaptionBoundaries.Application.Features.Experiments;
 using CaptionBoundaries.Application.Features.Explain;
 using CaptionBoundaries.Contracts;

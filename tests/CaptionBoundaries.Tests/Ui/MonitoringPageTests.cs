@@ -1,6 +1,7 @@
 using Bunit;
 using CaptionBoundaries.Application.Features.Monitoring;
-using CaptionBoundaries.Application.Monitoring;
+using CaptionBoundaries.Domain.Monitoring;
+using CaptionBoundaries.Infrastructure.Monitoring;
 using CaptionBoundaries.Ui.Monitoring;
 using CaptionBoundaries.Ui.Pages;
 using Radzen.Blazor;

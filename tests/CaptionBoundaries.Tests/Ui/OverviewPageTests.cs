@@ -2,6 +2,7 @@ using Bunit;
 using CaptionBoundaries.Application.Features.Cluster;
 using CaptionBoundaries.Application.Features.Experiments;
 using CaptionBoundaries.Grains;
+using CaptionBoundaries.Grains.Abstractions;
 using OverviewPage = CaptionBoundaries.Ui.Pages.Overview;
 
 namespace CaptionBoundaries.Tests.Ui;

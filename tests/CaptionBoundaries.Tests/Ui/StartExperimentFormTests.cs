@@ -3,8 +3,10 @@ using CaptionBoundaries.Application.Features.Datasets;
 using CaptionBoundaries.Application.Features.Experiments;
 using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Grains;
+using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Tests.Support;
 using CaptionBoundaries.Ui.Experiments;
+using CaptionBoundaries.Domain.Tracking;
 
 namespace CaptionBoundaries.Tests.Ui;
 
@@ -18,7 +20,7 @@ public sealed class StartExperimentFormTests : IDisposable
         // The validator only checks that the folder holds a manifest; the form never reads it.
         File.WriteAllText(Path.Combine(_dataset.Path, "manifest.json"), "{}");
         _ctx.Sender.On<StartExperimentCommand, ExperimentInfo>(c =>
-            new ExperimentInfo(Guid.NewGuid(), c.Spec.Name, ExperimentPhase.Queued, null, 0, c.Spec.Epochs, null, null, null, DateTime.UtcNow, null, null));
+            new ExperimentInfo(Guid.NewGuid(), c.Spec.Name, ExperimentStatus.Queued, null, 0, c.Spec.Epochs, null, null, null, DateTime.UtcNow, null, null));
     }
 
     private IRenderedComponent<StartExperimentForm> Render() =>
@@ -89,7 +91,7 @@ public sealed class StartExperimentFormTests : IDisposable
         Assert.Equal(0.003, spec.LearningRate, 10);
         Assert.Equal(8, spec.BatchSize);
         Assert.Equal(2, spec.Epochs);
-        Assert.Equal(64, spec.ImageSize);
+        Assert.Equal((64, 64), (spec.ImageHeight, spec.ImageWidth));
         Assert.Equal(_dataset.Path, spec.DatasetFolder);
         Assert.Equal(new Dictionary<string, string> { ["width"] = "16", ["dropout"] = "0.1" }, spec.ModelConfig);
         form.WaitForAssertion(() => Assert.Contains("Queued", form.Find("#start-result").TextContent));

@@ -1,7 +1,10 @@
+using CaptionBoundaries.Domain.Serving;
+using CaptionBoundaries.Domain.Registry;
 using Bunit;
 using CaptionBoundaries.Application.Features.Models;
 using CaptionBoundaries.Application.Features.Serving;
 using CaptionBoundaries.Grains;
+using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Ui.Models;
 using Radzen.Blazor;
 
@@ -137,7 +140,7 @@ public sealed class TrafficSplitPanelTests : IDisposable
     public void A_viewer_sees_the_figures_but_no_controls()
     {
         _split = new TrafficSplit(TrafficSplitModes.Canary, 2, 20, "alice", "try v2", At, At);
-        _ctx.AddAuthorization().SetAuthorized("vera").SetRoles(CaptionBoundaries.Application.Security.Roles.Viewer);
+        _ctx.AddAuthorization().SetAuthorized("vera").SetRoles(CaptionBoundaries.Domain.Security.Roles.Viewer);
         var panel = Render();
         Assert.Equal(2, panel.FindAll("[data-table=split-figures] tbody tr").Count);
         Assert.Empty(panel.FindAll(".split-promote"));

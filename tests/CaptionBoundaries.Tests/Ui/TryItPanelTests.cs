@@ -1,12 +1,13 @@
 using Bunit;
-using CaptionBoundaries.Application.Datasets;
-using CaptionBoundaries.Application.Explain;
+using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Domain.Explain;
 using CaptionBoundaries.Application.Features.Datasets;
 using CaptionBoundaries.Application.Features.Explain;
 using CaptionBoundaries.Application.Features.Serving;
-using CaptionBoundaries.Application.Infrastructure;
+using CaptionBoundaries.Domain.Common;
 using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Grains;
+using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Ui.Models;
 using FluentValidation;
 using FluentValidation.Results;

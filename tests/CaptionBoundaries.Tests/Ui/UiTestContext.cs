@@ -3,7 +3,7 @@ using CaptionBoundaries.Application.Features.Benchmarks;
 using CaptionBoundaries.Application.Features.Experiments;
 using CaptionBoundaries.Application.Features.Models;
 using CaptionBoundaries.Application.Features.Sweeps;
-using CaptionBoundaries.Application.Plugins;
+using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Ui;
 using CaptionBoundaries.Ui.Services;
 using FluentValidation;
@@ -27,15 +27,15 @@ public sealed class UiTestContext : BunitContext
             .SetResult(new Radzen.Blazor.Rendering.Rect { Width = 600, Height = 260 });
         Services.AddSingleton<ISender>(Sender);
         // The console sends each request as the signed-in account; here an admin.
-        AddAuthorization().SetAuthorized("ui-tester").SetRoles(CaptionBoundaries.Application.Security.Roles.Admin);
+        AddAuthorization().SetAuthorized("ui-tester").SetRoles(CaptionBoundaries.Domain.Security.Roles.Admin);
         // The forms' path checks run as the local operator here, so the tests' temp datasets count as datasets;
         // confining accounts to the data folder has its own tests (Security/HostilePathTests).
-        Services.AddSingleton(new CaptionBoundaries.Application.Security.DefaultActor(CaptionBoundaries.Application.Security.Actor.LocalOperator));
-        Services.AddScoped<CaptionBoundaries.Application.Security.ActorContext>();
+        Services.AddSingleton(new CaptionBoundaries.Domain.Security.DefaultActor(CaptionBoundaries.Domain.Security.Actor.LocalOperator));
+        Services.AddScoped<CaptionBoundaries.Domain.Security.ActorContext>();
         Services.AddCaptionBoundariesUi(new ConfigurationBuilder().Build());
-        Services.AddSingleton(new CaptionBoundaries.Application.Infrastructure.CaptionBoundariesOptions());
-        Services.AddScoped<CaptionBoundaries.Application.Security.Paths.RequestPaths>();
-        Services.AddScoped<IValidator<CaptionBoundaries.Application.Features.Training.TrainModelCommand>, CaptionBoundaries.Application.Features.Training.TrainModelValidator>();
+        Services.AddSingleton(new CaptionBoundaries.Domain.Common.CaptionBoundariesOptions());
+        Services.AddScoped<CaptionBoundaries.Infrastructure.Security.Paths.RequestPaths>();
+        Services.AddScoped<IValidator<CaptionBoundaries.Domain.Training.RunSpec>, CaptionBoundaries.Infrastructure.Training.RunSpecValidator>();
         Services.AddScoped<IValidator<StartExperimentCommand>, StartExperimentValidator>();
         Services.AddScoped<IValidator<RunBenchmarkCommand>, RunBenchmarkValidator>();
         Services.AddScoped<IValidator<StartSweepCommand>, StartSweepValidator>();

@@ -1,6 +1,7 @@
 using Bunit;
 using CaptionBoundaries.Application.Features.Webhooks;
-using CaptionBoundaries.Application.Tracking;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Ui.Pages;
 
 namespace CaptionBoundaries.Tests.Ui;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using CaptionBoundaries.Application.Plugins;
+using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Tests.Support;
 using CaptionBoundaries.Tests.Ui.E2E;
 using Microsoft.Extensions.Logging.Abstractions;

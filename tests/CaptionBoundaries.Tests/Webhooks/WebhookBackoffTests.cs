@@ -1,4 +1,5 @@
-using CaptionBoundaries.Application.Registry;
+using CaptionBoundaries.Domain.Registry;
+using CaptionBoundaries.Infrastructure.Registry;
 
 namespace CaptionBoundaries.Tests.Webhooks;
 

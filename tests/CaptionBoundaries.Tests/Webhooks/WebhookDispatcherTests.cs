@@ -1,7 +1,11 @@
-using CaptionBoundaries.Application.Monitoring;
-using CaptionBoundaries.Application.Registry;
-using CaptionBoundaries.Application.Tracking;
+using CaptionBoundaries.Domain.Monitoring;
+using CaptionBoundaries.Infrastructure.Monitoring;
+using CaptionBoundaries.Domain.Registry;
+using CaptionBoundaries.Infrastructure.Registry;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Grains;
+using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Tests.Registry;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.EntityFrameworkCore;

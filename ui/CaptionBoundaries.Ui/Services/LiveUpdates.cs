@@ -1,6 +1,8 @@
-using CaptionBoundaries.Grains;
+using CaptionBoundaries.Domain.Registry;
+using CaptionBoundaries.Grains.Abstractions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using CaptionBoundaries.Domain.Training;
 
 namespace CaptionBoundaries.Ui.Services;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using CaptionBoundaries.Application.Features.Sweeps;
-using CaptionBoundaries.Application.Sweeps;
+using CaptionBoundaries.Domain.Sweeps;
 
 namespace CaptionBoundaries.Ui.Sweeps;
 

@@ -1,6 +1,6 @@
 using CaptionBoundaries.Application.Features.Sweeps;
-using CaptionBoundaries.Application.Sweeps;
-using CaptionBoundaries.Grains;
+using CaptionBoundaries.Domain.Sweeps;
+using CaptionBoundaries.Grains.Abstractions;
 
 namespace CaptionBoundaries.Ui.Sweeps;
 

@@ -1,5 +1,8 @@
 using CaptionBoundaries.Application.Security;
-using CaptionBoundaries.Application.Tracking;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
 using FluentValidation;
 using Mediator;
 using Microsoft.AspNetCore.Identity;

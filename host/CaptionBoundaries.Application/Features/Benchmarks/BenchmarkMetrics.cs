@@ -1,5 +1,5 @@
 using CaptionBoundaries.Contracts;
-using CaptionBoundaries.Grains;
+using CaptionBoundaries.Grains.Abstractions;
 
 namespace CaptionBoundaries.Application.Features.Benchmarks;
 

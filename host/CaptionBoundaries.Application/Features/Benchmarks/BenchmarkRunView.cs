@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CaptionBoundaries.Application.Benchmarks;
+using CaptionBoundaries.Domain.Benchmarks;
 
 namespace CaptionBoundaries.Application.Features.Benchmarks;
 

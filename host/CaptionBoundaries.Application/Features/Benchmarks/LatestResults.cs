@@ -1,5 +1,6 @@
-using CaptionBoundaries.Application.Benchmarks;
-using CaptionBoundaries.Application.Tracking;
+using CaptionBoundaries.Domain.Benchmarks;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
 using Microsoft.EntityFrameworkCore;
 
 namespace CaptionBoundaries.Application.Features.Benchmarks;

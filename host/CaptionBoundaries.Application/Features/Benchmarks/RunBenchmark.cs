@@ -1,14 +1,17 @@
 using CaptionBoundaries.Application.Features.Inference;
 using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
 using System.Text.Json;
-using CaptionBoundaries.Application.Benchmarks;
-using CaptionBoundaries.Application.Checkpoints;
-using CaptionBoundaries.Application.Datasets;
+using CaptionBoundaries.Domain.Benchmarks;
+using CaptionBoundaries.Domain.Checkpoints;
+using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Application.Features.Models;
-using CaptionBoundaries.Application.Infrastructure;
-using CaptionBoundaries.Application.Inference;
-using CaptionBoundaries.Application.Tracking;
-using CaptionBoundaries.Grains;
+using CaptionBoundaries.Domain.Common;
+using CaptionBoundaries.Domain.Inference;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
+using CaptionBoundaries.Grains.Abstractions;
 using FluentValidation;
 using Mediator;
 
@@ -28,7 +31,7 @@ public sealed record RunBenchmarkCommand(
 
 public sealed class RunBenchmarkValidator : AbstractValidator<RunBenchmarkCommand>
 {
-    public RunBenchmarkValidator(Security.Paths.RequestPaths paths)
+    public RunBenchmarkValidator(Infrastructure.Security.Paths.RequestPaths paths)
     {
         RuleFor(c => c.Model).MustBeModelName().OverridePropertyName("model");
         RuleFor(c => c.DatasetFolder).NotEmpty().OverridePropertyName("dataset_folder");

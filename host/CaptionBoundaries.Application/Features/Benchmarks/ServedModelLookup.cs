@@ -1,4 +1,4 @@
-using CaptionBoundaries.Grains;
+using CaptionBoundaries.Grains.Abstractions;
 
 namespace CaptionBoundaries.Application.Features.Benchmarks;
 

@@ -1,5 +1,7 @@
 using CaptionBoundaries.Application.Security;
-using CaptionBoundaries.Grains;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Grains.Abstractions;
 using Mediator;
 
 namespace CaptionBoundaries.Application.Features.Cluster;
@@ -21,7 +23,7 @@ public sealed record ClusterNodeView(
     int Slots,
     IReadOnlyList<Guid> Running);
 
-public sealed class GetClusterNodesHandler(IGrainFactory grains, Tracking.TrackingDbContext db, ActorContext actors)
+public sealed class GetClusterNodesHandler(IGrainFactory grains, Infrastructure.Tracking.TrackingDbContext db, ActorContext actors)
     : IQueryHandler<GetClusterNodesQuery, IReadOnlyList<ClusterNodeView>>
 {
     public async ValueTask<IReadOnlyList<ClusterNodeView>> Handle(GetClusterNodesQuery query, CancellationToken ct)

@@ -1,7 +1,10 @@
 using CaptionBoundaries.Application.Security;
-using CaptionBoundaries.Application.Plugins;
-using CaptionBoundaries.Application.Tracking;
-using CaptionBoundaries.Grains;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Domain.Plugins;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
+using CaptionBoundaries.Grains.Abstractions;
 using Mediator;
 
 namespace CaptionBoundaries.Application.Features.Cluster;

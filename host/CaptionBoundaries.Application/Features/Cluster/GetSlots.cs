@@ -1,5 +1,7 @@
 using CaptionBoundaries.Application.Security;
-using CaptionBoundaries.Grains;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Grains.Abstractions;
 using Mediator;
 
 namespace CaptionBoundaries.Application.Features.Cluster;
@@ -8,7 +10,7 @@ namespace CaptionBoundaries.Application.Features.Cluster;
 [RequiresRole(Roles.Viewer)]
 public sealed record GetSlotsQuery : IQuery<SchedulerSnapshot>;
 
-public sealed class GetSlotsHandler(IGrainFactory grains, Tracking.TrackingDbContext db, ActorContext actors) : IQueryHandler<GetSlotsQuery, SchedulerSnapshot>
+public sealed class GetSlotsHandler(IGrainFactory grains, Infrastructure.Tracking.TrackingDbContext db, ActorContext actors) : IQueryHandler<GetSlotsQuery, SchedulerSnapshot>
 {
     // Another account's private run shows as a busy slot or a queue place with an empty id (HiddenRuns).
     public async ValueTask<SchedulerSnapshot> Handle(GetSlotsQuery query, CancellationToken ct) =>

@@ -1,5 +1,7 @@
 using CaptionBoundaries.Application.Security;
-using CaptionBoundaries.Application.Configuration;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Infrastructure.Configuration;
 using Mediator;
 using Microsoft.Extensions.Configuration;
 

@@ -1,7 +1,10 @@
 using CaptionBoundaries.Application.Features.Inference;
 using CaptionBoundaries.Application.Security;
-using CaptionBoundaries.Application.DatasetVersions;
-using CaptionBoundaries.Application.Tracking;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Infrastructure.DatasetVersions;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
 using FluentValidation;
 using Mediator;
 
@@ -21,7 +24,7 @@ public sealed record CheckedOutDatasetVersion(DatasetVersionSummary Version, str
 
 public sealed class CheckoutDatasetVersionValidator : AbstractValidator<CheckoutDatasetVersionCommand>
 {
-    public CheckoutDatasetVersionValidator(Security.Paths.RequestPaths paths)
+    public CheckoutDatasetVersionValidator(Infrastructure.Security.Paths.RequestPaths paths)
     {
         RuleFor(c => c.Name).MustBeDatasetName().OverridePropertyName("name");
         RuleFor(c => c.Version).GreaterThanOrEqualTo(1).OverridePropertyName("version");

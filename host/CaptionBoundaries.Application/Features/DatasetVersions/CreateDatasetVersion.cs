@@ -1,9 +1,12 @@
 using CaptionBoundaries.Application.Features.Inference;
 using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
 using System.Text.Json;
-using CaptionBoundaries.Application.Datasets;
-using CaptionBoundaries.Application.DatasetVersions;
-using CaptionBoundaries.Application.Tracking;
+using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Infrastructure.DatasetVersions;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -26,7 +29,7 @@ public sealed record CreatedDatasetVersion(DatasetVersionSummary Version, bool R
 
 public sealed class CreateDatasetVersionValidator : AbstractValidator<CreateDatasetVersionCommand>
 {
-    public CreateDatasetVersionValidator(Security.Paths.RequestPaths paths)
+    public CreateDatasetVersionValidator(Infrastructure.Security.Paths.RequestPaths paths)
     {
         RuleFor(c => c.Name).MustBeDatasetName().OverridePropertyName("name");
         RuleFor(c => c.Folder).NotEmpty().OverridePropertyName("folder");

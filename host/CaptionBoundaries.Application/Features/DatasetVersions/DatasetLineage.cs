@@ -1,8 +1,11 @@
 using CaptionBoundaries.Application.Security;
-using CaptionBoundaries.Application.Datasets;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Application.Features.Experiments;
-using CaptionBoundaries.Application.DatasetVersions;
-using CaptionBoundaries.Application.Tracking;
+using CaptionBoundaries.Infrastructure.DatasetVersions;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
-using CaptionBoundaries.Application.Tracking;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 

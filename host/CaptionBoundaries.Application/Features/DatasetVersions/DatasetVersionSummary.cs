@@ -1,5 +1,6 @@
 using System.Text.Json;
-using CaptionBoundaries.Application.Tracking;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
 
 namespace CaptionBoundaries.Application.Features.DatasetVersions;
 

@@ -1,6 +1,9 @@
 using CaptionBoundaries.Application.Security;
-using CaptionBoundaries.Application.DatasetVersions;
-using CaptionBoundaries.Application.Tracking;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Infrastructure.DatasetVersions;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
 using FluentValidation;
 using Mediator;
 

@@ -1,4 +1,4 @@
-using CaptionBoundaries.Application.Infrastructure;
+using CaptionBoundaries.Domain.Common;
 
 namespace CaptionBoundaries.Application.Features.Datasets;
 

@@ -1,6 +1,8 @@
 using CaptionBoundaries.Application.Features.Inference;
 using CaptionBoundaries.Application.Security;
-using CaptionBoundaries.Application.Datasets;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Domain.Datasets;
 using FluentValidation;
 using Mediator;
 
@@ -24,7 +26,7 @@ public sealed record SynthesizedDataset(string Folder, string Identity, int Samp
 
 public sealed class SynthesizeDatasetValidator : AbstractValidator<SynthesizeDatasetCommand>
 {
-    public SynthesizeDatasetValidator(Security.Paths.RequestPaths paths)
+    public SynthesizeDatasetValidator(Infrastructure.Security.Paths.RequestPaths paths)
     {
         RuleFor(c => c.OutputFolder).NotEmpty().OverridePropertyName("output");
         RuleFor(c => c.OutputFolder)

@@ -1,6 +1,9 @@
 using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
 using System.Text.Json;
-using CaptionBoundaries.Application.Tracking;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -31,7 +34,7 @@ public sealed class CompareExperimentsValidator : AbstractValidator<CompareExper
     }
 }
 
-public sealed class CompareExperimentsHandler(TrackingDbContext db, Security.ActorContext actors) : IQueryHandler<CompareExperimentsQuery, ExperimentComparison>
+public sealed class CompareExperimentsHandler(TrackingDbContext db, Domain.Security.ActorContext actors) : IQueryHandler<CompareExperimentsQuery, ExperimentComparison>
 {
     public async ValueTask<ExperimentComparison> Handle(CompareExperimentsQuery query, CancellationToken cancellationToken)
     {

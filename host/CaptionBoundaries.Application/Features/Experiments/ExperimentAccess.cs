@@ -1,19 +1,15 @@
 using CaptionBoundaries.Application.Security;
-using CaptionBoundaries.Application.Tracking;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
 using Microsoft.EntityFrameworkCore;
 
 namespace CaptionBoundaries.Application.Features.Experiments;
 
-/// <summary>Owners and visibility of runs: who may see a run, and who may change it (its owner, or an admin).</summary>
+/// <summary>Who may change a run: its owner, or an admin (who may see it: <see cref="ExperimentVisibility"/>).</summary>
 public static class ExperimentAccess
 {
-    /// <summary>Shared runs, and private ones of the actor (admins see everything).</summary>
-    public static IQueryable<Experiment> VisibleTo(this IQueryable<Experiment> experiments, Actor actor) =>
-        actor.IsAdmin ? experiments : experiments.Where(e => !e.IsPrivate || e.Owner == actor.Name);
-
-    public static bool IsVisibleTo(this Experiment experiment, Actor actor) =>
-        actor.IsAdmin || !experiment.IsPrivate || experiment.Owner == actor.Name;
-
     /// <summary>
     /// Refuses a change to someone else's run. A run not yet in the tracking database (still queued) is checked by its
     /// grain's spec instead, by the caller.

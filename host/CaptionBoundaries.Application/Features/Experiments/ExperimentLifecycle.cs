@@ -1,16 +1,19 @@
+using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Application.Security;
-using CaptionBoundaries.Grains;
-using CaptionBoundaries.Application.Features.Training;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Grains.Abstractions;
+using CaptionBoundaries.Application.Validation;
 using FluentValidation;
-using FluentValidation.Results;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
+using CaptionBoundaries.Domain.Training;
 
 namespace CaptionBoundaries.Application.Features.Experiments;
 
 /// <summary>Queues an experiment with the scheduler; it runs when a worker slot is free.</summary>
 [RequiresRole(Roles.Researcher)]
-public sealed record StartExperimentCommand(ExperimentSpec Spec) : ICommand<ExperimentInfo>;
+public sealed record StartExperimentCommand(RunSpec Spec) : ICommand<ExperimentInfo>;
 
 [RequiresRole(Roles.Researcher)]
 public sealed record CancelExperimentCommand(Guid ExperimentId) : ICommand<ExperimentInfo>;
@@ -19,25 +22,14 @@ public sealed record CancelExperimentCommand(Guid ExperimentId) : ICommand<Exper
 public sealed record GetExperimentQuery(Guid ExperimentId) : IQuery<ExperimentInfo>;
 
 /// <summary>The same rules as an in-process training run, so the API and the CLI refuse the same input.</summary>
-public sealed class StartExperimentValidator(IValidator<TrainModelCommand> training) : AbstractValidator<StartExperimentCommand>
+public sealed class StartExperimentValidator : AbstractValidator<StartExperimentCommand>
 {
-    private readonly IValidator<TrainModelCommand> _training = training;
-
-    public override ValidationResult Validate(ValidationContext<StartExperimentCommand> context)
-    {
-        var spec = context.InstanceToValidate.Spec;
-        if (spec is null) return new ValidationResult([new ValidationFailure("spec", "The experiment spec is required.")]);
-        var result = _training.Validate(spec.ToTrainCommand());
-        if (spec.Owner is { Length: > 100 })
-            result.Errors.Add(new ValidationFailure("owner", $"An owner (user name) is at most 100 characters (got {spec.Owner.Length})."));
-        return result;
-    }
-
-    public override Task<ValidationResult> ValidateAsync(ValidationContext<StartExperimentCommand> context, CancellationToken cancellation = default) =>
-        Task.FromResult(Validate(context));
+    public StartExperimentValidator(IValidator<RunSpec> spec) =>
+        RuleFor(c => c.Spec).NotNull().WithMessage("The experiment spec is required.").OverridePropertyName("spec")
+            .DependentRules(() => RuleFor(c => c).ForwardErrorsOf(c => c.Spec, spec));
 }
 
-public sealed class ExperimentLifecycleHandlers(IGrainFactory grains, Plugins.PluginRegistry plugins, Tracking.TrackingDbContext db, ActorContext actors) :
+public sealed class ExperimentLifecycleHandlers(IGrainFactory grains, Domain.Plugins.PluginRegistry plugins, Infrastructure.Tracking.TrackingDbContext db, ActorContext actors) :
     ICommandHandler<StartExperimentCommand, ExperimentInfo>,
     ICommandHandler<CancelExperimentCommand, ExperimentInfo>,
     IQueryHandler<GetExperimentQuery, ExperimentInfo>

@@ -1,4 +1,5 @@
-using CaptionBoundaries.Application.Tracking;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
 using Microsoft.EntityFrameworkCore;
 
 namespace CaptionBoundaries.Application.Features.Experiments;
@@ -7,7 +8,7 @@ namespace CaptionBoundaries.Application.Features.Experiments;
 public static class ExperimentLookup
 {
     /// <summary>A run the viewer may see; another account's private run is "not found", so its existence is not revealed.</summary>
-    public static async Task<Experiment> FindAsync(TrackingDbContext db, string idOrPrefix, Security.Actor viewer, CancellationToken ct)
+    public static async Task<Experiment> FindAsync(TrackingDbContext db, string idOrPrefix, Domain.Security.Actor viewer, CancellationToken ct)
     {
         var prefix = idOrPrefix.Replace("-", "").ToLowerInvariant();
         // Guids are compared client-side: providers store them differently (text, uuid, uniqueidentifier).

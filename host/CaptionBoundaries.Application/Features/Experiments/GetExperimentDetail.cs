@@ -1,9 +1,13 @@
 using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
 using System.Text.Json;
-using CaptionBoundaries.Application.Tracking;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
+using CaptionBoundaries.Domain.Training;
 
 namespace CaptionBoundaries.Application.Features.Experiments;
 
@@ -53,7 +57,7 @@ public sealed class GetExperimentDetailValidator : AbstractValidator<GetExperime
         RuleFor(q => q.Id).NotEmpty().MinimumLength(4).WithMessage("Experiment id prefixes need at least 4 characters.").OverridePropertyName("id");
 }
 
-public sealed class GetExperimentDetailHandler(TrackingDbContext db, Security.ActorContext actors) : IQueryHandler<GetExperimentDetailQuery, ExperimentDetail>
+public sealed class GetExperimentDetailHandler(TrackingDbContext db, Domain.Security.ActorContext actors) : IQueryHandler<GetExperimentDetailQuery, ExperimentDetail>
 {
     public async ValueTask<ExperimentDetail> Handle(GetExperimentDetailQuery query, CancellationToken cancellationToken)
     {
@@ -87,7 +91,7 @@ public sealed class GetExperimentDetailHandler(TrackingDbContext db, Security.Ac
     private async Task<(List<StageDetail> Stages, List<EpochMetric> Epochs)> Stages(Experiment parent, CancellationToken ct)
     {
         if (parent.TrainingPlanJson is null) return ([], []);
-        var plan = JsonSerializer.Deserialize<List<Grains.TrainingStage>>(parent.TrainingPlanJson) ?? [];
+        var plan = JsonSerializer.Deserialize<List<Domain.Training.TrainingStage>>(parent.TrainingPlanJson) ?? [];
         var children = await db.Experiments.AsNoTracking().Include(c => c.Epochs)
             .Where(c => c.ParentExperimentId == parent.Id).ToListAsync(ct);
         var stages = new List<StageDetail>();

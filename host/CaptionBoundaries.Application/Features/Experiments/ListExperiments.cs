@@ -1,8 +1,12 @@
 using CaptionBoundaries.Application.Security;
-using CaptionBoundaries.Application.Tracking;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
+using CaptionBoundaries.Domain.Training;
 
 namespace CaptionBoundaries.Application.Features.Experiments;
 
@@ -36,7 +40,7 @@ public sealed class ListExperimentsValidator : AbstractValidator<ListExperiments
     }
 }
 
-public sealed class ListExperimentsHandler(TrackingDbContext db, Security.ActorContext actors) : IQueryHandler<ListExperimentsQuery, IReadOnlyList<ExperimentSummary>>
+public sealed class ListExperimentsHandler(TrackingDbContext db, Domain.Security.ActorContext actors) : IQueryHandler<ListExperimentsQuery, IReadOnlyList<ExperimentSummary>>
 {
     public async ValueTask<IReadOnlyList<ExperimentSummary>> Handle(ListExperimentsQuery query, CancellationToken cancellationToken)
     {

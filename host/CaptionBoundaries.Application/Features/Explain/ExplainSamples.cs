@@ -1,12 +1,15 @@
-using CaptionBoundaries.Application.Security.Paths;
+using CaptionBoundaries.Domain.Security.Paths;
+using CaptionBoundaries.Infrastructure.Security.Paths;
 using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
 using System.Text.Json;
-using CaptionBoundaries.Application.Benchmarks;
-using CaptionBoundaries.Application.Datasets;
-using CaptionBoundaries.Application.Explain;
+using CaptionBoundaries.Domain.Benchmarks;
+using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Domain.Explain;
 using CaptionBoundaries.Application.Features.Inference;
-using CaptionBoundaries.Application.Infrastructure;
-using CaptionBoundaries.Application.Inference;
+using CaptionBoundaries.Domain.Common;
+using CaptionBoundaries.Domain.Inference;
 using FluentValidation;
 using Mediator;
 

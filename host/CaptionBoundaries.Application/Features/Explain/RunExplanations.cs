@@ -1,9 +1,12 @@
-using CaptionBoundaries.Application.Infrastructure;
+using CaptionBoundaries.Domain.Common;
 using CaptionBoundaries.Application.Security;
-using CaptionBoundaries.Application.Explain;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Domain.Explain;
 using CaptionBoundaries.Application.Features.Experiments;
-using CaptionBoundaries.Application.Inference;
-using CaptionBoundaries.Application.Tracking;
+using CaptionBoundaries.Domain.Inference;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Contracts;
 using FluentValidation;
 using Mediator;

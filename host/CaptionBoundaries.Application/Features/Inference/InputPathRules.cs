@@ -1,4 +1,5 @@
-using CaptionBoundaries.Application.Security.Paths;
+using CaptionBoundaries.Domain.Security.Paths;
+using CaptionBoundaries.Infrastructure.Security.Paths;
 using FluentValidation;
 
 namespace CaptionBoundaries.Application.Features.Inference;

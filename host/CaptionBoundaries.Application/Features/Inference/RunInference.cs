@@ -1,8 +1,10 @@
 using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
 using System.Text.Json;
-using CaptionBoundaries.Application.Datasets;
-using CaptionBoundaries.Application.Infrastructure;
-using CaptionBoundaries.Application.Inference;
+using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Domain.Common;
+using CaptionBoundaries.Domain.Inference;
 using FluentValidation;
 using Mediator;
 
@@ -23,7 +25,7 @@ public sealed record InferenceResult(
 
 public sealed class RunInferenceValidator : AbstractValidator<RunInferenceCommand>
 {
-    public RunInferenceValidator(Security.Paths.RequestPaths paths)
+    public RunInferenceValidator(Infrastructure.Security.Paths.RequestPaths paths)
     {
         RuleFor(c => c.CheckpointPath).MustBeCheckpointFile(paths).OverridePropertyName("checkpoint");
         RuleFor(c => c.DataFolder).MustBeDatasetFolder(paths).OverridePropertyName("data");

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using CaptionBoundaries.Application.Plugins;
+using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Contracts;
 
 namespace CaptionBoundaries.Application.Features.Models;

@@ -1,6 +1,8 @@
 using CaptionBoundaries.Application.Features.Inference;
 using CaptionBoundaries.Application.Security;
-using CaptionBoundaries.Grains;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Grains.Abstractions;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -60,7 +62,7 @@ public sealed class GetServedModelValidator : AbstractValidator<GetServedModelQu
 
 public sealed class RegisterModelVersionValidator : AbstractValidator<RegisterModelVersionCommand>
 {
-    public RegisterModelVersionValidator(Security.Paths.RequestPaths paths)
+    public RegisterModelVersionValidator(Infrastructure.Security.Paths.RequestPaths paths)
     {
         RuleFor(c => c.Model).MustBeModelName().OverridePropertyName("model");
         RuleFor(c => c.CheckpointPath).NotEmpty().OverridePropertyName("checkpoint");
@@ -128,8 +130,8 @@ public sealed class ArchiveModelVersionValidator : AbstractValidator<ArchiveMode
     }
 }
 
-public sealed class ServedModelHandlers(IGrainFactory grains, Tracking.TrackingDbContext db, ActorContext actors, PrivateModels privateModels, Security.Paths.RequestPaths paths,
-    Infrastructure.CaptionBoundariesOptions options) :
+public sealed class ServedModelHandlers(IGrainFactory grains, Infrastructure.Tracking.TrackingDbContext db, ActorContext actors, PrivateModels privateModels, Infrastructure.Security.Paths.RequestPaths paths,
+    Domain.Common.CaptionBoundariesOptions options) :
     IQueryHandler<ListServedModelsQuery, IReadOnlyList<ModelInfo>>,
     IQueryHandler<GetServedModelQuery, ModelInfo>,
     ICommandHandler<RegisterModelVersionCommand, ModelVersionInfo>,
@@ -154,11 +156,11 @@ public sealed class ServedModelHandlers(IGrainFactory grains, Tracking.TrackingD
     }
 
     /// <summary>The model's access row, made on first use with the owner the registry knows (whoever registered version 1).</summary>
-    private async Task<Tracking.ModelAccess> AccessOf(string model, CancellationToken ct)
+    private async Task<Infrastructure.Tracking.ModelAccess> AccessOf(string model, CancellationToken ct)
     {
         var access = await db.ModelAccess.FirstOrDefaultAsync(a => a.ModelName == model, ct);
         if (access is not null) return access;
-        access = new Tracking.ModelAccess { ModelName = model, Owner = await OwnerOf(model, ct) ?? Actor, ChangedAtUtc = DateTime.UtcNow };
+        access = new Infrastructure.Tracking.ModelAccess { ModelName = model, Owner = await OwnerOf(model, ct) ?? Actor, ChangedAtUtc = DateTime.UtcNow };
         db.ModelAccess.Add(access);
         return access;
     }
@@ -192,7 +194,7 @@ public sealed class ServedModelHandlers(IGrainFactory grains, Tracking.TrackingD
     public async ValueTask<ModelVersionInfo> Handle(UploadModelVersionCommand command, CancellationToken ct)
     {
         await EnsureMayRegister(command.Model, ct);
-        var staged = await Infrastructure.UploadStaging.StageAsync(options, command.Content, command.MaxBytes, ct);
+        var staged = await Domain.Common.UploadStaging.StageAsync(options, command.Content, command.MaxBytes, ct);
         try
         {
             // The grain checks the checkpoint and copies it into the registry store; the staged file is then not needed.

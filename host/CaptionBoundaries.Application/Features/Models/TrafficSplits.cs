@@ -1,6 +1,10 @@
+using CaptionBoundaries.Domain.Serving;
+using CaptionBoundaries.Domain.Registry;
 using CaptionBoundaries.Application.Features.Serving;
 using CaptionBoundaries.Application.Security;
-using CaptionBoundaries.Grains;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Grains.Abstractions;
 using FluentValidation;
 using FluentValidation.Results;
 using Mediator;
@@ -87,7 +91,7 @@ public sealed class GetTrafficSplitValidator : AbstractValidator<GetTrafficSplit
     public GetTrafficSplitValidator() => RuleFor(q => q.Model).MustBeModelName().OverridePropertyName("model");
 }
 
-public sealed class TrafficSplitHandlers(IGrainFactory grains, Tracking.TrackingDbContext db, ActorContext actors) :
+public sealed class TrafficSplitHandlers(IGrainFactory grains, Infrastructure.Tracking.TrackingDbContext db, ActorContext actors) :
     ICommandHandler<SetTrafficSplitCommand, SplitResult>,
     ICommandHandler<PromoteTrafficSplitCommand, SplitResult>,
     ICommandHandler<AbortTrafficSplitCommand, SplitResult>

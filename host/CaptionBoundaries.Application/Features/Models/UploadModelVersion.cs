@@ -1,5 +1,7 @@
 using CaptionBoundaries.Application.Security;
-using CaptionBoundaries.Grains;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Grains.Abstractions;
 using FluentValidation;
 using Mediator;
 

@@ -1,12 +1,16 @@
 using CaptionBoundaries.Application.Features.Inference;
 using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
 using System.Text.Json;
 using CaptionBoundaries.Application.Features.Benchmarks;
 using CaptionBoundaries.Application.Features.Models;
-using CaptionBoundaries.Application.Monitoring;
-using CaptionBoundaries.Application.Tracking;
+using CaptionBoundaries.Domain.Monitoring;
+using CaptionBoundaries.Infrastructure.Monitoring;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Contracts;
-using CaptionBoundaries.Grains;
+using CaptionBoundaries.Grains.Abstractions;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -85,7 +89,7 @@ public sealed class UpdateMonitoringSettingsValidator : AbstractValidator<Update
 
 public sealed class ComputeReferenceValidator : AbstractValidator<ComputeReferenceCommand>
 {
-    public ComputeReferenceValidator(Security.Paths.RequestPaths paths)
+    public ComputeReferenceValidator(Infrastructure.Security.Paths.RequestPaths paths)
     {
         RuleFor(c => c.Model).MustBeModelName().OverridePropertyName("model");
         RuleFor(c => c.Version).GreaterThan(0).OverridePropertyName("version");
@@ -96,7 +100,7 @@ public sealed class ComputeReferenceValidator : AbstractValidator<ComputeReferen
     }
 }
 
-public sealed class MonitoringHandlers(IGrainFactory grains, TrackingDbContext db, PredictionLog log, DriftMonitor monitor, ReferenceProfiler profiler, ActorContext actors, PrivateModels privateModels, Security.Paths.RequestPaths paths) :
+public sealed class MonitoringHandlers(IGrainFactory grains, TrackingDbContext db, PredictionLog log, DriftMonitor monitor, ReferenceProfiler profiler, ActorContext actors, PrivateModels privateModels, Infrastructure.Security.Paths.RequestPaths paths) :
     IQueryHandler<GetMonitoringOverviewQuery, IReadOnlyList<MonitoredModelSummary>>,
     IQueryHandler<GetMonitoringDashboardQuery, MonitoringDashboard>,
     IQueryHandler<ListAlertsQuery, IReadOnlyList<AlertView>>,

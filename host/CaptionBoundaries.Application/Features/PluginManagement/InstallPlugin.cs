@@ -1,5 +1,7 @@
-using CaptionBoundaries.Application.Plugins;
+using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
 using Mediator;
 
 namespace CaptionBoundaries.Application.Features.PluginManagement;

@@ -1,10 +1,13 @@
 using System.Text.Json;
-using CaptionBoundaries.Application.Checkpoints;
+using CaptionBoundaries.Domain.Checkpoints;
 using CaptionBoundaries.Application.Features.Benchmarks;
 using CaptionBoundaries.Application.Features.Models;
 using CaptionBoundaries.Application.Security;
-using CaptionBoundaries.Application.Tracking;
-using CaptionBoundaries.Grains;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
+using CaptionBoundaries.Grains.Abstractions;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;

@@ -1,8 +1,10 @@
-using CaptionBoundaries.Application.Infrastructure;
+using CaptionBoundaries.Domain.Common;
 using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Application.Features.Models;
 using CaptionBoundaries.Contracts;
-using CaptionBoundaries.Grains;
+using CaptionBoundaries.Grains.Abstractions;
 using FluentValidation;
 using Mediator;
 

@@ -1,13 +1,17 @@
-using CaptionBoundaries.Application.Datasets;
+using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Application.Features.Benchmarks;
 using CaptionBoundaries.Application.Features.Datasets;
 using CaptionBoundaries.Application.Features.Experiments;
 using CaptionBoundaries.Application.Features.Models;
-using CaptionBoundaries.Application.Infrastructure;
+using CaptionBoundaries.Domain.Common;
 using CaptionBoundaries.Application.Security;
-using CaptionBoundaries.Application.Security.Paths;
-using CaptionBoundaries.Application.Tracking;
-using CaptionBoundaries.Grains;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Domain.Security.Paths;
+using CaptionBoundaries.Infrastructure.Security.Paths;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
+using CaptionBoundaries.Grains.Abstractions;
 using FluentValidation;
 using Mediator;
 

@@ -1,11 +1,13 @@
 using CaptionBoundaries.Application.Features.Inference;
 using CaptionBoundaries.Application.Security;
-using CaptionBoundaries.Application.Datasets;
-using CaptionBoundaries.Application.Infrastructure;
-using CaptionBoundaries.Application.Plugins;
-using CaptionBoundaries.Application.Sweeps.Benchmark;
-using CaptionBoundaries.Application.Training;
-using CaptionBoundaries.Grains;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Domain.Common;
+using CaptionBoundaries.Domain.Plugins;
+using CaptionBoundaries.Domain.Sweeps.Benchmark;
+using CaptionBoundaries.Domain.Training;
+using CaptionBoundaries.Grains.Abstractions;
 using FluentValidation;
 using Mediator;
 
@@ -51,7 +53,7 @@ public sealed record AshaBenchmarkReport(
 
 public sealed class BenchmarkAshaValidator : AbstractValidator<BenchmarkAshaCommand>
 {
-    public BenchmarkAshaValidator(Security.Paths.RequestPaths paths)
+    public BenchmarkAshaValidator(Infrastructure.Security.Paths.RequestPaths paths)
     {
         RuleFor(c => c.Trials).InclusiveBetween(1, 1000).OverridePropertyName("trials");
         RuleFor(c => c.Epochs).InclusiveBetween(2, 1000).OverridePropertyName("epochs");
@@ -106,7 +108,7 @@ public sealed class BenchmarkAshaHandler(PluginRegistry plugins, Trainer trainer
                 {
                     Trials = command.Trials, Epochs = command.Epochs, Seed = seed, MinIter = command.MinIter, Eta = command.Eta,
                 };
-                var baseSpec = new ExperimentSpec
+                var baseSpec = new RunSpec
                 {
                     Name = "bench-sweep-asha",
                     DatasetFolder = dataset,
@@ -115,7 +117,8 @@ public sealed class BenchmarkAshaHandler(PluginRegistry plugins, Trainer trainer
                     BatchSize = command.BatchSize,
                     Epochs = command.Epochs,
                     Seed = seed,
-                    ImageSize = command.ImageSize,
+                    ImageHeight = command.ImageSize,
+                    ImageWidth = command.ImageSize,
                 };
                 command.OnRepeatStarted?.Invoke(r, settings);
                 var repeat = r;

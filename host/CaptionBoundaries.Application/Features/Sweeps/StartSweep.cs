@@ -1,63 +1,30 @@
 using CaptionBoundaries.Application.Security;
-using CaptionBoundaries.Application.Features.Experiments;
-using CaptionBoundaries.Application.Features.Training;
-using CaptionBoundaries.Application.Plugins;
-using CaptionBoundaries.Application.Sweeps;
-using CaptionBoundaries.Grains;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Infrastructure.Security.Paths;
+using CaptionBoundaries.Infrastructure.Training;
+using CaptionBoundaries.Domain.Plugins;
+using CaptionBoundaries.Domain.Sweeps;
+using CaptionBoundaries.Grains.Abstractions;
 using FluentValidation;
 using FluentValidation.Results;
 using Mediator;
+using CaptionBoundaries.Domain.Training;
 
 namespace CaptionBoundaries.Application.Features.Sweeps;
 
 /// <summary>
-/// Starts a sweep: <see cref="Definition"/> is the YAML or JSON text; the other fields fix what the definition does not
-/// sweep, with the same defaults as a single experiment.
+/// Starts a sweep: <see cref="Definition"/> is the YAML or JSON text; <see cref="Base"/> fixes what the definition
+/// does not sweep (its defaults are a single experiment's). Every trial is the base with the sampled values applied.
 /// </summary>
 [RequiresRole(Roles.Researcher)]
-public sealed record StartSweepCommand(
-    string Definition,
-    string DatasetFolder,
-    string Architecture,
-    int ImageSize = 64,
-    int Epochs = 5,
-    int BatchSize = 16,
-    double LearningRate = 1e-3,
-    double WeightDecay = 1e-2,
-    int Seed = 42,
-    string Augmentation = "none",
-    string Embedder = "glyph_profile",
-    Dictionary<string, string>? ModelConfig = null,
-    string Owner = ExperimentSpec.DefaultOwner) : ICommand<SweepInfo>
-{
-    /// <summary>A multi-stage plan every trial runs: each trial is then a parent run with its stages as child runs.</summary>
-    public List<TrainingStage> Stages { get; init; } = [];
-
-    public ExperimentSpec BaseSpec() => new()
-    {
-        Name = "sweep",
-        DatasetFolder = DatasetFolder,
-        Architecture = Architecture,
-        ImageSize = ImageSize,
-        Epochs = Epochs,
-        BatchSize = BatchSize,
-        LearningRate = LearningRate,
-        WeightDecay = WeightDecay,
-        Seed = Seed,
-        Augmentation = Augmentation,
-        Embedder = Embedder,
-        ModelConfig = ModelConfig ?? [],
-        Stages = Stages,
-        // Trials inherit it: the scheduler's quota and fair share count a sweep's trials as its owner's runs.
-        Owner = string.IsNullOrWhiteSpace(Owner) ? ExperimentSpec.DefaultOwner : Owner.Trim(),
-    };
-}
+public sealed record StartSweepCommand(string Definition, RunSpec Base) : ICommand<SweepInfo>;
 
 /// <summary>Every definition problem under <c>definition.&lt;path&gt;</c>, next to the base settings' own rules.</summary>
-public sealed class StartSweepValidator(IValidator<TrainModelCommand> training, Security.Paths.RequestPaths paths) : AbstractValidator<StartSweepCommand>
+public sealed class StartSweepValidator(IValidator<RunSpec> spec, RequestPaths paths) : AbstractValidator<StartSweepCommand>
 {
-    private readonly IValidator<TrainModelCommand> _training = training;
-    private readonly Security.Paths.RequestPaths _paths = paths;
+    private readonly IValidator<RunSpec> _spec = spec;
+    private readonly RequestPaths _paths = paths;
 
     public override ValidationResult Validate(ValidationContext<StartSweepCommand> context)
     {
@@ -67,12 +34,10 @@ public sealed class StartSweepValidator(IValidator<TrainModelCommand> training, 
             failures.Add(new ValidationFailure("definition", "The sweep definition (YAML or JSON text) is required."));
         else
             failures.AddRange(DefinitionProblems(command.Definition).Select(e => new ValidationFailure($"definition.{e.Path}", e.ToString())));
-        if (command.DatasetFolder is null || command.Architecture is null)
-            failures.Add(new ValidationFailure(command.DatasetFolder is null ? "dataset_folder" : "architecture", "Required."));
+        if (command.Base?.DatasetFolder is null || command.Base.Architecture is null)
+            failures.Add(new ValidationFailure(command.Base?.DatasetFolder is null ? "dataset_folder" : "architecture", "Required."));
         else
-            failures.AddRange(_training.Validate(command.BaseSpec().ToTrainCommand()).Errors);
-        if (command.Owner is { Length: > 100 })
-            failures.Add(new ValidationFailure("owner", $"An owner (user name) is at most 100 characters (got {command.Owner.Length})."));
+            failures.AddRange(_spec.Validate(command.Base).Errors);
         return new ValidationResult(failures);
     }
 
@@ -99,7 +64,7 @@ public sealed class StartSweepValidator(IValidator<TrainModelCommand> training, 
             for (var i = 0; i < weights.Values.Count; i++)
             {
                 var at = weights.Kind == ParameterKind.Fixed ? $"parameters.{weights.Name}.value" : $"parameters.{weights.Name}.values[{i}]";
-                if (TrainModelValidator.PretrainedWeightsProblem(_paths, Convert.ToString(weights.Values[i], System.Globalization.CultureInfo.InvariantCulture)) is { } problem)
+                if (RunSpecValidator.PretrainedWeightsProblem(_paths, Convert.ToString(weights.Values[i], System.Globalization.CultureInfo.InvariantCulture)) is { } problem)
                     problems.Add(new(at, problem));
             }
         }
@@ -112,14 +77,15 @@ public sealed class StartSweepHandler(IGrainFactory grains, PluginRegistry plugi
     public async ValueTask<SweepInfo> Handle(StartSweepCommand command, CancellationToken ct)
     {
         // Refused here, field by field, before anything is stored: a misspelt config key would otherwise fail every trial.
-        var architecture = plugins.GetArchitecture(command.Architecture);
-        architecture.DefaultConfig.MergeOverrides(command.ModelConfig ?? [], command.Architecture);
-        plugins.GetAugmentation(command.Augmentation);
-        plugins.GetEmbedder(command.Embedder);
-        var unknown = TrialSpecMapping.UnknownConfigKeys(SweepDefinitionParser.Parse(command.Definition), architecture.DefaultConfig, command.Architecture)
+        var spec = command.Base;
+        var architecture = plugins.GetArchitecture(spec.Architecture);
+        architecture.DefaultConfig.MergeOverrides(spec.ModelConfig, spec.Architecture);
+        plugins.GetAugmentation(spec.Augmentation);
+        plugins.GetEmbedder(spec.Embedder);
+        var unknown = TrialSpecMapping.UnknownConfigKeys(SweepDefinitionParser.Parse(command.Definition), architecture.DefaultConfig, spec.Architecture)
             .Select(e => new ValidationFailure($"definition.{e.Path}", e.ToString())).ToList();
         if (unknown.Count > 0) throw new ValidationException(unknown);
         // The sweep and its trials belong to the caller, whatever the request said.
-        return await grains.GetGrain<ISweepGrain>(Guid.NewGuid()).Start(command.Definition, (command with { Owner = actors.Current.Name }).BaseSpec());
+        return await grains.GetGrain<ISweepGrain>(Guid.NewGuid()).Start(command.Definition, spec with { Owner = actors.Current.Name });
     }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
-using CaptionBoundaries.Application.Sweeps;
-using CaptionBoundaries.Grains;
+using CaptionBoundaries.Domain.Sweeps;
+using CaptionBoundaries.Grains.Abstractions;
 
 namespace CaptionBoundaries.Application.Features.Sweeps;
 

@@ -1,10 +1,11 @@
 using CaptionBoundaries.Application.Security;
-using System.Globalization;
-using System.Text.Json;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Application.Features.Experiments;
-using CaptionBoundaries.Application.Tracking;
-using CaptionBoundaries.Application.Training;
-using CaptionBoundaries.Grains;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
+using CaptionBoundaries.Domain.Training;
+using CaptionBoundaries.Infrastructure.Training;
 using FluentValidation;
 using Mediator;
 
@@ -27,11 +28,11 @@ public sealed class ResumeExperimentValidator : AbstractValidator<ResumeExperime
     public ResumeExperimentValidator()
     {
         RuleFor(c => c.Id).NotEmpty().MinimumLength(4).WithMessage("Experiment id prefixes need at least 4 characters.").OverridePropertyName("id");
-        RuleFor(c => c.Device).Matches(Infrastructure.DeviceSelection.Pattern()).WithMessage("Device must be cpu, cuda or cuda:N.").OverridePropertyName("device");
+        RuleFor(c => c.Device).Matches(Domain.Common.DeviceSelection.Pattern()).WithMessage("Device must be cpu, cuda or cuda:N.").OverridePropertyName("device");
     }
 }
 
-public sealed class ResumeExperimentHandler(TrackingDbContext db, ExperimentRunner runner, Security.ActorContext actors) : ICommandHandler<ResumeExperimentCommand, TrainModelResult>
+public sealed class ResumeExperimentHandler(TrackingDbContext db, ExperimentRunner runner, Domain.Security.ActorContext actors) : ICommandHandler<ResumeExperimentCommand, TrainModelResult>
 {
     public async ValueTask<TrainModelResult> Handle(ResumeExperimentCommand command, CancellationToken cancellationToken)
     {
@@ -42,31 +43,9 @@ public sealed class ResumeExperimentHandler(TrackingDbContext db, ExperimentRunn
         if (experiment.Status == ExperimentStatus.Completed)
             throw new InvalidOperationException($"Experiment {experiment.Id:N} already completed; start a new run to train further.");
 
-        var hp = JsonSerializer.Deserialize<Dictionary<string, string>>(experiment.HyperparametersJson) ?? [];
-        double Number(string key, double fallback) => hp.TryGetValue(key, out var v) ? double.Parse(v, CultureInfo.InvariantCulture) : fallback;
-        var stages = experiment.TrainingPlanJson is { } plan ? JsonSerializer.Deserialize<List<TrainingStage>>(plan) ?? [] : [];
         var last = experiment.Checkpoints.FirstOrDefault(c => c.Kind == Trainer.LastKind);
-        var train = new TrainModelCommand
-        {
-            DatasetFolder = experiment.DatasetPath,
-            Name = experiment.Name,
-            Architecture = experiment.ArchitectureName,
-            ModelConfig = JsonSerializer.Deserialize<Dictionary<string, string>>(experiment.ModelConfigJson) ?? [],
-            LearningRate = Number("lr", 1e-3),
-            BatchSize = (int)Number("batch_size", 16),
-            Epochs = (int)Number("epochs", 5),
-            WeightDecay = Number("weight_decay", 1e-2),
-            Seed = (int)Number("seed", 42),
-            ImageHeight = (int)Number("image_height", 64),
-            ImageWidth = (int)Number("image_width", 64),
-            Augmentation = experiment.AugmentationName,
-            Embedder = experiment.EmbedderName,
-            Device = command.Device,
-            Stages = stages,
-            ResumeFrom = stages.Count == 0 && last is not null && File.Exists(last.Path) ? last.Path : null,
-            Progress = command.Progress,
-            OnEpoch = command.OnEpoch,
-        };
-        return await runner.RunAsync(experiment.Id, train, cancellationToken);
+        var spec = experiment.ToRunSpec() with { Device = command.Device };
+        spec = spec with { ResumeFrom = spec.Stages.Count == 0 && last is not null && File.Exists(last.Path) ? last.Path : null };
+        return await runner.RunAsync(experiment.Id, spec, new RunObservers(command.Progress, command.OnEpoch), cancellationToken);
     }
 }

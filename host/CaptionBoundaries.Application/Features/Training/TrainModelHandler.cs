@@ -1,3 +1,5 @@
+using CaptionBoundaries.Domain.Training;
+using CaptionBoundaries.Infrastructure.Training;
 using Mediator;
 
 namespace CaptionBoundaries.Application.Features.Training;
@@ -7,13 +9,13 @@ namespace CaptionBoundaries.Application.Features.Training;
 /// Bad input is refused before anything is stored; from the moment the experiment row exists every outcome
 /// (completed, failed with the reason, cancelled) is written to it.
 /// </summary>
-public sealed class TrainModelHandler(ExperimentRunner runner, Security.ActorContext actors) : ICommandHandler<TrainModelCommand, TrainModelResult>
+public sealed class TrainModelHandler(ExperimentRunner runner, Domain.Security.ActorContext actors) : ICommandHandler<TrainModelCommand, TrainModelResult>
 {
     public async ValueTask<TrainModelResult> Handle(TrainModelCommand command, CancellationToken cancellationToken)
     {
         var experimentId = Guid.NewGuid();
-        command = command with { Owner = actors.Current.Name };
-        await runner.QueueAsync(experimentId, command, cancellationToken);
-        return await runner.RunAsync(experimentId, command, cancellationToken);
+        var spec = command.Spec with { Owner = actors.Current.Name };
+        await runner.QueueAsync(experimentId, spec, cancellationToken);
+        return await runner.RunAsync(experimentId, spec, command.Observers, cancellationToken);
     }
 }

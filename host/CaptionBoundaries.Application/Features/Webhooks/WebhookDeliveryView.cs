@@ -1,5 +1,6 @@
-using CaptionBoundaries.Application.Configuration;
-using CaptionBoundaries.Application.Tracking;
+using CaptionBoundaries.Infrastructure.Configuration;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
 
 namespace CaptionBoundaries.Application.Features.Webhooks;
 

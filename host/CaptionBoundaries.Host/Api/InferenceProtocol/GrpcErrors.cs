@@ -1,5 +1,7 @@
-using CaptionBoundaries.Application.Infrastructure;
+using CaptionBoundaries.Domain.Common;
 using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
 using FluentValidation;
 using FluentValidation.Results;
 using Grpc.Core;

@@ -1,8 +1,9 @@
 using System.Globalization;
 using CaptionBoundaries.Application.Features.Cluster;
 using CaptionBoundaries.Application.Features.Serving;
-using CaptionBoundaries.Application.Infrastructure;
+using CaptionBoundaries.Domain.Common;
 using CaptionBoundaries.Grains;
+using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Host.Server.Security;
 using FluentValidation.Results;
 using Google.Protobuf;

@@ -1,7 +1,8 @@
 using CaptionBoundaries.Application.Features.Serving;
-using CaptionBoundaries.Application.Infrastructure;
+using CaptionBoundaries.Domain.Common;
 using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Grains;
+using CaptionBoundaries.Grains.Abstractions;
 using FluentValidation;
 using FluentValidation.Results;
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using CaptionBoundaries.Application.Features.Sweeps;
-using CaptionBoundaries.Application.Sweeps;
-using CaptionBoundaries.Application.Sweeps.Benchmark;
+using CaptionBoundaries.Domain.Sweeps;
+using CaptionBoundaries.Domain.Sweeps.Benchmark;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using CaptionBoundaries.Application.Inference;
-using CaptionBoundaries.Application.Plugins;
-using CaptionBoundaries.Application.Training;
+using CaptionBoundaries.Domain.Inference;
+using CaptionBoundaries.Domain.Plugins;
+using CaptionBoundaries.Domain.Training;
 using CaptionBoundaries.Host.Cli.PyTorchBench;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;

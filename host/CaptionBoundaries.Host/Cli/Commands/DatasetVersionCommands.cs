@@ -1,5 +1,5 @@
 using System.CommandLine;
-using CaptionBoundaries.Application.DatasetVersions;
+using CaptionBoundaries.Infrastructure.DatasetVersions;
 using CaptionBoundaries.Application.Features.DatasetVersions;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;

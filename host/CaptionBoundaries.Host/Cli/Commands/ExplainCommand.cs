@@ -1,7 +1,7 @@
 using System.CommandLine;
-using CaptionBoundaries.Application.Benchmarks;
-using CaptionBoundaries.Application.Datasets;
-using CaptionBoundaries.Application.Explain;
+using CaptionBoundaries.Domain.Benchmarks;
+using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Domain.Explain;
 using CaptionBoundaries.Application.Features.Explain;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;

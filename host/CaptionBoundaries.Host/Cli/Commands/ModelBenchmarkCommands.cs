@@ -1,6 +1,6 @@
 using System.CommandLine;
-using CaptionBoundaries.Application.Benchmarks;
-using CaptionBoundaries.Application.Datasets;
+using CaptionBoundaries.Domain.Benchmarks;
+using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Application.Features.Benchmarks;
 using CaptionBoundaries.Host.Api;
 using Spectre.Console;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using CaptionBoundaries.Application.Features.Models;
 using CaptionBoundaries.Grains;
+using CaptionBoundaries.Grains.Abstractions;
 using Spectre.Console;
 
 namespace CaptionBoundaries.Host.Cli.Commands;

@@ -1,7 +1,9 @@
+using CaptionBoundaries.Domain.Registry;
 using System.CommandLine;
 using System.Globalization;
 using CaptionBoundaries.Application.Features.Models;
 using CaptionBoundaries.Grains;
+using CaptionBoundaries.Grains.Abstractions;
 using Spectre.Console;
 
 namespace CaptionBoundaries.Host.Cli.Commands;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using CaptionBoundaries.Application.Features.Monitoring;
-using CaptionBoundaries.Application.Monitoring;
+using CaptionBoundaries.Domain.Monitoring;
+using CaptionBoundaries.Infrastructure.Monitoring;
 using CaptionBoundaries.Contracts;
 using Spectre.Console;
 

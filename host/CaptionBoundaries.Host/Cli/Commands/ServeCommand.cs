@@ -1,10 +1,13 @@
 using System.CommandLine;
 using CaptionBoundaries.Application.Features.Datasets;
-using CaptionBoundaries.Application.Infrastructure;
-using CaptionBoundaries.Application.Tracking;
+using CaptionBoundaries.Domain.Common;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Host.Server;
 using CaptionBoundaries.Host.Server.Clustering;
 using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
 using Mediator;
 
 namespace CaptionBoundaries.Host.Cli.Commands;

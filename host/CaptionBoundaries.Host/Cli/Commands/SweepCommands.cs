@@ -1,5 +1,7 @@
+using CaptionBoundaries.Domain.Training;
 using System.CommandLine;
 using CaptionBoundaries.Grains;
+using CaptionBoundaries.Grains.Abstractions;
 using Spectre.Console;
 
 namespace CaptionBoundaries.Host.Cli.Commands;
@@ -39,15 +41,18 @@ public static class SweepCommands
         return command;
     }
 
+    /// <summary>The options' defaults are the run spec's own (a trial is a run).</summary>
+    private static readonly RunSpec Defaults = new() { Name = "", DatasetFolder = "", Architecture = "" };
+
     private static Command Start()
     {
         var file = new Argument<FileInfo>("file") { Description = "Sweep definition, YAML or JSON" };
         var dataset = new Option<string>("--dataset") { Description = "Dataset folder (a path the server can read)", Required = true };
         var architecture = new Option<string>("--architecture") { Description = "Architecture plugin name", Required = true };
-        var imageSize = new Option<int>("--image-size") { Description = "Square input size unless swept", DefaultValueFactory = _ => 64 };
-        var epochs = new Option<int>("--epochs") { Description = "Epochs per trial unless swept", DefaultValueFactory = _ => 5 };
-        var batchSize = new Option<int>("--batch-size") { Description = "Batch size unless swept", DefaultValueFactory = _ => 16 };
-        var augmentation = new Option<string>("--augmentation") { Description = "Augmentation unless swept", DefaultValueFactory = _ => "none" };
+        var imageSize = new Option<int>("--image-size") { Description = "Square input size unless swept", DefaultValueFactory = _ => Defaults.ImageHeight };
+        var epochs = new Option<int>("--epochs") { Description = "Epochs per trial unless swept", DefaultValueFactory = _ => Defaults.Epochs };
+        var batchSize = new Option<int>("--batch-size") { Description = "Batch size unless swept", DefaultValueFactory = _ => Defaults.BatchSize };
+        var augmentation = new Option<string>("--augmentation") { Description = "Augmentation unless swept", DefaultValueFactory = _ => Defaults.Augmentation };
         var command = new Command("start", "Start a sweep; prints its id and first trials.")
             { file, dataset, architecture, imageSize, epochs, batchSize, augmentation };
         return Run(command, async (parse, client, ct) =>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using CaptionBoundaries.Application.Features.Training;
-using CaptionBoundaries.Application.Training;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Domain.Training;
 using CaptionBoundaries.Contracts;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,6 +11,9 @@ namespace CaptionBoundaries.Host.Cli.Commands;
 
 public static class TrainCommand
 {
+    /// <summary>The options' defaults are the run spec's own, so the CLI, the API and the console start from the same values.</summary>
+    private static readonly RunSpec Defaults = new() { Name = "", DatasetFolder = "", Architecture = "" };
+
     public static Command Create()
     {
         var dataset = new Argument<string>("dataset") { Description = "Dataset folder (with manifest.json)" };
@@ -20,15 +24,15 @@ public static class TrainCommand
             Description = "Model config overrides as key=value (repeatable), e.g. -m lora_rank=8 -m pretrained=/weights/resnet50.bin",
             AllowMultipleArgumentsPerToken = true,
         };
-        var lr = new Option<double>("--lr") { Description = "Learning rate (AdamW)", DefaultValueFactory = _ => 1e-3 };
-        var batchSize = new Option<int>("--batch-size") { Description = "Batch size", DefaultValueFactory = _ => 16 };
-        var epochs = new Option<int>("--epochs") { Description = "Epochs", DefaultValueFactory = _ => 5 };
-        var weightDecay = new Option<double>("--weight-decay") { Description = "AdamW weight decay", DefaultValueFactory = _ => 1e-2 };
-        var seed = new Option<int>("--seed") { Description = "Random seed (weights, shuffling, augmentation)", DefaultValueFactory = _ => 42 };
-        var imageSize = new Option<int>("--image-size") { Description = "Model input side in pixels (images are resized to it)", DefaultValueFactory = _ => 64 };
-        var augmentation = new Option<string>("--augmentation") { Description = "Augmentation strategy", DefaultValueFactory = _ => "none" };
-        var embedder = new Option<string>("--embedder") { Description = "Font embedder", DefaultValueFactory = _ => "glyph_profile" };
-        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
+        var lr = new Option<double>("--lr") { Description = "Learning rate (AdamW)", DefaultValueFactory = _ => Defaults.LearningRate };
+        var batchSize = new Option<int>("--batch-size") { Description = "Batch size", DefaultValueFactory = _ => Defaults.BatchSize };
+        var epochs = new Option<int>("--epochs") { Description = "Epochs", DefaultValueFactory = _ => Defaults.Epochs };
+        var weightDecay = new Option<double>("--weight-decay") { Description = "AdamW weight decay", DefaultValueFactory = _ => Defaults.WeightDecay };
+        var seed = new Option<int>("--seed") { Description = "Random seed (weights, shuffling, augmentation)", DefaultValueFactory = _ => Defaults.Seed };
+        var imageSize = new Option<int>("--image-size") { Description = "Model input side in pixels (images are resized to it)", DefaultValueFactory = _ => Defaults.ImageHeight };
+        var augmentation = new Option<string>("--augmentation") { Description = "Augmentation strategy", DefaultValueFactory = _ => Defaults.Augmentation };
+        var embedder = new Option<string>("--embedder") { Description = "Font embedder", DefaultValueFactory = _ => Defaults.Embedder };
+        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => Defaults.Device };
         var resume = new Option<string?>("--resume") { Description = "Continue from this checkpoint (same architecture, config and dataset)" };
         var plan = new Option<string?>("--plan")
         {
@@ -47,7 +51,7 @@ public static class TrainCommand
             var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
             var stages = parse.GetValue(plan) is { } planFile ? TrainingPlanFile.Read(planFile) : [];
             var totalEpochs = stages.Count > 0 ? stages.Sum(s => s.Epochs) : parse.GetValue(epochs);
-            var result = await WithProgress(totalEpochs, (progress, onEpoch) => mediator.Send(new TrainModelCommand
+            var result = await WithProgress(totalEpochs, (progress, onEpoch) => mediator.Send(new TrainModelCommand(new RunSpec
             {
                 DatasetFolder = parse.GetValue(dataset)!,
                 Name = parse.GetValue(name)!,
@@ -65,9 +69,7 @@ public static class TrainCommand
                 Device = parse.GetValue(device)!,
                 ResumeFrom = parse.GetValue(resume),
                 Stages = stages,
-                Progress = progress,
-                OnEpoch = onEpoch,
-            }, ct).AsTask());
+            }) { Observers = new RunObservers(progress, onEpoch) }, ct).AsTask());
             return Report(result);
         }));
         return command;
@@ -104,9 +106,9 @@ public static class TrainCommand
 
     public static int Report(TrainModelResult result)
     {
-        if (result.Status != "Completed")
+        if (result.Status != ExperimentStatus.Completed)
         {
-            CliErrors.Error($"experiment {result.ExperimentId:N} {result.Status.ToLowerInvariant()}: {result.FailureReason}");
+            CliErrors.Error($"experiment {result.ExperimentId:N} {result.Status.ToString().ToLowerInvariant()}: {result.FailureReason}");
             return CliErrors.Failed;
         }
         AnsiConsole.MarkupLineInterpolated($"[green]experiment[/] {result.ExperimentId:N} completed: best val macro-F1 {result.BestValMacroF1:F4} at epoch {result.BestEpoch}");

@@ -1,12 +1,16 @@
+using CaptionBoundaries.Infrastructure.Training;
+using CaptionBoundaries.Infrastructure.Training.Isolation;
 using System.CommandLine;
 using System.Text.Json;
 using CaptionBoundaries.Application.Features.Experiments;
 using CaptionBoundaries.Application.Features.Training;
-using CaptionBoundaries.Application.Infrastructure;
-using CaptionBoundaries.Application.Tracking;
-using CaptionBoundaries.Application.Training;
-using CaptionBoundaries.Application.Training.Isolation;
+using CaptionBoundaries.Domain.Common;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
+using CaptionBoundaries.Domain.Training;
+using CaptionBoundaries.Domain.Training.Isolation;
 using CaptionBoundaries.Grains;
+using CaptionBoundaries.Grains.Abstractions;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CaptionBoundaries.Host.Cli.Commands;
@@ -57,12 +61,9 @@ public static class WorkerRunCommand
             var bestPath = Path.Combine(scope.ServiceProvider.GetRequiredService<CaptionBoundariesOptions>().ExperimentFolder(request.ExperimentId), Trainer.BestKind + ".pt");
             Say(new WorkerMessage(WorkerMessageType.Heartbeat));
             var heartbeat = new Heartbeat(() => Say(new WorkerMessage(WorkerMessageType.Heartbeat)));
-            var result = await runner.RunAsync(request.ExperimentId, request.Spec.ToTrainCommand(request.Device) with
-            {
-                Progress = heartbeat,
-                // The slot forwards the epoch to the experiment grain and answers continue or stop: as in-process, the next
-                // epoch waits until this one is reported.
-                OnEpoch = epoch =>
+            // The slot forwards each epoch to the experiment grain and answers continue or stop: as in-process, the next
+            // epoch waits until this one is reported.
+            var observers = new RunObservers(heartbeat, epoch =>
                 {
                     Say(new WorkerMessage(WorkerMessageType.Epoch)
                     {
@@ -71,17 +72,11 @@ public static class WorkerRunCommand
                         BestCheckpoint = epoch.IsBest ? bestPath : null,
                     });
                     answers.Wait();
-                },
-            }, stop.Token);
-            var phase = Enum.Parse<ExperimentStatus>(result.Status) switch
-            {
-                ExperimentStatus.Completed => ExperimentPhase.Completed,
-                ExperimentStatus.Cancelled => ExperimentPhase.Cancelled,
-                _ => ExperimentPhase.Failed,
-            };
+                });
+            var result = await runner.RunAsync(request.ExperimentId, request.Spec with { Device = request.Device }, observers, stop.Token);
             Say(new WorkerMessage(WorkerMessageType.Ended)
             {
-                Outcome = new RunOutcome(phase, result.BestValMacroF1, result.BestCheckpoint, result.FailureReason),
+                Outcome = RunOutcome.Of(result),
             });
             return 0;
         });

@@ -1,12 +1,13 @@
 using System.Diagnostics;
-using CaptionBoundaries.Application.Checkpoints;
-using CaptionBoundaries.Application.Datasets;
-using CaptionBoundaries.Application.Inference;
-using CaptionBoundaries.Application.Infrastructure;
-using CaptionBoundaries.Application.Plugins;
-using CaptionBoundaries.Application.Training;
+using CaptionBoundaries.Domain.Checkpoints;
+using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Domain.Inference;
+using CaptionBoundaries.Domain.Common;
+using CaptionBoundaries.Domain.Plugins;
+using CaptionBoundaries.Domain.Training;
 using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Grains;
+using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Grains.Serving;
 using Microsoft.Extensions.Logging.Abstractions;
 using TorchSharp;
@@ -101,7 +102,7 @@ public sealed class PyTorchBenchRunner(PluginRegistry plugins, Trainer trainer, 
         using var model = CreateModel(device);
         var parameters = model.CountParameters().Total;
         // The Trainer's optimiser with the Trainer's default hyperparameters.
-        var hp = new TrainingHyperparameters();
+        var hp = BenchSpec(s).Hyperparameters;
         using var optimizer = optim.AdamW(model.parameters(), lr: hp.LearningRate, weight_decay: hp.WeightDecay);
         using var batch = RandomBatch(s.BatchSize, s.ImageSize, device);
         model.train();
@@ -176,10 +177,7 @@ public sealed class PyTorchBenchRunner(PluginRegistry plugins, Trainer trainer, 
         var loadSeconds = clock.Elapsed.TotalSeconds;
 
         var architecture = plugins.GetArchitecture(PyTorchBenchSettings.Architecture);
-        var hp = new TrainingHyperparameters
-        {
-            BatchSize = s.BatchSize, Epochs = s.Epochs, Seed = s.Seed, ImageHeight = s.ImageSize, ImageWidth = s.ImageSize,
-        };
+        var hp = BenchSpec(s).Hyperparameters;
         var run = new TrainingRunSpec(Guid.NewGuid(), PyTorchBenchSettings.Architecture, architecture, architecture.DefaultConfig, hp,
             dataset, PyTorchBenchSettings.Augmentation, plugins.GetAugmentation(PyTorchBenchSettings.Augmentation),
             PyTorchBenchSettings.Embedder, embedder.Version, device, checkpointFolder, "bench", ResumeFrom: null);
@@ -268,4 +266,11 @@ public sealed class PyTorchBenchRunner(PluginRegistry plugins, Trainer trainer, 
     {
         public void Report(TrainingProgress value) => report(value);
     }
+
+    /// <summary>The run the bench trains: the platform's defaults, with the bench's batch, epochs, seed and size.</summary>
+    private static RunSpec BenchSpec(PyTorchBenchSettings s) => new()
+    {
+        Name = "bench", DatasetFolder = "", Architecture = PyTorchBenchSettings.Architecture,
+        BatchSize = s.BatchSize, Epochs = s.Epochs, Seed = s.Seed, ImageHeight = s.ImageSize, ImageWidth = s.ImageSize,
+    };
 }

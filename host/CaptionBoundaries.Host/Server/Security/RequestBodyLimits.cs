@@ -1,4 +1,4 @@
-using CaptionBoundaries.Application.Infrastructure;
+using CaptionBoundaries.Domain.Common;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace CaptionBoundaries.Host.Server.Security;

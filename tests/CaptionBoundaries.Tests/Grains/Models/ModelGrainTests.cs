@@ -1,5 +1,6 @@
-using CaptionBoundaries.Application.Checkpoints;
+using CaptionBoundaries.Domain.Checkpoints;
 using CaptionBoundaries.Grains;
+using CaptionBoundaries.Grains.Abstractions;
 
 namespace CaptionBoundaries.Tests.Grains.Models;
 

@@ -1,8 +1,9 @@
-using CaptionBoundaries.Application.Checkpoints;
-using CaptionBoundaries.Application.Datasets;
-using CaptionBoundaries.Application.Plugins;
+using CaptionBoundaries.Domain.Checkpoints;
+using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Grains;
+using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Grains.Serving;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.Extensions.Configuration;
@@ -53,10 +54,11 @@ public sealed class ModelServingFixture : IAsyncLifetime
             ["CaptionBoundaries:PluginsFolder"] = pluginsFolder,
         }));
         builder.AddSiloBuilderConfigurator<ModelServingSilo>();
+        builder.AddClientBuilderConfigurator<ModelServingSilo>();
         Cluster = builder.Build();
         await Cluster.DeployAsync();
         // Model grains write the registry's version and change rows to the tracking database.
-        await Application.Tracking.TrackingDatabase.MigrateAsync(((InProcessSiloHandle)Cluster.Primary!).SiloHost.Services);
+        await CaptionBoundaries.Infrastructure.Tracking.TrackingDatabase.MigrateAsync(((InProcessSiloHandle)Cluster.Primary!).SiloHost.Services);
     }
 
     public async Task DisposeAsync()

@@ -1,4 +1,6 @@
+using CaptionBoundaries.Domain.Registry;
 using CaptionBoundaries.Grains;
+using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Grains.Models;
 using CaptionBoundaries.Grains.Storage;
 using CaptionBoundaries.Tests.Support;

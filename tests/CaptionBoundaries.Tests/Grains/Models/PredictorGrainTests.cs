@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Grains;
+using CaptionBoundaries.Grains.Abstractions;
 
 namespace CaptionBoundaries.Tests.Grains.Models;
 

@@ -1,5 +1,6 @@
-using CaptionBoundaries.Application.Datasets;
+using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Grains;
+using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Tests.Support;
 
 namespace CaptionBoundaries.Tests.Grains.Models;

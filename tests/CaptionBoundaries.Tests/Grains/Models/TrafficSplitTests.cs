@@ -1,8 +1,11 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using CaptionBoundaries.Application.Registry;
-using CaptionBoundaries.Application.Tracking;
+using CaptionBoundaries.Domain.Registry;
+using CaptionBoundaries.Infrastructure.Registry;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Grains;
+using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Grains.Serving;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,8 @@
 using System.Net.Http.Json;
 using CaptionBoundaries.Application.Features.Monitoring;
-using CaptionBoundaries.Application.Monitoring;
-using CaptionBoundaries.Application.Plugins;
+using CaptionBoundaries.Domain.Monitoring;
+using CaptionBoundaries.Infrastructure.Monitoring;
+using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Host.Cli;
 using CaptionBoundaries.Tests.Grains;
 using CaptionBoundaries.Tests.Support;

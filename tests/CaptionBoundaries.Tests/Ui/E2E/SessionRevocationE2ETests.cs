@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
 using Microsoft.Playwright;
 
 namespace CaptionBoundaries.Tests.Ui.E2E;

@@ -1,4 +1,4 @@
-using CaptionBoundaries.Application.Datasets;
+using CaptionBoundaries.Domain.Datasets;
 using Microsoft.Playwright;
 
 namespace CaptionBoundaries.Tests.Ui.E2E;

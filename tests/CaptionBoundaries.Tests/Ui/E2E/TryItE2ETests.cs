@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net.Http.Json;
-using CaptionBoundaries.Application.Datasets;
+using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Application.Features.Monitoring;
-using CaptionBoundaries.Application.Plugins;
+using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Host.Cli;
 using CaptionBoundaries.Tests.Grains;

@@ -1,6 +1,7 @@
 using CaptionBoundaries.Application.Features.Sweeps;
-using CaptionBoundaries.Application.Sweeps;
+using CaptionBoundaries.Domain.Sweeps;
 using CaptionBoundaries.Grains;
+using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Ui.Sweeps;
 
 namespace CaptionBoundaries.Tests.Ui.Sweeps;

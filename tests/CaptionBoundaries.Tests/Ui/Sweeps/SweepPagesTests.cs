@@ -3,6 +3,7 @@ using CaptionBoundaries.Application.Features.Datasets;
 using CaptionBoundaries.Application.Features.Models;
 using CaptionBoundaries.Application.Features.Sweeps;
 using CaptionBoundaries.Grains;
+using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Tests.Support;
 using CaptionBoundaries.Ui.Pages;
 using CaptionBoundaries.Ui.Sweeps;
@@ -123,7 +124,7 @@ public sealed class SweepPagesTests : IDisposable
     {
         // Issue 15: the form used to call the definition validator for any signed-in account; now it is shown, like
         // the API's StartSweepCommand allows, to researchers and admins only.
-        _ctx.AddAuthorization().SetAuthorized("vera").SetRoles(CaptionBoundaries.Application.Security.Roles.Viewer);
+        _ctx.AddAuthorization().SetAuthorized("vera").SetRoles(CaptionBoundaries.Domain.Security.Roles.Viewer);
         _ctx.Sender.On<ListSweepsQuery, IReadOnlyList<SweepSummary>>(_ => []);
 
         var page = _ctx.Render<SweepsPage>();
@@ -193,7 +194,7 @@ public sealed class SweepPagesTests : IDisposable
         form.Find("form#start-sweep").Submit();
 
         var sent = Assert.Single(_ctx.Sender.SentOf<StartSweepCommand>());
-        Assert.Equal((Grid, "tiny_cnn", _dataset.Path, 2, 32), (sent.Definition, sent.Architecture, sent.DatasetFolder, sent.Epochs, sent.ImageSize));
+        Assert.Equal((Grid, "tiny_cnn", _dataset.Path, 2, 32), (sent.Definition, sent.Base.Architecture, sent.Base.DatasetFolder, sent.Base.Epochs, sent.Base.ImageHeight));
         form.WaitForAssertion(() => Assert.Equal($"sweeps/{id}", form.Find("#start-sweep-result a").GetAttribute("href")));
         Assert.Contains("1 trial(s) launched", form.Find("#start-sweep-result").TextContent);
     }

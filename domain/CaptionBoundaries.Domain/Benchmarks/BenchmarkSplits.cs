@@ -1,0 +1,19 @@
+using CaptionBoundaries.Domain.Datasets;
+
+namespace CaptionBoundaries.Domain.Benchmarks;
+
+/// <summary>Which samples of a dataset folder a benchmark runs on.</summary>
+public static class BenchmarkSplits
+{
+    public const string All = "all";
+
+    public static readonly IReadOnlyList<string> Names = [DatasetSplit.Validation, DatasetSplit.Train, All];
+
+    public static IReadOnlyList<DatasetSample> Select(CaptionDataset dataset, string split) => split switch
+    {
+        DatasetSplit.Validation => dataset.Validation,
+        DatasetSplit.Train => dataset.Train,
+        All => [.. dataset.Train, .. dataset.Validation],
+        _ => throw new ArgumentException($"Split '{split}' is not one of: {string.Join(", ", Names)}.", nameof(split)),
+    };
+}

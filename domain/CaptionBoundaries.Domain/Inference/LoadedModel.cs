@@ -1,0 +1,10 @@
+using CaptionBoundaries.Domain.Checkpoints;
+using CaptionBoundaries.Contracts;
+
+namespace CaptionBoundaries.Domain.Inference;
+
+/// <summary>A model rebuilt from a checkpoint, ready for inference. Disposing frees its tensors.</summary>
+public sealed record LoadedModel(string CheckpointPath, string Sha256, CheckpointMetadata Metadata, CaptionBoundaryModel Model) : IDisposable
+{
+    public void Dispose() => Model.Dispose();
+}

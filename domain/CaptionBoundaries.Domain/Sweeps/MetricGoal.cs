@@ -1,0 +1,7 @@
+namespace CaptionBoundaries.Domain.Sweeps;
+
+public enum MetricGoal
+{
+    Maximize,
+    Minimize,
+}

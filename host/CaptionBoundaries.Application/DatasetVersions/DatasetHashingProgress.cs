@@ -1,4 +1,0 @@
-namespace CaptionBoundaries.Application.DatasetVersions;
-
-/// <summary>How far hashing a dataset folder into the blob store has got.</summary>
-public sealed record DatasetHashingProgress(int FilesDone, int FilesTotal, long BytesDone);

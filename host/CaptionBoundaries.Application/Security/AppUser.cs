@@ -1,9 +1,0 @@
-using Microsoft.AspNetCore.Identity;
-
-namespace CaptionBoundaries.Application.Security;
-
-/// <summary>An account (ASP.NET Core Identity, stored in the tracking database beside everything it owns).</summary>
-public sealed class AppUser : IdentityUser
-{
-    public DateTime CreatedAtUtc { get; set; }
-}

@@ -1,7 +1,0 @@
-namespace CaptionBoundaries.Application.Sweeps;
-
-public enum MetricGoal
-{
-    Maximize,
-    Minimize,
-}

@@ -1,0 +1,37 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace CaptionBoundaries.Infrastructure.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class GrainState : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "GrainStates",
+                columns: table => new
+                {
+                    GrainType = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    GrainId = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    ETag = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    StateJson = table.Column<string>(type: "TEXT", nullable: false),
+                    UpdatedAtUtc = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_GrainStates", x => new { x.GrainType, x.GrainId });
+                });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "GrainStates");
+        }
+    }
+}

@@ -1,0 +1,27 @@
+namespace CaptionBoundaries.Infrastructure.DatasetVersions;
+
+/// <summary>
+/// In-process exclusion between version creation (which writes blobs, then records references to them) and
+/// garbage collection (which deletes unreferenced blobs), so GC in this process never sees a blob in the
+/// window between the two. Across processes the grace period covers that window instead.
+/// </summary>
+public sealed class BlobStoreGate
+{
+    private readonly SemaphoreSlim _semaphore = new(1, 1);
+
+    public async Task<IDisposable> EnterAsync(CancellationToken ct)
+    {
+        await _semaphore.WaitAsync(ct);
+        return new Release(_semaphore);
+    }
+
+    private sealed class Release(SemaphoreSlim semaphore) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0) semaphore.Release();
+        }
+    }
+}
