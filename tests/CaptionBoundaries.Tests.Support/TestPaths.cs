@@ -8,6 +8,14 @@ public static class TestPaths
     /// <summary>Test-only plugins (tiny CNN, empty plugin), copied here by the test project.</summary>
     public static string TestPlugins => Path.Combine(AppContext.BaseDirectory, "test-plugins");
 
+    /// <summary>The repository's root: the first folder above the test output that holds CaptionBoundaries.sln.</summary>
+    public static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CaptionBoundaries.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new DirectoryNotFoundException("CaptionBoundaries.sln not found above the test output.");
+    }
+
     public const string TinyCnnPlugin = "CaptionBoundaries.TestPlugin.TinyCnn";
     public const string EmptyPlugin = "CaptionBoundaries.TestPlugin.Empty";
 

@@ -1,3 +1,4 @@
+using CaptionBoundaries.Tests.Support;
 using Microsoft.Playwright;
 
 namespace CaptionBoundaries.Tests.Ui.E2E;
@@ -8,7 +9,7 @@ public sealed class ConsoleE2EFixture : IAsyncLifetime
     public ConsoleServer Server { get; } = new();
     public Browser Browser { get; } = new();
 
-    public static string ScreenshotFolder => Path.Combine(ConsoleServer.RepoRoot(), "TestResults", "screenshots");
+    public static string ScreenshotFolder => Path.Combine(TestPaths.RepoRoot(), "TestResults", "screenshots");
 
     public async Task InitializeAsync()
     {

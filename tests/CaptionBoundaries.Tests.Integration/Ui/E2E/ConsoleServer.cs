@@ -111,15 +111,8 @@ public sealed class ConsoleServer : IAsyncLifetime
     {
         var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var configuration = testBin.Parent!.Name;
-        var dll = Path.Combine(RepoRoot(), "host", "CaptionBoundaries.Host", "bin", configuration, testBin.Name, "caption-boundaries.dll");
+        var dll = Path.Combine(TestPaths.RepoRoot(), "host", "CaptionBoundaries.Host", "bin", configuration, testBin.Name, "caption-boundaries.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build the host first: {dll} is missing.");
-    }
-
-    public static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CaptionBoundaries.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new DirectoryNotFoundException("CaptionBoundaries.sln not found above the test output.");
     }
 
     /// <summary>Kills `serve` (SIGKILL: nothing is drained, as in a crash or a power cut).</summary>
