@@ -2,6 +2,7 @@ using CaptionBoundaries.Application.DatasetVersions;
 using CaptionBoundaries.Application.Features.DatasetVersions;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CaptionBoundaries.Tests.DatasetVersions;
 
@@ -75,20 +76,22 @@ public sealed class GarbageCollectionTests
     {
         await using var host = await AppHost.StartAsync();
         var folder = VersionedDatasets.Synth(host, "main");
+        var gate = host.Services.GetRequiredService<BlobStoreGate>();
         Task<GarbageCollection>? gc = null;
-        var gcFinishedDuringCreation = false;
+        var gcQueuedDuringCreation = false;
         var progress = new SynchronousProgress(p =>
         {
             if (p.FilesDone != 3) return;
             gc = Task.Run(() => host.SendAsync(new CollectGarbageCommand()));
-            Thread.Sleep(300);
-            gcFinishedDuringCreation = gc.IsCompleted;
+            // Creation holds the gate here. Poll until GC queues behind it or, if it ignored the gate, finishes.
+            SpinWait.SpinUntil(() => gate.Waiting > 0 || gc.IsCompleted, TimeSpan.FromSeconds(30));
+            gcQueuedDuringCreation = gate.Waiting > 0 && !gc.IsCompleted;
         });
 
         await host.SendAsync(new CreateDatasetVersionCommand("captions", folder) { Progress = progress });
         var collected = await gc!;
 
-        Assert.False(gcFinishedDuringCreation);
+        Assert.True(gcQueuedDuringCreation, "GC did not wait at the blob store's gate while a version was being created");
         Assert.Empty(collected.Deleted);
         Assert.Empty(collected.KeptYoung); // it ran after the commit: every blob was already referenced
         Assert.Equal(VersionedDatasets.StoredBlobCount(host), collected.KeptReferenced);
