@@ -5,9 +5,12 @@ using CaptionBoundaries.Application.Features.Sweeps;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Tests.Support;
 using CaptionBoundaries.Ui.Pages;
+using CaptionBoundaries.Ui.Services;
 using CaptionBoundaries.Ui.Sweeps;
 using FluentValidation;
 using FluentValidation.Results;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Radzen.Blazor;
 
 namespace CaptionBoundaries.Tests.Ui.Sweeps;
@@ -286,8 +289,11 @@ public sealed class SweepPagesTests : IDisposable
     }
 
     [Fact]
-    public void A_running_sweep_page_refreshes_itself_until_the_sweep_completes_then_stops_asking()
+    public async Task A_running_sweep_page_refreshes_itself_until_the_sweep_completes_then_stops_asking()
     {
+        // The page's refresh loop ticks on this clock, by hand: every tick is seen through, none is waited for.
+        var clock = new FakeTimeProvider();
+        _ctx.Services.AddSingleton<TimeProvider>(clock);
         var asked = 0;
         _ctx.Sender.On<GetSweepDetailQuery, SweepDetail>(_ =>
         {
@@ -305,13 +311,28 @@ public sealed class SweepPagesTests : IDisposable
         Assert.NotNull(page.Find("[data-refreshing=true]"));
         Assert.Single(page.FindAll("#trials tbody tr"));
 
-        page.WaitForAssertion(() => Assert.Equal("Completed", page.Find("#sweep-phase").TextContent), TimeSpan.FromSeconds(15));
-        Assert.Equal(2, page.FindAll("#trials tbody tr").Count);
+        await Tick(page, clock);
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("#trials tbody tr").Count));
+        Assert.Equal("Running", page.Find("#sweep-phase").TextContent);
+        await Tick(page, clock);
+        page.WaitForAssertion(() => Assert.Equal("Completed", page.Find("#sweep-phase").TextContent));
         Assert.Equal(2, page.FindAll("polyline").Count);
         Assert.Empty(page.FindAll("[data-refreshing]"));
+
         var after = Volatile.Read(ref asked);
-        Thread.Sleep(2_500);
+        Assert.Equal(3, after);
+        for (var i = 0; i < 5; i++) await Tick(page, clock);
         Assert.Equal(after, Volatile.Read(ref asked));
+    }
+
+    /// <summary>
+    /// One refresh interval on the page's clock, seen through: the tick's continuation is posted to the renderer's
+    /// dispatcher (where the loop was started), so a no-op queued behind it runs only after the page has handled it.
+    /// </summary>
+    private async Task Tick(IRenderedComponent<SweepDetailPage> page, FakeTimeProvider clock)
+    {
+        clock.Advance(_ctx.Services.GetRequiredService<UiOptions>().RefreshInterval);
+        await page.InvokeAsync(() => { });
     }
 
     public void Dispose()
