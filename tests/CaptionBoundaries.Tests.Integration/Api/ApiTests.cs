@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CaptionBoundaries.Application.Datasets;
 using CaptionBoundaries.Application.Plugins;
+using CaptionBoundaries.Tests.Grains;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -81,9 +82,15 @@ public sealed class ApiTests : IAsyncLifetime
         }
 
         var loops = Enumerable.Range(0, 4).Select(Loop).ToArray();
+        // Each version answers a few requests of the stream before the next switch (and before the stop).
+        Task FiveMoreRequests()
+        {
+            var seen = Volatile.Read(ref requests);
+            return Eventually.True(() => Task.FromResult(Volatile.Read(ref requests) >= seen + 5), 60, () => $"{requests - seen} of 5 requests sent");
+        }
         foreach (var target in new[] { 2, 1, 2, 1, 2 })
         {
-            await Task.Delay(300);
+            await FiveMoreRequests();
             var switched = await Json(await _client.PostAsJsonAsync("/api/models/live/switch", new { version = target, reason = "load test" }), HttpStatusCode.OK);
             Assert.Equal(target, switched.GetProperty("active_version").GetInt32());
 
@@ -91,7 +98,7 @@ public sealed class ApiTests : IAsyncLifetime
             var after = await Json(await _client.PostAsJsonAsync("/api/models/live/predict", PredictBody()), HttpStatusCode.OK);
             Assert.Equal(target, after.GetProperty("version").GetInt32());
         }
-        await Task.Delay(300);
+        await FiveMoreRequests();
         stop.Cancel();
         await Task.WhenAll(loops);
 

@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using CaptionBoundaries.Application.Datasets;
 using CaptionBoundaries.Application.Plugins;
+using CaptionBoundaries.Tests.Grains;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -198,9 +199,17 @@ public sealed class TrafficSplitApiTests : IAsyncLifetime
         })).ToArray();
 
         var steps = new List<(TimeSpan Asked, TimeSpan Returned, int[] Serving)> { (TimeSpan.Zero, TimeSpan.Zero, [1]) };
+        // A phase lasts until ten requests started after its change returned have been answered, by every version serving.
+        Task PhaseServed()
+        {
+            var (_, returned, serving) = steps[^1];
+            bool Served() => answers.Count(a => a.Started > returned) >= 10
+                && serving.All(v => answers.Any(a => a.Started > returned && a.Version == v));
+            return Eventually.True(() => Task.FromResult(Served()), 60, () => $"phase serving [{string.Join(", ", serving)}] not seen: {failures.Count} failures");
+        }
         async Task Step(Func<Task<HttpResponseMessage>> change, int[] serving)
         {
-            await Task.Delay(500);
+            await PhaseServed();
             var asked = clock.Elapsed;
             await Json(await change(), HttpStatusCode.OK);
             steps.Add((asked, clock.Elapsed, serving));
@@ -208,7 +217,7 @@ public sealed class TrafficSplitApiTests : IAsyncLifetime
         await Step(() => Put("split-load", new { mode = "canary", version = 2, share_percent = 50, reason = "canary" }), [1, 2]);
         await Step(() => _client.PostAsJsonAsync("/api/models/split-load/split/promote", new { reason = "promote" }), [2]);
         await Step(() => _client.PostAsJsonAsync("/api/models/split-load/rollback", new { reason = "roll back" }), [1]);
-        await Task.Delay(500);
+        await PhaseServed();
         await stop.CancelAsync();
         await Task.WhenAll(loops);
 

@@ -419,9 +419,17 @@ public sealed class TrafficSplitTests(ModelServingFixture fixture, Xunit.Abstrac
 
         // (asked, returned, versions serving after it returned)
         var steps = new List<(TimeSpan Asked, TimeSpan Returned, int[] Serving)> { (TimeSpan.Zero, TimeSpan.Zero, [1]) };
+        // A phase lasts until twelve requests started after its change returned are answered, by every version serving.
+        Task PhaseServed()
+        {
+            var (_, returned, serving) = steps[^1];
+            bool Served() => responses.Count(r => r.Started > returned) >= 12
+                && serving.All(v => responses.Any(r => r.Started > returned && r.Version == v));
+            return Eventually(Served, $"the phase serving [{string.Join(", ", serving)}] to answer", 60);
+        }
         async Task Step(Func<Task<bool>> change, int[] serving)
         {
-            await Task.Delay(400);
+            await PhaseServed();
             var asked = clock.Elapsed;
             Assert.True(await change());
             steps.Add((asked, clock.Elapsed, serving));
@@ -429,7 +437,7 @@ public sealed class TrafficSplitTests(ModelServingFixture fixture, Xunit.Abstrac
         await Step(async () => (await model.SetSplit("canary", 2, 40, "canary", "ops")).Changed, [1, 2]);
         await Step(async () => (await model.PromoteSplit("promote", "ops")).Changed, [2]);
         await Step(async () => (await model.Rollback("roll back", "ops")).Switched, [1]);
-        await Task.Delay(400);
+        await PhaseServed();
         stop.Cancel();
         await Task.WhenAll(loops);
 
