@@ -3,6 +3,8 @@ using System.Text;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Grains.Serving;
 using CaptionBoundaries.Host.Server;
 using CaptionBoundaries.Host.Server.Security;

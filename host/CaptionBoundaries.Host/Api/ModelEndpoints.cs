@@ -2,6 +2,8 @@ using CaptionBoundaries.Domain.Common;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Host.Server.Security;
 using CaptionBoundaries.Application.Features.Models;
 using CaptionBoundaries.Application.Features.Serving;

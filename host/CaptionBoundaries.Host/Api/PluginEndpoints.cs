@@ -2,6 +2,8 @@ using CaptionBoundaries.Application.Features.PluginManagement;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Host.Server.Security;
 using Mediator;
 

@@ -8,10 +8,22 @@ namespace CaptionBoundaries.Infrastructure.DatasetVersions;
 public sealed class BlobStoreGate
 {
     private readonly SemaphoreSlim _semaphore = new(1, 1);
+    private int _waiting;
+
+    /// <summary>Callers queued behind the holder, so a test can see that GC is waiting instead of guessing with a sleep.</summary>
+    public int Waiting => Volatile.Read(ref _waiting);
 
     public async Task<IDisposable> EnterAsync(CancellationToken ct)
     {
-        await _semaphore.WaitAsync(ct);
+        Interlocked.Increment(ref _waiting);
+        try
+        {
+            await _semaphore.WaitAsync(ct);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waiting);
+        }
         return new Release(_semaphore);
     }
 

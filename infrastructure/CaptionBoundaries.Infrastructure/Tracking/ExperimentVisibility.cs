@@ -1,4 +1,5 @@
 using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Domain.Tracking;
 
 namespace CaptionBoundaries.Infrastructure.Tracking;
 

@@ -2,18 +2,19 @@ namespace CaptionBoundaries.Ui.Services;
 
 /// <summary>
 /// Calls a page's refresh on a fixed interval until disposed. Failures are left to the callback (which shows
-/// them on the page) so one failed poll never ends the loop or the circuit.
+/// them on the page) so one failed poll never ends the loop or the circuit. It ticks on the registered
+/// <see cref="TimeProvider"/>, so a test can tick it by hand instead of waiting for real seconds.
 /// </summary>
 public sealed class RefreshLoop : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    public RefreshLoop(TimeSpan interval, Func<Task> refresh) => _loop = Run(interval, refresh, _stop.Token);
+    public RefreshLoop(TimeSpan interval, TimeProvider clock, Func<Task> refresh) => _loop = Run(interval, clock, refresh, _stop.Token);
 
-    private static async Task Run(TimeSpan interval, Func<Task> refresh, CancellationToken ct)
+    private static async Task Run(TimeSpan interval, TimeProvider clock, Func<Task> refresh, CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(interval);
+        using var timer = new PeriodicTimer(interval, clock);
         try
         {
             while (await timer.WaitForNextTickAsync(ct)) await refresh();

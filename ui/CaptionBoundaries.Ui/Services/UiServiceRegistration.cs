@@ -1,6 +1,7 @@
 using CaptionBoundaries.Ui.Services;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Radzen;
 
 namespace CaptionBoundaries.Ui;
@@ -13,6 +14,8 @@ public static class UiServiceRegistration
         services.AddSingleton(configuration.GetSection(UiOptions.Section).Get<UiOptions>() ?? new UiOptions());
         services.AddScoped<UiSender>();
         services.AddSingleton<LiveUpdates>();
+        // The clock the pages' refresh loops tick on (the host may have registered it already).
+        services.TryAddSingleton(TimeProvider.System);
         services.AddRadzenComponents();
         return services;
     }

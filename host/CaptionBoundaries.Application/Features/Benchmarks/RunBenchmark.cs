@@ -2,6 +2,8 @@ using CaptionBoundaries.Application.Features.Inference;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
 using System.Text.Json;
 using CaptionBoundaries.Domain.Benchmarks;
 using CaptionBoundaries.Domain.Checkpoints;

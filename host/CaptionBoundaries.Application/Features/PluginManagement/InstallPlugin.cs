@@ -2,6 +2,8 @@ using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
 using Mediator;
 
 namespace CaptionBoundaries.Application.Features.PluginManagement;

@@ -5,6 +5,8 @@ using CaptionBoundaries.Application.Features.Models;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Domain.Tracking;
 using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Grains.Abstractions;

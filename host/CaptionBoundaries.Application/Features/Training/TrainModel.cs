@@ -1,5 +1,7 @@
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Domain.Training;
 using FluentValidation;
 using CaptionBoundaries.Application.Validation;

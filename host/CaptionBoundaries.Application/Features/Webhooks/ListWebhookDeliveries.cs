@@ -3,6 +3,8 @@ using CaptionBoundaries.Infrastructure.Registry;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Domain.Tracking;
 using CaptionBoundaries.Infrastructure.Tracking;
 using FluentValidation;

@@ -2,6 +2,8 @@ using CaptionBoundaries.Domain.Common;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
 using FluentValidation;
 using FluentValidation.Results;
 using Grpc.Core;

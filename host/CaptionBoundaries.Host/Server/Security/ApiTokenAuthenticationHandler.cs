@@ -2,6 +2,8 @@ using System.Text.Encodings.Web;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 

@@ -1,9 +1,0 @@
-using CaptionBoundaries.Tests.Ui.E2E;
-
-namespace CaptionBoundaries.Tests.Configuration;
-
-internal static class ConfigurationTestFiles
-{
-    /// <summary>The host project's folder, where the shipped appsettings*.json live.</summary>
-    public static string HostFolder => Path.Combine(ConsoleServer.RepoRoot(), "host", "CaptionBoundaries.Host");
-}
