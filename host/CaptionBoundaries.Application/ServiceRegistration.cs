@@ -56,7 +56,7 @@ public static class ServiceRegistration
         services.AddSingleton<WebhookDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
         services.AddMonitoring(configuration);
-        services.AddSingleton<Features.Models.ParameterCountCache>();
+        services.AddSingleton<Features.Registry.ParameterCountCache>();
         services.AddSingleton<Trainer>();
         services.AddSingleton(Domain.Training.Isolation.TrainingOptions.From(configuration));
         services.AddSingleton<Domain.Training.Isolation.RunMemoryEstimator>();

@@ -5,7 +5,7 @@ using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Host.Server.Security;
-using CaptionBoundaries.Application.Features.Models;
+using CaptionBoundaries.Application.Features.Registry;
 using CaptionBoundaries.Application.Features.Serving;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Grains.Abstractions;

@@ -1,4 +1,4 @@
-using CaptionBoundaries.Application.Features.PluginManagement;
+using CaptionBoundaries.Application.Features.Plugins;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;

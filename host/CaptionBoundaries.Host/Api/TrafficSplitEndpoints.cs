@@ -1,4 +1,4 @@
-using CaptionBoundaries.Application.Features.Models;
+using CaptionBoundaries.Application.Features.Registry;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Grains.Abstractions;
 using Mediator;

@@ -1,7 +1,7 @@
 using Bunit;
 using CaptionBoundaries.Application.Features.Datasets;
 using CaptionBoundaries.Application.Features.Experiments;
-using CaptionBoundaries.Application.Features.Models;
+using CaptionBoundaries.Application.Features.Registry;
 using CaptionBoundaries.Ui.Experiments;
 using ExperimentsPage = CaptionBoundaries.Ui.Pages.Experiments;
 

@@ -2,7 +2,7 @@ using Bunit;
 using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Application.Features.Benchmarks;
 using CaptionBoundaries.Application.Features.Datasets;
-using CaptionBoundaries.Application.Features.Models;
+using CaptionBoundaries.Application.Features.Registry;
 using CaptionBoundaries.Domain.Registry;
 using CaptionBoundaries.Infrastructure.Registry;
 using CaptionBoundaries.Grains;

@@ -1,7 +1,7 @@
 using CaptionBoundaries.Domain.Serving;
 using CaptionBoundaries.Domain.Registry;
 using Bunit;
-using CaptionBoundaries.Application.Features.Models;
+using CaptionBoundaries.Application.Features.Registry;
 using CaptionBoundaries.Application.Features.Serving;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Grains.Abstractions;

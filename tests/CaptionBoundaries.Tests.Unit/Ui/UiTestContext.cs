@@ -1,7 +1,7 @@
 using Bunit;
 using CaptionBoundaries.Application.Features.Benchmarks;
 using CaptionBoundaries.Application.Features.Experiments;
-using CaptionBoundaries.Application.Features.Models;
+using CaptionBoundaries.Application.Features.Registry;
 using CaptionBoundaries.Application.Features.Sweeps;
 using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Ui;

@@ -4,7 +4,7 @@ using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
 using System.Globalization;
-using CaptionBoundaries.Application.Features.Models;
+using CaptionBoundaries.Application.Features.Registry;
 using CaptionBoundaries.Domain.Tracking;
 using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Contracts;

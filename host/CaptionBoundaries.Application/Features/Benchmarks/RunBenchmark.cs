@@ -8,7 +8,7 @@ using System.Text.Json;
 using CaptionBoundaries.Domain.Benchmarks;
 using CaptionBoundaries.Domain.Checkpoints;
 using CaptionBoundaries.Domain.Datasets;
-using CaptionBoundaries.Application.Features.Models;
+using CaptionBoundaries.Application.Features.Registry;
 using CaptionBoundaries.Domain.Common;
 using CaptionBoundaries.Domain.Inference;
 using CaptionBoundaries.Domain.Tracking;

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Domain.Explain;
 using CaptionBoundaries.Application.Features.Benchmarks;
-using CaptionBoundaries.Application.Features.Models;
+using CaptionBoundaries.Application.Features.Registry;
 using CaptionBoundaries.Application.Features.Serving;
 using CaptionBoundaries.Domain.Inference;
 using CaptionBoundaries.Domain.Common;

@@ -6,7 +6,7 @@ using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
 using System.Text.Json;
 using CaptionBoundaries.Application.Features.Benchmarks;
-using CaptionBoundaries.Application.Features.Models;
+using CaptionBoundaries.Application.Features.Registry;
 using CaptionBoundaries.Domain.Monitoring;
 using CaptionBoundaries.Infrastructure.Monitoring;
 using CaptionBoundaries.Domain.Tracking;

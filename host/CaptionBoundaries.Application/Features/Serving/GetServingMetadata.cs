@@ -1,7 +1,7 @@
 using System.Text.Json;
 using CaptionBoundaries.Domain.Checkpoints;
 using CaptionBoundaries.Application.Features.Benchmarks;
-using CaptionBoundaries.Application.Features.Models;
+using CaptionBoundaries.Application.Features.Registry;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;

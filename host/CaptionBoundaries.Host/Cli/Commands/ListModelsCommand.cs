@@ -1,5 +1,5 @@
 using System.CommandLine;
-using CaptionBoundaries.Application.Features.Models;
+using CaptionBoundaries.Application.Features.Registry;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;

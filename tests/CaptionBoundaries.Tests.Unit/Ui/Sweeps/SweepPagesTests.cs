@@ -1,6 +1,6 @@
 using Bunit;
 using CaptionBoundaries.Application.Features.Datasets;
-using CaptionBoundaries.Application.Features.Models;
+using CaptionBoundaries.Application.Features.Registry;
 using CaptionBoundaries.Application.Features.Sweeps;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Grains.Abstractions;

@@ -6,7 +6,7 @@ using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
 using Mediator;
 
-namespace CaptionBoundaries.Application.Features.PluginManagement;
+namespace CaptionBoundaries.Application.Features.Plugins;
 
 /// <summary>Admins install a plugin (a .dll or a .zip of its folder); it is validated in isolation before it goes live.</summary>
 [RequiresRole(Roles.Admin)]

@@ -7,7 +7,7 @@ using CaptionBoundaries.Domain.Tracking;
 using CaptionBoundaries.Infrastructure.Tracking;
 using Microsoft.EntityFrameworkCore;
 
-namespace CaptionBoundaries.Application.Features.Models;
+namespace CaptionBoundaries.Application.Features.Registry;
 
 /// <summary>
 /// Who owns a model (whoever registered its first version) and the one rule for changing what it serves or how it is

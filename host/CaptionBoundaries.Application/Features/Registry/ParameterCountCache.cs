@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Contracts;
 
-namespace CaptionBoundaries.Application.Features.Models;
+namespace CaptionBoundaries.Application.Features.Registry;
 
 /// <summary>
 /// Counting parameters builds the module (hundreds of MB for the triple backbone), so the default config's

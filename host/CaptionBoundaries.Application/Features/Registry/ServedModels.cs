@@ -9,7 +9,7 @@ using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
-namespace CaptionBoundaries.Application.Features.Models;
+namespace CaptionBoundaries.Application.Features.Registry;
 
 // Served-model use cases: each request goes to the model's grain, which validates and keeps the state.
 

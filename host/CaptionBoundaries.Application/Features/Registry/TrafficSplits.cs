@@ -11,7 +11,7 @@ using FluentValidation;
 using FluentValidation.Results;
 using Mediator;
 
-namespace CaptionBoundaries.Application.Features.Models;
+namespace CaptionBoundaries.Application.Features.Registry;
 
 // Traffic splits (canary and shadow): the model grain keeps the split and validates the candidate; these use cases check
 // who may change it (the model's owner or an admin) and turn the grain's refusals into the API's errors.

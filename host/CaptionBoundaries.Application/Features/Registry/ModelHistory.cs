@@ -11,7 +11,7 @@ using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
-namespace CaptionBoundaries.Application.Features.Models;
+namespace CaptionBoundaries.Application.Features.Registry;
 
 /// <summary>The registry's records of a model: its versions (with source, hash, inference config) and every change.</summary>
 [RequiresRole(Roles.Viewer)]

@@ -6,7 +6,7 @@ using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Domain.Plugins;
 using Mediator;
 
-namespace CaptionBoundaries.Application.Features.Models;
+namespace CaptionBoundaries.Application.Features.Registry;
 
 /// <summary>Every registered architecture with its parameter counts, plus embedders, augmentations and plugin load errors.</summary>
 /// <param name="WithParameterCounts">

@@ -7,7 +7,7 @@ using CaptionBoundaries.Grains.Abstractions;
 using FluentValidation;
 using Mediator;
 
-namespace CaptionBoundaries.Application.Features.Models;
+namespace CaptionBoundaries.Application.Features.Registry;
 
 /// <summary>
 /// Registers a checkpoint sent as the request body (multipart upload): how a client on another machine registers a
