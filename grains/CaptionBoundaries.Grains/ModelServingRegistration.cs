@@ -1,7 +1,8 @@
 using CaptionBoundaries.Domain.Serving;
 using CaptionBoundaries.Grains.Models;
+using CaptionBoundaries.Grains.Predictors;
 using CaptionBoundaries.Grains.Scheduling;
-using CaptionBoundaries.Grains.Serving;
+using CaptionBoundaries.Serving;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

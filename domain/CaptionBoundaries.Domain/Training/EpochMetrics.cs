@@ -8,4 +8,10 @@ public sealed record EpochMetrics(
     double ValLoss,
     double ValAccuracy,
     double ValMacroF1,
-    double[] PerClassF1);
+    double[] PerClassF1)
+{
+    /// <summary>An epoch as the trainer recorded it, for the experiment grain and live views.</summary>
+    public static EpochMetrics Of(Guid experimentId, EpochResult epoch) => new(
+        experimentId, epoch.Epoch, epoch.TrainLoss, epoch.ValLoss, epoch.Validation.Accuracy, epoch.Validation.MacroF1,
+        epoch.Validation.PerClassF1ByName().Values.ToArray());
+}

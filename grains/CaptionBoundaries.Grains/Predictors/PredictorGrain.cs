@@ -2,7 +2,7 @@ using CaptionBoundaries.Domain.Registry;
 using System.Diagnostics;
 using CaptionBoundaries.Domain.Monitoring;
 using CaptionBoundaries.Infrastructure.Monitoring;
-using CaptionBoundaries.Grains.Serving;
+using CaptionBoundaries.Serving;
 using Orleans.Concurrency;
 using CaptionBoundaries.Grains.Abstractions;
 

@@ -138,7 +138,7 @@ public sealed class WorkerSlotGrain(
             var runner = scope.ServiceProvider.GetRequiredService<ExperimentRunner>();
             var bestPath = Path.Combine(scope.ServiceProvider.GetRequiredService<CaptionBoundariesOptions>().ExperimentFolder(experimentId), Trainer.BestKind + ".pt");
             // Blocking in OnEpoch is fine (a pool thread, not the grain's): the next epoch waits until this one is reported.
-            var observers = new RunObservers(OnEpoch: epoch => Report(experiment, runId, ToMetrics(experimentId, epoch), epoch.IsBest ? bestPath : null, cancel));
+            var observers = new RunObservers(OnEpoch: epoch => Report(experiment, runId, EpochMetrics.Of(experimentId, epoch), epoch.IsBest ? bestPath : null, cancel));
             var result = await runner.RunAsync(experimentId, spec, observers, token);
             outcome = RunOutcome.Of(result);
         }
@@ -221,8 +221,4 @@ public sealed class WorkerSlotGrain(
             logger.LogWarning(e, "Could not report epoch {Epoch} of experiment {ExperimentId}", metrics.Epoch, metrics.ExperimentId);
         }
     }
-
-    private static EpochMetrics ToMetrics(Guid experimentId, EpochResult epoch) => new(
-        experimentId, epoch.Epoch, epoch.TrainLoss, epoch.ValLoss, epoch.Validation.Accuracy, epoch.Validation.MacroF1,
-        epoch.Validation.PerClassF1ByName().Values.ToArray());
 }

@@ -5,7 +5,7 @@ using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Grains.Serving;
+using CaptionBoundaries.Serving;
 using CaptionBoundaries.Host.Server;
 using CaptionBoundaries.Host.Server.Security;
 

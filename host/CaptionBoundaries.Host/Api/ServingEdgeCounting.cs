@@ -1,7 +1,7 @@
 using CaptionBoundaries.Application.Features.Serving;
 using CaptionBoundaries.Domain.Registry;
 using CaptionBoundaries.Infrastructure.Registry;
-using CaptionBoundaries.Grains.Serving;
+using CaptionBoundaries.Serving;
 using Microsoft.AspNetCore.Routing.Patterns;
 
 namespace CaptionBoundaries.Host.Api;

@@ -10,7 +10,7 @@ using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Grains.Serving;
+using CaptionBoundaries.Serving;
 using CaptionBoundaries.Tests.Api;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;

@@ -7,7 +7,7 @@ using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Grains.Serving;
+using CaptionBoundaries.Serving;
 using CaptionBoundaries.Host.Api;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.AspNetCore.Routing.Patterns;

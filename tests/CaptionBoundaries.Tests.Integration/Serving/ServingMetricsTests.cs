@@ -1,7 +1,7 @@
 using CaptionBoundaries.Infrastructure.Configuration;
 using CaptionBoundaries.Domain.Registry;
 using CaptionBoundaries.Infrastructure.Registry;
-using CaptionBoundaries.Grains.Serving;
+using CaptionBoundaries.Serving;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,6 @@
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Grains.Abstractions;
-using CaptionBoundaries.Grains.Serving;
+using CaptionBoundaries.Serving;
 
 namespace CaptionBoundaries.Tests.Grains;
 

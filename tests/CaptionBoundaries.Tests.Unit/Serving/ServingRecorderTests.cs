@@ -1,4 +1,4 @@
-using CaptionBoundaries.Grains.Serving;
+using CaptionBoundaries.Serving;
 
 namespace CaptionBoundaries.Tests.Serving;
 

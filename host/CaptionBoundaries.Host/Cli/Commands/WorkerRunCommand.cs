@@ -67,8 +67,7 @@ public static class WorkerRunCommand
                 {
                     Say(new WorkerMessage(WorkerMessageType.Epoch)
                     {
-                        Metrics = new EpochMetrics(request.ExperimentId, epoch.Epoch, epoch.TrainLoss, epoch.ValLoss, epoch.Validation.Accuracy,
-                            epoch.Validation.MacroF1, epoch.Validation.PerClassF1ByName().Values.ToArray()),
+                        Metrics = EpochMetrics.Of(request.ExperimentId, epoch),
                         BestCheckpoint = epoch.IsBest ? bestPath : null,
                     });
                     answers.Wait();

@@ -8,7 +8,7 @@ using CaptionBoundaries.Domain.Training;
 using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Grains.Abstractions;
-using CaptionBoundaries.Grains.Serving;
+using CaptionBoundaries.Serving;
 using Microsoft.Extensions.Logging.Abstractions;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -4,7 +4,7 @@ using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Grains.Abstractions;
-using CaptionBoundaries.Grains.Serving;
+using CaptionBoundaries.Serving;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -6,7 +6,7 @@ using CaptionBoundaries.Domain.Tracking;
 using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Grains.Abstractions;
-using CaptionBoundaries.Grains.Serving;
+using CaptionBoundaries.Serving;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;

@@ -1,5 +1,5 @@
 using CaptionBoundaries.Grains.Abstractions;
-namespace CaptionBoundaries.Grains.Serving;
+namespace CaptionBoundaries.Serving;
 
 /// <summary>Thread-safe counters shared by a cache and the versions it holds.</summary>
 internal sealed class ServingCounters

@@ -1,5 +1,5 @@
 using CaptionBoundaries.Grains.Abstractions;
-namespace CaptionBoundaries.Grains.Serving;
+namespace CaptionBoundaries.Serving;
 
 /// <summary>
 /// Counters of one silo's model cache since start: with batching, <see cref="ForwardPasses"/> stays below

@@ -6,7 +6,7 @@ using TorchSharp;
 using CaptionBoundaries.Grains.Abstractions;
 using static TorchSharp.torch;
 
-namespace CaptionBoundaries.Grains.Serving;
+namespace CaptionBoundaries.Serving;
 
 /// <summary>
 /// One checkpoint loaded for serving, with its batching queue: requests are queued as batch-of-1 inputs and a

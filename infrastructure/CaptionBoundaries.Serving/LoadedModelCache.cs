@@ -7,7 +7,7 @@ using CaptionBoundaries.Contracts;
 using Microsoft.Extensions.Logging;
 using CaptionBoundaries.Grains.Abstractions;
 
-namespace CaptionBoundaries.Grains.Serving;
+namespace CaptionBoundaries.Serving;
 
 /// <summary>
 /// The checkpoints this process serves, each loaded once (keyed by file SHA-256) and shared by every predictor

@@ -1,5 +1,5 @@
 using CaptionBoundaries.Grains.Abstractions;
-namespace CaptionBoundaries.Grains.Serving;
+namespace CaptionBoundaries.Serving;
 
 /// <summary>How long a version's batcher waits for company, how many requests one forward pass may take, and how much shadow work may wait.</summary>
 public sealed record ServingOptions

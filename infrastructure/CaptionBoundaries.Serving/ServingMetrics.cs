@@ -2,7 +2,7 @@ using System.Globalization;
 using Prometheus;
 using CaptionBoundaries.Grains.Abstractions;
 
-namespace CaptionBoundaries.Grains.Serving;
+namespace CaptionBoundaries.Serving;
 
 /// <summary>
 /// The Prometheus collectors of this node's serving, in a registry of its own (not prometheus-net's static default: two

@@ -1,7 +1,7 @@
 using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Grains.Abstractions;
 
-namespace CaptionBoundaries.Grains.Serving;
+namespace CaptionBoundaries.Serving;
 
 /// <summary>One request waiting in a version's batch queue; the batcher owns (and disposes) its input tensors.</summary>
 internal sealed record PendingForward(CaptionInputs Inputs)

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using CaptionBoundaries.Grains.Abstractions;
 
-namespace CaptionBoundaries.Grains.Serving;
+namespace CaptionBoundaries.Serving;
 
 /// <summary>
 /// Which requests a canary answers. With a routing key the key is hashed into one of <see cref="Buckets"/> buckets and

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using CaptionBoundaries.Grains.Abstractions;
 
-namespace CaptionBoundaries.Grains.Serving;
+namespace CaptionBoundaries.Serving;
 
 /// <summary>
 /// The active version each model last answered with on this silo, used only while the model grain cannot be reached

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using CaptionBoundaries.Grains.Abstractions;
 
-namespace CaptionBoundaries.Grains.Serving;
+namespace CaptionBoundaries.Serving;
 
 /// <summary>
 /// Work done on the side of a request path, bounded: at most <c>capacity</c> items wait, at most <c>maxBytes</c> of their

@@ -1,8 +1,9 @@
+using CaptionBoundaries.Domain.Serving;
 using CaptionBoundaries.Domain.Registry;
 using CaptionBoundaries.Infrastructure.Registry;
 using CaptionBoundaries.Grains.Abstractions;
 
-namespace CaptionBoundaries.Grains.Serving;
+namespace CaptionBoundaries.Serving;
 
 /// <summary>Which way a request went: the model's production version, a canary or shadow candidate, or a version the request named.</summary>
 public static class ServingRoutes
@@ -27,31 +28,6 @@ public static class ServingFailureReasons
 
     /// <summary>No credentials, or ones that do not hold (401), counted at the edge.</summary>
     public const string Unauthenticated = "unauthenticated";
-}
-
-/// <summary>What one version of a model did on this node since it started.</summary>
-public sealed record VersionServingStats(
-    int Version,
-    long Requests,
-    long Samples,
-    IReadOnlyDictionary<string, long> RequestsByRoute,
-    IReadOnlyDictionary<string, long> FailuresByReason,
-    double? LatencyP50Ms,
-    double? LatencyP95Ms,
-    double? LatencyP99Ms,
-    IReadOnlyDictionary<string, long> ClassMix,
-    long ShadowCompared,
-    long ShadowDisagreed)
-{
-    /// <summary>Shadow copies of production requests for this (candidate) version that were dropped because its shadow queue was full.</summary>
-    public long ShadowDropped { get; init; }
-
-    /// <summary>Shadow copies this (candidate) version failed to answer; the clients had production's answers.</summary>
-    public long ShadowFailures { get; init; }
-
-    public long Failures => FailuresByReason.Values.Sum();
-
-    public double? ShadowDisagreementRate => ShadowCompared > 0 ? (double)ShadowDisagreed / ShadowCompared : null;
 }
 
 /// <summary>
@@ -135,7 +111,7 @@ public sealed class ServingRecorder(ServingMetrics? metrics = null, RegisteredMo
         lock (_gate) CountersOf(model, candidateVersion).ShadowFailures++;
     }
 
-    public IReadOnlyList<VersionServingStats> Snapshot(string model)
+    public IReadOnlyList<VersionServingFigures> Snapshot(string model)
     {
         lock (_gate)
         {
@@ -173,16 +149,12 @@ public sealed class ServingRecorder(ServingMetrics? metrics = null, RegisteredMo
         public long LatencyNext;
         public int LatencyCount;
 
-        public VersionServingStats ToStats(int version)
+        public VersionServingFigures ToStats(int version)
         {
             var window = Latencies.Take(LatencyCount).Order().ToArray();
             double? At(double q) => window.Length == 0 ? null : window[Math.Min(window.Length - 1, (int)Math.Ceiling(q * window.Length) - 1)];
-            return new VersionServingStats(version, Requests, Samples, new Dictionary<string, long>(ByRoute), new Dictionary<string, long>(Failures),
-                At(0.50), At(0.95), At(0.99), new Dictionary<string, long>(ClassMix), ShadowCompared, ShadowDisagreed)
-            {
-                ShadowDropped = ShadowDropped,
-                ShadowFailures = ShadowFailures,
-            };
+            return new VersionServingFigures(version, Requests, Samples, new Dictionary<string, long>(ByRoute), new Dictionary<string, long>(Failures),
+                At(0.50), At(0.95), At(0.99), new Dictionary<string, long>(ClassMix), ShadowCompared, ShadowDisagreed, ShadowDropped, ShadowFailures);
         }
     }
 }

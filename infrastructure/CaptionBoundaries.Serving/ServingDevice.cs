@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using CaptionBoundaries.Grains.Abstractions;
 using static TorchSharp.torch;
 
-namespace CaptionBoundaries.Grains.Serving;
+namespace CaptionBoundaries.Serving;
 
 /// <summary>
 /// Where this node's served models run: on CUDA when the node's worker slots are CUDA slots (<c>Cluster:Device=cuda</c>),
