@@ -7,8 +7,6 @@ using CaptionBoundaries.Domain.Common;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Domain.Security.Paths;
 using CaptionBoundaries.Infrastructure.Security.Paths;
 using CaptionBoundaries.Contracts;

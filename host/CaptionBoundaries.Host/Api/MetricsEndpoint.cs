@@ -3,8 +3,6 @@ using System.Text;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Serving;
 using CaptionBoundaries.Host.Server;
 using CaptionBoundaries.Host.Server.Security;

@@ -2,8 +2,6 @@ using CaptionBoundaries.Domain.Common;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Host.Server.Security;
 using CaptionBoundaries.Application.Features.Registry;
 using CaptionBoundaries.Application.Features.Serving;

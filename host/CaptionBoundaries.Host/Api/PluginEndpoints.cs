@@ -2,8 +2,6 @@ using CaptionBoundaries.Application.Features.Plugins;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Host.Server.Security;
 using Mediator;
 

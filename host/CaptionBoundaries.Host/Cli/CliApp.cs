@@ -3,7 +3,11 @@ using CaptionBoundaries.Host.Cli.Commands;
 
 namespace CaptionBoundaries.Host.Cli;
 
-/// <summary>The caption-boundaries command line. Every command sends a Mediator request, as the API does.</summary>
+/// <summary>
+/// The caption-boundaries command line. Local commands (train, datasets, experiments, explain, accounts, serve …) send
+/// Mediator requests in-process, through the same pipeline as the API; remote ones (models, sweeps, monitor, predict,
+/// bench load …) call a running server's HTTP API with a token (ServerApiClient).
+/// </summary>
 public static class CliApp
 {
     public static RootCommand Build()

@@ -5,8 +5,6 @@ using CaptionBoundaries.Application.Features.Accounts;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Tests.Support;
 
 namespace CaptionBoundaries.Tests.Security;

@@ -4,8 +4,6 @@ using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Tests.Api;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;

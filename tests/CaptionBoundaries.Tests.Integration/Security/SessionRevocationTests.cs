@@ -6,8 +6,6 @@ using CaptionBoundaries.Application.Features.Experiments;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Tests.Api;
 using CaptionBoundaries.Tests.Support;
 using CaptionBoundaries.Ui.Services;

@@ -3,8 +3,6 @@ using System.Net.Http.Json;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Tests.Api;
 using CaptionBoundaries.Tests.Support;
 

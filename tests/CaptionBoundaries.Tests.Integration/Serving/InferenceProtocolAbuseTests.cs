@@ -133,7 +133,7 @@ public sealed class InferenceProtocolAbuseTests(InferenceProtocolFixture fx, Xun
             foreach (var (method, pattern) in routes)
             {
                 var url = pattern.Replace("{model}", Model).Replace("{version}", "1");
-                foreach (var body in method == "GET" ? [null] : bodies)
+                foreach (var body in method == "GET" ? [null] : bodies.Cast<string?>())
                 {
                     using var request = new HttpRequestMessage(new HttpMethod(method), method == "GET" ? url + "?version=../../x&limit=-1" : url);
                     if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");

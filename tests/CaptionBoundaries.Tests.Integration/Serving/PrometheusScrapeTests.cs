@@ -8,8 +8,6 @@ using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Serving;
 using CaptionBoundaries.Tests.Api;
 using CaptionBoundaries.Tests.Support;

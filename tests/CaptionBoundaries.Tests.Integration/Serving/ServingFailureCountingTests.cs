@@ -5,8 +5,6 @@ using System.Text;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Serving;
 using CaptionBoundaries.Host.Api;
 using CaptionBoundaries.Tests.Support;

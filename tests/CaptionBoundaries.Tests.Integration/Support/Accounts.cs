@@ -2,8 +2,6 @@ using CaptionBoundaries.Application.Features.Accounts;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 

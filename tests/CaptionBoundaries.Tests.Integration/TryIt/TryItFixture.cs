@@ -6,8 +6,6 @@ using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Tests.Api;

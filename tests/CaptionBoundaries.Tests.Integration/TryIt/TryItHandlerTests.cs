@@ -11,8 +11,6 @@ using CaptionBoundaries.Infrastructure.Monitoring;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Domain.Security.Paths;
 using CaptionBoundaries.Infrastructure.Security.Paths;
 using CaptionBoundaries.Contracts;

@@ -70,9 +70,9 @@ public class HostileDefinitionTests
     {
         // 5 000 levels: deep enough to overflow a recursive walk, small enough to fit the size limit.
         var depth = 5_000;
-        var body = open == '[' ? new string('[', depth) + new string(']', depth) : string.Concat(Enumerable.Repeat("{a: ", depth)) + "1" + new string('}', depth);
+        var body = open == '[' ? new string(open, depth) + new string(close, depth) : string.Concat(Enumerable.Repeat("{a: ", depth)) + "1" + new string(close, depth);
         var yaml = "name: x\nparameters: " + body;
-        var json = open == '[' ? body : string.Concat(Enumerable.Repeat("{\"a\": ", depth)) + "1" + new string('}', depth);
+        var json = open == '[' ? body : string.Concat(Enumerable.Repeat("{\"a\": ", depth)) + "1" + new string(close, depth);
 
         var fromYaml = Assert.Throws<SweepDefinitionException>(() => SweepDefinitionParser.Parse(yaml));
         Assert.Contains("nested deeper than", Assert.Single(fromYaml.Errors).Message);

@@ -67,8 +67,8 @@ public sealed class TrafficSplitPanelTests : IDisposable
 
         var series = panel.FindComponents<RadzenColumnSeries<TrafficSplitPanel.SplitRow>>();
         Assert.Equal(["p50", "p95", "p99"], series.Select(s => s.Instance.Title));
-        Assert.Equal(["v1 (production)", "v2 (canary)"], series[2].Instance.Data.Select(r => r.Label));
-        Assert.Equal([15.0, 30.0], series[2].Instance.Data.Select(r => r.P99));
+        Assert.Equal(["v1 (production)", "v2 (canary)"], series[2].Instance.Data!.Select(r => r.Label));
+        Assert.Equal([15.0, 30.0], series[2].Instance.Data!.Select(r => r.P99));
         Assert.NotNull(panel.Find(".split-promote"));
         Assert.NotNull(panel.Find(".split-abort"));
         Assert.Empty(panel.FindAll(".split-start"));

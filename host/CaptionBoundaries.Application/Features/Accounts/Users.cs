@@ -1,8 +1,6 @@
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using FluentValidation;
 using Mediator;
 using Microsoft.AspNetCore.Identity;

@@ -2,8 +2,6 @@ using CaptionBoundaries.Application.Features.Inference;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Infrastructure.DatasetVersions;
 using CaptionBoundaries.Domain.Tracking;
 using CaptionBoundaries.Infrastructure.Tracking;

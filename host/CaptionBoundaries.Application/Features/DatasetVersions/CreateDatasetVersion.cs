@@ -2,8 +2,6 @@ using CaptionBoundaries.Application.Features.Inference;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using System.Text.Json;
 using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Infrastructure.DatasetVersions;

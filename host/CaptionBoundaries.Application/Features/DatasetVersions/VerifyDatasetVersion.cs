@@ -1,8 +1,6 @@
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Infrastructure.DatasetVersions;
 using CaptionBoundaries.Domain.Tracking;
 using CaptionBoundaries.Infrastructure.Tracking;

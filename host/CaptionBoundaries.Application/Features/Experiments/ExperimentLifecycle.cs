@@ -2,8 +2,6 @@ using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Application.Validation;
 using FluentValidation;

@@ -9,8 +9,6 @@ using CaptionBoundaries.Domain.Common;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Grains.Abstractions;
 using FluentValidation;

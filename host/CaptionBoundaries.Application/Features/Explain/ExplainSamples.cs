@@ -3,8 +3,6 @@ using CaptionBoundaries.Infrastructure.Security.Paths;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using System.Text.Json;
 using CaptionBoundaries.Domain.Benchmarks;
 using CaptionBoundaries.Domain.Datasets;

@@ -2,8 +2,6 @@ using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using Mediator;
 
 namespace CaptionBoundaries.Application.Features.Plugins;

@@ -2,8 +2,6 @@ using CaptionBoundaries.Application.Features.Inference;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Grains.Abstractions;
 using FluentValidation;
 using Mediator;
@@ -38,9 +36,12 @@ public sealed record SwitchModelVersionCommand(string Model, int Version, string
 [RequiresRole(Roles.Researcher)]
 public sealed record RollbackModelCommand(string Model, string Reason = "") : IModelRequest, ICommand<SwitchResult>;
 
-/// <summary>Points an alias at a version; an alias already on another version is refused unless <paramref name="Move"/>.</summary>
+/// <summary>
+/// Points an alias at a version; an alias already on another version is refused unless <paramref name="Move"/>. No
+/// default: the API moves only when the body says "move": true, the console after the user confirmed the move.
+/// </summary>
 [RequiresRole(Roles.Researcher)]
-public sealed record SetModelAliasCommand(string Model, string Alias, int Version, string Reason = "", bool Move = true) : IModelRequest, ICommand<SwitchResult>;
+public sealed record SetModelAliasCommand(string Model, string Alias, int Version, string Reason, bool Move) : IModelRequest, ICommand<SwitchResult>;
 
 [RequiresRole(Roles.Researcher)]
 public sealed record PromoteModelCommand(string Model, string From = "staging", string To = "production", string Reason = "") : IModelRequest, ICommand<SwitchResult>;

@@ -4,8 +4,6 @@ using CaptionBoundaries.Application.Features.Serving;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Grains.Abstractions;
 using FluentValidation;
 using FluentValidation.Results;

@@ -2,8 +2,6 @@ using CaptionBoundaries.Domain.Common;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Application.Features.Registry;
 using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Grains.Abstractions;

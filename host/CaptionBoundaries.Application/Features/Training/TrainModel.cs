@@ -1,7 +1,6 @@
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Domain.Training;
 using FluentValidation;
 using CaptionBoundaries.Application.Validation;

@@ -3,8 +3,6 @@ using CaptionBoundaries.Infrastructure.Registry;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Domain.Tracking;
 using CaptionBoundaries.Infrastructure.Tracking;
 using FluentValidation;

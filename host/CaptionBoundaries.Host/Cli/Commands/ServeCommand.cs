@@ -8,8 +8,6 @@ using CaptionBoundaries.Host.Server.Clustering;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using Mediator;
 
 namespace CaptionBoundaries.Host.Cli.Commands;

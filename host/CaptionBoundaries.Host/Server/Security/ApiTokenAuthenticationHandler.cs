@@ -2,8 +2,6 @@ using System.Text.Encodings.Web;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +15,8 @@ public sealed class ApiTokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiTokenService tokens)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    public const string Scheme = "ApiToken";
+    // "new": the base class has an instance property of this name (the scheme being handled); this is its name.
+    public new const string Scheme = "ApiToken";
 
     public static bool HasBearer(HttpRequest request) =>
         request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);

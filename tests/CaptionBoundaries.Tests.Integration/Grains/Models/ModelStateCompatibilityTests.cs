@@ -45,7 +45,7 @@ public sealed class ModelStateCompatibilityTests
         var loaded = new GrainState<ModelState>(new ModelState());
         await storage.ReadStateAsync("model", grain, loaded);
         Assert.True(loaded.RecordExists);
-        Assert.Equal((1, 3, 2), (loaded.State.ActiveVersion!.Value, loaded.State.NextVersion, loaded.State.Versions.Count));
+        Assert.Equal((1, 3, 2), (loaded.State!.ActiveVersion!.Value, loaded.State.NextVersion, loaded.State.Versions.Count));
         Assert.Null(loaded.State.Split);
         Assert.Equal(0, loaded.State.SplitRevision);
 
@@ -54,7 +54,7 @@ public sealed class ModelStateCompatibilityTests
         await storage.WriteStateAsync("model", grain, loaded);
         var again = new GrainState<ModelState>(new ModelState());
         await storage.ReadStateAsync("model", grain, again);
-        Assert.Equal(split, again.State.Split);
+        Assert.Equal(split, again.State!.Split);
         Assert.Equal(4, again.State.SplitRevision);
     }
 }

@@ -3,8 +3,6 @@ using System.Text.RegularExpressions;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using Microsoft.Playwright;
 
 namespace CaptionBoundaries.Tests.Ui.E2E;
