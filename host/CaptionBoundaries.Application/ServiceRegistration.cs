@@ -1,4 +1,6 @@
 using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Application.Validation;
 using CaptionBoundaries.Infrastructure;
 using FluentValidation;
