@@ -16,7 +16,6 @@ public static class ServiceRegistration
     public static IServiceCollection AddCaptionBoundaries(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddCaptionBoundariesInfrastructure(configuration);
-        services.AddSingleton<Features.Registry.ParameterCountCache>();
         services.AddScoped<Features.Serving.PredictionAttempt>();
         services.AddMediator((MediatorOptions o) =>
         {

@@ -46,6 +46,7 @@ public static class InfrastructureRegistration
         });
         services.AddSingleton<CheckpointLoader>();
         services.AddSingleton<PluginInstaller>();
+        services.AddSingleton<ParameterCountCache>();
         services.AddSingleton(configuration.GetSection(RegistryOptions.Section).Get<RegistryOptions>() ?? new RegistryOptions());
         services.AddSingleton<CheckpointStore>();
         services.AddSingleton<ModelRegistryStore>();

@@ -1,8 +1,7 @@
 using System.Runtime.CompilerServices;
-using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Contracts;
 
-namespace CaptionBoundaries.Application.Features.Registry;
+namespace CaptionBoundaries.Domain.Plugins;
 
 /// <summary>
 /// Counting parameters builds the module (hundreds of MB for the triple backbone), so the default config's
