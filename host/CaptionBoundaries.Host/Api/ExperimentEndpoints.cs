@@ -30,16 +30,8 @@ public static class ExperimentEndpoints
         experiments.MapPost("/{id:guid}/cancel", async (Guid id, IMediator m, CancellationToken ct) => await m.Send(new CancelExperimentCommand(id), ct))
             .WithSummary("Cancel a queued or running experiment.");
 
-        experiments.MapPost("/{id:guid}/preempt", async (Guid id, PreemptRequest? body, HttpContext http, IMediator m, CancellationToken ct) =>
-        {
-            try
-            {
-                return Results.Ok(await m.Send(new PreemptExperimentCommand(id, body?.Reason ?? ""), ct));
-            }
-            catch (InvalidOperationException e)
-            {
-                return Results.Problem(title: "Only a running experiment can be pre-empted.", detail: e.Message, statusCode: StatusCodes.Status409Conflict);
-            }
-        }).WithSummary("Admin: stop a running experiment now and requeue it; it resumes from its last checkpoint (at most the current epoch is lost).");
+        experiments.MapPost("/{id:guid}/preempt", async (Guid id, PreemptRequest? body, IMediator m, CancellationToken ct) =>
+            TypedResults.Ok(await m.Send(new PreemptExperimentCommand(id, body?.Reason ?? ""), ct)))
+            .WithSummary("Admin: stop a running experiment now and requeue it; it resumes from its last checkpoint (at most the current epoch is lost).");
     }
 }

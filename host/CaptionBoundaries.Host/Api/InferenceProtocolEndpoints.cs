@@ -8,6 +8,7 @@ using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Host.Api.InferenceProtocol;
 using CaptionBoundaries.Host.Server.Security;
 using Mediator;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Host.Api;
 
@@ -110,5 +111,5 @@ public static class InferenceProtocolEndpoints
     public static int VersionNumber(string model, string version) =>
         int.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
             ? number
-            : throw new KeyNotFoundException($"Model '{model}' has no version '{version}': versions are whole numbers from 1.");
+            : throw DomainException.NotFound($"Model '{model}' has no version '{version}': versions are whole numbers from 1.");
 }

@@ -3,6 +3,7 @@ using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Tests.Grains;
 
@@ -142,7 +143,7 @@ public sealed class FairShareSchedulingTests(SchedulingClusterFixture fixture) :
         // Removing the override returns to the default: every slot.
         var reset = await C.Scheduler.SetQuota(dave, null);
         Assert.Equal((2, "default"), (reset.Quota, reset.QuotaSource));
-        await Assert.ThrowsAsync<ArgumentException>(() => C.Scheduler.SetQuota(dave, 0));
+        await Refused.As(DomainErrorKind.Invalid, () => C.Scheduler.SetQuota(dave, 0));
 
         await C.Experiment(first.Id).Cancel();
         await C.Experiment(second.Id).Cancel();
