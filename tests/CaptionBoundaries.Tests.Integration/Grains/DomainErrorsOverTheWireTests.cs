@@ -1,5 +1,5 @@
 using CaptionBoundaries.Domain.Errors;
-using CaptionBoundaries.Domain.Training;
+using CaptionBoundaries.Domain.Tracking;
 using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Tests.Support;
 
@@ -48,9 +48,9 @@ public sealed class DomainErrorsOverTheWireTests(SchedulingClusterFixture fixtur
     public async Task ASweepDefinitionThatCannotRunIsInvalidAndNamesTheField()
     {
         // A grid cannot enumerate a continuous distribution: one problem, so the refusal names its path.
-        const string definition = "method: grid\nmetric: {name: val_macro_f1, goal: maximize}\nparameters:\n  lr: {distribution: uniform, min: 0.001, max: 0.01}\n";
+        const string definition = "name: grid\nmethod: grid\nmetric: {name: val_macro_f1, goal: maximize}\nparameters:\n  lr: {distribution: uniform, min: 0.001, max: 0.01}\n";
         var e = await Refused.As(DomainErrorKind.Invalid, () => C.Client.GetGrain<ISweepGrain>(Guid.NewGuid()).Start(definition, C.Spec("grid", 1)));
-        Assert.Equal("parameters.lr", e.Field);
+        Assert.True(e.Field == "parameters.lr", $"{e.Field}: {e.Message}");
         Assert.Contains("cannot be enumerated", e.Message);
     }
 
