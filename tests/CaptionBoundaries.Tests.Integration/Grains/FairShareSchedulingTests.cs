@@ -165,7 +165,7 @@ public sealed class FairShareSchedulingTests(SchedulingClusterFixture fixture) :
         var waiting = await Submit(gina, "preempt-waiting", 2);
         Assert.Equal([waiting.Id], (await C.Scheduler.GetSnapshot()).Queue);
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => C.Experiment(waiting.Id).Preempt("admin-ann", "not running"));
+        await Refused.As(DomainErrorKind.Conflict, () => C.Experiment(waiting.Id).Preempt("admin-ann", "not running"));
         await C.Experiment(id).Preempt("admin-ann", "gina's run is urgent");
 
         // The waiting run takes the freed slot and completes; then the pre-empted one resumes and completes.
