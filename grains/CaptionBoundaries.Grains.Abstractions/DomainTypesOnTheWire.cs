@@ -16,7 +16,12 @@ public static class DomainTypesOnTheWire
     public static IServiceCollection AddDomainTypesAsJson(this IServiceCollection services) =>
         services.AddSerializer(s => s.AddJsonSerializer(IsDomainType, Options));
 
-    public static bool IsDomainType(Type type) => type.Namespace?.StartsWith("CaptionBoundaries.Domain.", StringComparison.Ordinal) == true;
+    /// <summary>
+    /// The domain's records and enums; not its exceptions, which JSON cannot carry (a <see cref="Exception"/> has
+    /// reflection-typed members): a <see cref="Domain.Errors.DomainException"/> has its own codec (DomainErrorOnTheWire).
+    /// </summary>
+    public static bool IsDomainType(Type type) =>
+        type.Namespace?.StartsWith("CaptionBoundaries.Domain.", StringComparison.Ordinal) == true && !typeof(Exception).IsAssignableFrom(type);
 
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.General)
     {

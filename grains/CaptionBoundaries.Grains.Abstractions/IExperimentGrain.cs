@@ -20,7 +20,7 @@ public interface IExperimentGrain : IGrainWithGuidKey
     /// An administrator takes a running experiment's slot: training stops at once (losing at most the epoch in progress,
     /// since the trainer checkpoints every epoch), the run goes back to the queue and later resumes from its last
     /// checkpoint. Recorded on the experiment (<see cref="ExperimentInfo.Preemptions"/>). Only a running experiment can
-    /// be pre-empted (<see cref="InvalidOperationException"/> otherwise). Returns at once; the phase turns Queued when the
+    /// be pre-empted (a <see cref="Domain.Errors.DomainException"/> conflict otherwise). Returns at once; the phase turns Queued when the
     /// training thread has stopped.
     /// </summary>
     Task<ExperimentInfo> Preempt(string by, string reason);

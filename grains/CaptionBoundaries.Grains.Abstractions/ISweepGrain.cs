@@ -9,7 +9,7 @@ public interface ISweepGrain : IGrainWithGuidKey
 {
     /// <summary>
     /// Starts the sweep from its definition (YAML or JSON text) and the spec that fixes everything the definition does
-    /// not sweep (dataset, architecture, image size…). Refused input is an <see cref="ArgumentException"/> naming the
+    /// not sweep (dataset, architecture, image size…). Refused input is a <see cref="Domain.Errors.DomainException"/> naming the
     /// field; starting twice is a no-op.
     /// </summary>
     Task<SweepInfo> Start(string definition, RunSpec baseSpec);

@@ -6,6 +6,7 @@ using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Contracts;
 using Microsoft.Extensions.Logging;
 using CaptionBoundaries.Grains.Abstractions;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Serving;
 
@@ -58,7 +59,7 @@ public sealed class LoadedModelCache : IAsyncDisposable
 
     /// <summary>
     /// Answers one sample with the given version (the one active when the request arrived), batched with
-    /// concurrent requests for the same version. Bad input throws <see cref="ArgumentException"/> naming the field.
+    /// concurrent requests for the same version. Bad input throws an invalid <see cref="DomainException"/> naming the field.
     /// </summary>
     public async Task<PredictionOutput> PredictAsync(ActiveModelVersion active, PredictionInput input) =>
         (await PredictObservedAsync(active, active.Version, input, withStatistics: false)).Output;
@@ -73,7 +74,7 @@ public sealed class LoadedModelCache : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(active);
         ArgumentNullException.ThrowIfNull(answering);
-        if (input is null) throw new ArgumentException($"Model '{active.Model}': the prediction input is missing.", nameof(input));
+        if (input is null) throw DomainException.Invalid($"Model '{active.Model}': the prediction input is missing.");
         var entry = Acquire(active, answering);
         try
         {
@@ -150,7 +151,7 @@ public sealed class LoadedModelCache : IAsyncDisposable
         {
             var detail = e is DatasetFormatException { Field: { } f } ? $"field '{f}': {StripSamplePrefix(e.Message)}"
                 : field.Length > 0 ? $"field '{field}': {e.Message}" : e.Message;
-            throw new ArgumentException($"Prediction input for model '{model}' is not usable: {detail}", nameof(input));
+            throw DomainException.Invalid($"Prediction input for model '{model}' is not usable: {detail}");
         }
     }
 

@@ -2,6 +2,7 @@ using CaptionBoundaries.Domain.Common;
 using Microsoft.Extensions.Logging;
 using CaptionBoundaries.Grains.Abstractions;
 using static TorchSharp.torch;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Serving;
 
@@ -45,7 +46,7 @@ public sealed class ServingDevice
                 chosen = new ServingDevice(DeviceSelection.Resolve("cuda"), "cuda",
                     $"this node's worker slots are cuda (Cluster:Device=cuda) and {cuda.device_count()} CUDA device(s) are visible");
             }
-            catch (ArgumentException)
+            catch (DomainException)
             {
                 throw new InvalidOperationException(
                     "Serving cannot start on cuda: this node's worker slots are cuda (Cluster:Device=cuda) but no CUDA device is " +

@@ -1,4 +1,5 @@
 using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Domain.Benchmarks;
 
@@ -14,6 +15,6 @@ public static class BenchmarkSplits
         DatasetSplit.Validation => dataset.Validation,
         DatasetSplit.Train => dataset.Train,
         All => [.. dataset.Train, .. dataset.Validation],
-        _ => throw new ArgumentException($"Split '{split}' is not one of: {string.Join(", ", Names)}.", nameof(split)),
+        _ => throw DomainException.Invalid($"Split '{split}' is not one of: {string.Join(", ", Names)}."),
     };
 }

@@ -1,6 +1,7 @@
 using TorchSharp;
 using System.Text.RegularExpressions;
 using static TorchSharp.torch;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Domain.Common;
 
@@ -14,9 +15,9 @@ public static partial class DeviceSelection
     {
         var name = device.Trim().ToLowerInvariant();
         if (!Pattern().IsMatch(name))
-            throw new ArgumentException($"Device '{device}' is not valid; use cpu, cuda or cuda:N.", nameof(device));
+            throw DomainException.Invalid($"Device '{device}' is not valid; use cpu, cuda or cuda:N.");
         if (name.StartsWith("cuda", StringComparison.Ordinal) && !cuda.is_available())
-            throw new ArgumentException($"Device '{device}' was requested but CUDA is not available on this machine; use --device cpu.", nameof(device));
+            throw DomainException.Invalid($"Device '{device}' was requested but CUDA is not available on this machine; use --device cpu.");
         return torch.device(name);
     }
 }

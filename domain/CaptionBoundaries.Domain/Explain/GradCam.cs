@@ -1,6 +1,7 @@
 using CaptionBoundaries.Contracts;
 using TorchSharp;
 using static TorchSharp.torch;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Domain.Explain;
 
@@ -35,13 +36,13 @@ public static class GradCam
         var name = model.GetName();
         var conv = (model as IExposesConvFeatures)?.LastConvStages ?? [];
         if (conv.Count == 0)
-            throw new NotSupportedException(
+            throw DomainException.Invalid(
                 $"Architecture '{name}' does not expose its last convolutional stage ({nameof(IExposesConvFeatures)}), so Grad-CAM cannot explain it.");
         var attention = (model as IExposesAttention)?.AttentionMaps ?? [];
         var batch = (int)inputs.BatchSize;
         if (targetClasses is not null && (targetClasses.Count != batch || targetClasses.Any(c => c is < 0 or >= TaskSpec.ClassCount)))
-            throw new ArgumentException(
-                $"Give one target class index in 0..{TaskSpec.ClassCount - 1} per sample ({batch}); got [{string.Join(", ", targetClasses)}].", nameof(targetClasses));
+            throw DomainException.Invalid(
+                $"Give one target class index in 0..{TaskSpec.ClassCount - 1} per sample ({batch}); got [{string.Join(", ", targetClasses)}].");
 
         var sources = conv.Select(s => new HookedSource(s.Name, s.Module, s.Inputs, s.Layout, GradCamMethod))
             .Concat(attention.Select(s => new HookedSource(s.Name, s.Module, s.Inputs, s.Layout, AttentionMethod)))

@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text.RegularExpressions;
 using CaptionBoundaries.Domain.Common;
 using Microsoft.Extensions.Logging.Abstractions;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Domain.Plugins;
 
@@ -18,13 +19,13 @@ public sealed partial class PluginInstaller(PluginRegistry registry, CaptionBoun
     public async Task<Installed> InstallAsync(string pluginName, string fileName, Stream content, long maxBytes, bool replace, CancellationToken ct)
     {
         if (!PluginNamePattern().IsMatch(pluginName))
-            throw new ArgumentException($"Plugin name '{pluginName}' must be letters, digits, '.', '_' or '-' (it becomes a folder name).");
+            throw DomainException.Invalid($"Plugin name '{pluginName}' must be letters, digits, '.', '_' or '-' (it becomes a folder name).");
         var extension = Path.GetExtension(fileName).ToLowerInvariant();
         if (extension is not (".dll" or ".zip"))
-            throw new ArgumentException($"'{fileName}' is neither a .dll nor a .zip of a plugin folder.");
+            throw DomainException.Invalid($"'{fileName}' is neither a .dll nor a .zip of a plugin folder.");
         var target = Path.Combine(registry.PluginsFolder, pluginName);
         if (Directory.Exists(target) && !replace)
-            throw new ArgumentException($"A plugin named '{pluginName}' is installed; upload with replace to swap it.");
+            throw DomainException.Invalid($"A plugin named '{pluginName}' is installed; upload with replace to swap it.");
 
         var staging = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(registry.PluginsFolder).TrimEnd(Path.DirectorySeparatorChar))!,
             ".plugin-staging", Guid.NewGuid().ToString("N"));
@@ -66,11 +67,11 @@ public sealed partial class PluginInstaller(PluginRegistry registry, CaptionBoun
         using var trial = new PluginRegistry(new PluginRegistryOptions { PluginsFolder = stagingRoot, WatchForChanges = false }, NullLogger<PluginRegistry>.Instance);
         trial.LoadAll();
         if (trial.Errors.Count > 0)
-            throw new ArgumentException("The plugin does not load: " + string.Join("; ", trial.Errors.Select(e => $"{Path.GetFileName(e.File)}: {e.Message}")));
+            throw DomainException.Invalid("The plugin does not load: " + string.Join("; ", trial.Errors.Select(e => $"{Path.GetFileName(e.File)}: {e.Message}")));
         var installed = new Installed(Path.GetFileName(target),
             trial.Architectures.Select(a => a.Name).ToList(), trial.Embedders.Select(e => e.Name).ToList(), trial.Augmentations.Select(a => a.Name).ToList());
         if (installed.Architectures.Count + installed.Embedders.Count + installed.Augmentations.Count == 0)
-            throw new ArgumentException("The plugin implements no architecture, embedder or augmentation.");
+            throw DomainException.Invalid("The plugin implements no architecture, embedder or augmentation.");
 
         bool Foreign(string file) => !Path.GetFullPath(file).StartsWith(Path.GetFullPath(target) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
         var clashes = installed.Architectures.Where(n => registry.Architectures.Any(a => a.Name == n && Foreign(a.PluginFile)))
@@ -78,7 +79,7 @@ public sealed partial class PluginInstaller(PluginRegistry registry, CaptionBoun
             .Concat(installed.Augmentations.Where(n => registry.Augmentations.Any(a => a.Name == n && Foreign(a.PluginFile))))
             .ToList();
         if (clashes.Count > 0)
-            throw new ArgumentException($"Another installed plugin already registers: {string.Join(", ", clashes)}.");
+            throw DomainException.Invalid($"Another installed plugin already registers: {string.Join(", ", clashes)}.");
         return installed;
     }
 
@@ -94,7 +95,7 @@ public sealed partial class PluginInstaller(PluginRegistry registry, CaptionBoun
     {
         ZipArchive archive;
         try { archive = ZipFile.OpenRead(zip); }
-        catch (InvalidDataException e) { throw new ArgumentException($"The upload is not a valid zip: {e.Message}"); }
+        catch (InvalidDataException e) { throw DomainException.Invalid($"The upload is not a valid zip: {e.Message}"); }
         using (archive)
         {
             var root = Path.GetFullPath(folder) + Path.DirectorySeparatorChar;
@@ -103,7 +104,7 @@ public sealed partial class PluginInstaller(PluginRegistry registry, CaptionBoun
             {
                 var destination = Path.GetFullPath(Path.Combine(folder, entry.FullName));
                 if (!destination.StartsWith(root, StringComparison.Ordinal))
-                    throw new ArgumentException($"Zip entry '{entry.FullName}' points outside the plugin folder.");
+                    throw DomainException.Invalid($"Zip entry '{entry.FullName}' points outside the plugin folder.");
                 if (entry.FullName.EndsWith('/')) { Directory.CreateDirectory(destination); continue; }
                 total += entry.Length;
                 if (total > maxExpandedBytes) throw new UploadTooLargeException("The zip expands beyond the size allowed for a plugin.");

@@ -1,3 +1,5 @@
+using CaptionBoundaries.Domain.Errors;
+
 namespace CaptionBoundaries.Domain.Sweeps;
 
 /// <summary>
@@ -16,10 +18,17 @@ public sealed class GridSampler : ISweepSampler
         foreach (var p in parameters)
         {
             if (!p.IsEnumerable)
-                throw new ArgumentException($"Parameter '{p.Name}' is {p.Kind}: a grid needs fixed or categorical values.", nameof(parameters));
+                throw DomainException.Invalid($"Parameter '{p.Name}' is {p.Kind}: a grid needs fixed or categorical values.", $"parameters.{p.Name}");
         }
         _parameters = parameters;
-        Count = parameters.Aggregate(1L, (n, p) => checked(n * p.Values.Count));
+        try
+        {
+            Count = parameters.Aggregate(1L, (n, p) => checked(n * p.Values.Count));
+        }
+        catch (OverflowException)
+        {
+            throw DomainException.Invalid($"The grid of {parameters.Count} parameters has more than {long.MaxValue} points; sweep fewer values.", "parameters");
+        }
     }
 
     /// <summary>Size of the product; 1 for no parameters (one trial with the defaults).</summary>

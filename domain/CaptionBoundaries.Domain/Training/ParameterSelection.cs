@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using TorchSharp;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Domain.Training;
 
@@ -22,7 +23,7 @@ public sealed record ParameterSelection(IReadOnlyList<string> Freeze, IReadOnlyL
             {
                 var matched = parameters.Where(p => Matches(pattern, p.name)).ToList();
                 if (matched.Count == 0)
-                    throw new ArgumentException(
+                    throw DomainException.Invalid(
                         $"{where}.{field}: pattern '{pattern}' matches no parameter of the model (top-level names: " +
                         string.Join(", ", parameters.Select(p => p.name.Split('.')[0]).Distinct()) + ").");
                 foreach (var (_, parameter) in matched) parameter.requires_grad = trainable;

@@ -1,4 +1,6 @@
+using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Domain.Errors;
 using CaptionBoundaries.Infrastructure.Training;
 using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Domain.Common;
@@ -34,8 +36,8 @@ public sealed class ExperimentGrain(
     private Guid Id => this.GetPrimaryKey();
 
     /// <summary>
-    /// A spec that cannot run (unknown plugin, bad config key, not a dataset) is refused with an
-    /// <see cref="ArgumentException"/> naming the problem; nothing is stored or queued. Submitting twice is a no-op.
+    /// A spec that cannot run (unknown plugin, bad config key, not a dataset) is refused with a
+    /// <see cref="DomainException"/> (invalid) naming the field; nothing is stored or queued. Submitting twice is a no-op.
     /// </summary>
     public async Task<ExperimentInfo> Submit(RunSpec spec)
     {
@@ -49,11 +51,11 @@ public sealed class ExperimentGrain(
             await using var scope = scopes.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<ExperimentRunner>().QueueAsync(Id, spec, CancellationToken.None);
         }
-        catch (Exception e) when (e is UnknownPluginException or ArgumentException or DatasetFormatException)
-        {
-            // The domain's exception types have no Orleans codec; the caller gets the message, which names the field.
-            throw new ArgumentException(e.Message);
-        }
+        // Queueing's own refusals are domain errors already; these three specialised ones have no Orleans codec, so
+        // they cross as the domain error, with the field they name.
+        catch (UnknownPluginException e) { throw DomainException.Invalid(e.Message, e.Kind.ToString().ToLowerInvariant()); }
+        catch (ModelConfigException e) { throw DomainException.Invalid(e.Message, $"model_config.{e.Key}"); }
+        catch (DatasetFormatException e) { throw DomainException.Invalid(e.Message, "dataset"); }
         state.State = new ExperimentGrainState { Spec = spec, Phase = ExperimentStatus.Queued, QueuedAtUtc = DateTime.UtcNow };
         await state.WriteStateAsync();
         NotifyChanged();
@@ -86,12 +88,12 @@ public sealed class ExperimentGrain(
     public async Task<ExperimentInfo> Preempt(string by, string reason)
     {
         RequireSubmitted();
-        if (string.IsNullOrWhiteSpace(by)) throw new ArgumentException("by: who pre-empts the run is required.");
-        if (string.IsNullOrWhiteSpace(reason)) throw new ArgumentException("reason: say why the run is pre-empted.");
+        if (string.IsNullOrWhiteSpace(by)) throw DomainException.Invalid("by: who pre-empts the run is required.");
+        if (string.IsNullOrWhiteSpace(reason)) throw DomainException.Invalid("reason: say why the run is pre-empted.");
         if (reason.Length > MaxPreemptionReasonLength)
-            throw new ArgumentException($"reason: at most {MaxPreemptionReasonLength} characters (got {reason.Length}).");
+            throw DomainException.Invalid($"reason: at most {MaxPreemptionReasonLength} characters (got {reason.Length}).");
         if (S.Phase != ExperimentStatus.Running || S.Slot is null)
-            throw new InvalidOperationException($"Experiment {Id} is {S.Phase}; only a running experiment can be pre-empted.");
+            throw DomainException.Conflict($"Experiment {Id} is {S.Phase}; only a running experiment can be pre-empted.");
         // The trainer writes last.pt after every epoch and checks the token every step, so at most the epoch in
         // progress is lost; the ending comes back through ReportEnded, which requeues.
         S.PendingPreemption ??= new PreemptionRecord(by.Trim(), reason.Trim(), DateTime.UtcNow, S.Slot, S.EpochsDone, null, null);
@@ -285,13 +287,13 @@ public sealed class ExperimentGrain(
         owner = owner.Trim();
         return owner.Length <= MaxOwnerLength
             ? owner
-            : throw new ArgumentException($"owner: at most {MaxOwnerLength} characters (got {owner.Length}).");
+            : throw DomainException.Invalid($"owner: at most {MaxOwnerLength} characters (got {owner.Length}).");
     }
 
     private void RequireSubmitted()
     {
         // Reached with any well-formed id a caller types: "not found" (404), not a server error.
-        if (S.Spec is null) throw new KeyNotFoundException($"No experiment has id '{Id}'.");
+        if (S.Spec is null) throw DomainException.NotFound($"No experiment has id '{Id}'.");
     }
 
     private ExperimentInfo Info() => new(

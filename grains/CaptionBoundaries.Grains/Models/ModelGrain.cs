@@ -6,6 +6,7 @@ using CaptionBoundaries.Infrastructure.Registry;
 using Microsoft.Extensions.Logging;
 using Orleans.Utilities;
 using CaptionBoundaries.Grains.Abstractions;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Grains.Models;
 
@@ -31,7 +32,7 @@ public sealed partial class ModelGrain(
     public async Task<ModelVersionInfo> RegisterVersion(string checkpointPath, string source = ModelVersionSources.Upload, string actor = "unknown")
     {
         if (string.IsNullOrWhiteSpace(checkpointPath))
-            throw new ArgumentException($"Model '{Name}': a checkpoint path is required to register a version.", nameof(checkpointPath));
+            throw DomainException.Invalid($"Model '{Name}': a checkpoint path is required to register a version.");
         var path = Path.GetFullPath(checkpointPath);
 
         // Reading validates the checkpoint's own hash, so a damaged file never becomes a version; the copy in the
@@ -44,7 +45,7 @@ public sealed partial class ModelGrain(
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new ArgumentException($"Model '{Name}': cannot register '{path}': {e.Message}", nameof(checkpointPath));
+                throw DomainException.Invalid($"Model '{Name}': cannot register '{path}': {e.Message}");
             }
         });
 
@@ -141,10 +142,10 @@ public sealed partial class ModelGrain(
     {
         alias = alias?.Trim().ToLowerInvariant() ?? "";
         if (alias.Length == 0)
-            throw new ArgumentException($"Model '{Name}': an alias name is required (e.g. production, staging).", nameof(alias));
+            throw DomainException.Invalid($"Model '{Name}': an alias name is required (e.g. production, staging).");
         var s = state.State;
         if (!move && s.Aliases.TryGetValue(alias, out var taken) && taken != version)
-            throw new ArgumentException($"Alias '{alias}' of model '{Name}' is taken by version {taken}; move it explicitly to point it at version {version}.", nameof(alias));
+            throw DomainException.Invalid($"Alias '{alias}' of model '{Name}' is taken by version {taken}; move it explicitly to point it at version {version}.");
         if (alias == ProductionAlias)
             return await Activate(version, reason, ModelActivation.AliasKind, actor);
 

@@ -5,6 +5,8 @@ using CaptionBoundaries.Infrastructure.Monitoring;
 using CaptionBoundaries.Serving;
 using Orleans.Concurrency;
 using CaptionBoundaries.Grains.Abstractions;
+using CaptionBoundaries.Domain.Errors;
+using CaptionBoundaries.Contracts;
 
 namespace CaptionBoundaries.Grains.Predictors;
 
@@ -33,9 +35,9 @@ public sealed class PredictorGrain(
         {
             recorder.Failed(model, version, e switch
             {
-                ArgumentException => ServingFailureReasons.BadInput,
-                KeyNotFoundException when version is null && options?.Version is null => ServingFailureReasons.NoActiveVersion,
-                KeyNotFoundException => ServingFailureReasons.NotFound,
+                DomainException { Kind: DomainErrorKind.Invalid } or InputShapeException => ServingFailureReasons.BadInput,
+                DomainException { Kind: DomainErrorKind.NotFound } when version is null && options?.Version is null => ServingFailureReasons.NoActiveVersion,
+                DomainException { Kind: DomainErrorKind.NotFound } => ServingFailureReasons.NotFound,
                 _ => ServingFailureReasons.Internal,
             });
             throw;
@@ -45,7 +47,7 @@ public sealed class PredictorGrain(
     private async Task<PredictionOutput[]> PredictCounted(string model, PredictionInput[] samples, PredictOptions options, Action<int> chosen)
     {
         var started = Stopwatch.GetTimestamp();
-        if (samples is not { Length: > 0 }) throw new ArgumentException($"Model '{model}': a request needs at least one sample.", nameof(samples));
+        if (samples is not { Length: > 0 }) throw DomainException.Invalid($"Model '{model}': a request needs at least one sample.");
         options ??= PredictOptions.Default;
         var modelGrain = grains.GetGrain<IModelGrain>(model);
         // Asked on every request rather than cached: once a switch, promote or abort has returned, no request may still
@@ -53,7 +55,7 @@ public sealed class PredictorGrain(
         // the active version and the split together. Only while the model grain is unreachable (its node just died) does
         // the last answer stand in.
         var active = await fallback.ResolveAsync(model, () => modelGrain.GetActiveVersion())
-            ?? throw new KeyNotFoundException(
+            ?? throw DomainException.NotFound(
                 $"Model '{model}' has no active version: register a checkpoint and switch to it (or set the production alias) first.");
         var (answering, route) = await ChooseAsync(model, modelGrain, active, options);
         chosen(answering.Version);
@@ -91,7 +93,7 @@ public sealed class PredictorGrain(
             var pinned = active.Split?.Candidate is { } candidate && candidate.Version == wanted
                 ? candidate
                 : await modelGrain.GetServableVersion(wanted)
-                  ?? throw new KeyNotFoundException($"Model '{model}' has no version {wanted} that can serve (not registered, or archived).");
+                  ?? throw DomainException.NotFound($"Model '{model}' has no version {wanted} that can serve (not registered, or archived).");
             return (pinned, ServingRoutes.Pinned);
         }
         if (options.Version is null && active.Split is { Mode: TrafficSplitModes.Canary } canary

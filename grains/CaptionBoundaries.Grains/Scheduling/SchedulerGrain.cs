@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Domain.Training;
 using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Grains.Scheduling;
 
@@ -52,8 +53,8 @@ public sealed class SchedulerGrain(
 
     public async Task<UserShare> SetQuota(string user, int? slots)
     {
-        if (string.IsNullOrWhiteSpace(user)) throw new ArgumentException("user: the user name is required.");
-        if (slots is < 1 or > MaxQuota) throw new ArgumentException($"slots: a slot quota is a whole number from 1 to {MaxQuota} (got {slots}).");
+        if (string.IsNullOrWhiteSpace(user)) throw DomainException.Invalid("user: the user name is required.", "user");
+        if (slots is < 1 or > MaxQuota) throw DomainException.Invalid($"slots: a slot quota is a whole number from 1 to {MaxQuota} (got {slots}).", "slots");
         user = user.Trim();
         if (slots is { } n) S.QuotaOverrides[user] = n;
         else S.QuotaOverrides.Remove(user);

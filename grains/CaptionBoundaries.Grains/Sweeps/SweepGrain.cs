@@ -1,3 +1,4 @@
+using CaptionBoundaries.Domain.Errors;
 using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Domain.Sweeps;
 using CaptionBoundaries.Domain.Security;
@@ -66,11 +67,10 @@ public sealed class SweepGrain(
             sampler = SweepFactory.CreateSampler(parsed);
             scheduler = SweepFactory.CreateScheduler(parsed);
         }
-        catch (Exception e) when (e is SweepDefinitionException or UnknownPluginException or ArgumentException or OverflowException)
-        {
-            // The Application's exception types have no Orleans codec; the message names the field.
-            throw new ArgumentException(e.Message);
-        }
+        // These two specialised refusals have no Orleans codec: they cross as the domain error, naming the field when
+        // there is one to name (the sampler's own refusals are domain errors already).
+        catch (SweepDefinitionException e) { throw DomainException.Invalid(e.Message, e.Errors is [var only] ? only.Path : null); }
+        catch (UnknownPluginException e) { throw DomainException.Invalid(e.Message, e.Kind.ToString().ToLowerInvariant()); }
 
         state.State = new SweepGrainState { Definition = definition, BaseSpec = baseSpec, Phase = SweepPhase.Running };
         _definition = parsed;
@@ -236,7 +236,7 @@ public sealed class SweepGrain(
             await experiment.Subscribe(this.AsReference<IExperimentObserver>());
             Settle(trial, await experiment.Submit(spec));
         }
-        catch (ArgumentException e)
+        catch (DomainException e) when (e.Kind == DomainErrorKind.Invalid)
         {
             // A sampled value the trainer refuses (e.g. batch size 0) fails this trial only.
             trial.Status = TrialStatus.Failed;
@@ -328,7 +328,7 @@ public sealed class SweepGrain(
 
     private void RequireStarted()
     {
-        if (S.Definition is null) throw new KeyNotFoundException($"No sweep has id {Id}.");
+        if (S.Definition is null) throw DomainException.NotFound($"No sweep has id {Id}.");
     }
 
     private SweepInfo Info()
@@ -353,6 +353,6 @@ public sealed class SweepGrain(
         await using var scope = scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<ActorContext>().Current = Actor.System;
         var result = await scope.ServiceProvider.GetRequiredService<IValidator<RunSpec>>().ValidateAsync(spec);
-        if (!result.IsValid) throw new ArgumentException(new ValidationException(result.Errors).Message);
+        if (!result.IsValid) throw DomainException.Invalid(new ValidationException(result.Errors).Message);
     }
 }

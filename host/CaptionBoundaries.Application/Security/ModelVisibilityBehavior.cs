@@ -4,6 +4,7 @@ using Mediator;
 using Microsoft.EntityFrameworkCore;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Application.Security;
 
@@ -18,7 +19,7 @@ public sealed class ModelVisibilityBehavior<TMessage, TResponse>(ActorContext ac
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
         if (message is IModelRequest { Model: { Length: > 0 } model } && !await privateModels.IsVisibleAsync(db, actors.Current, model, cancellationToken))
-            throw new KeyNotFoundException($"No model named '{model}' is registered.");
+            throw DomainException.NotFound($"No model named '{model}' is registered.");
         return await next(message, cancellationToken);
     }
 }

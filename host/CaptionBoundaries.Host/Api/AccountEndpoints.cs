@@ -23,14 +23,14 @@ public static class AccountEndpoints
             var actor = new Actor(userName ?? "", [], result.Succeeded, where);
             await audit.WriteAsync(actor, "sign in", "{}", result.Succeeded ? "ok" : result.IsLockedOut ? "denied: locked out" : "denied: wrong user name or password");
             return result.Succeeded
-                ? Results.LocalRedirect(target)
-                : Results.LocalRedirect($"/account/login?error={(result.IsLockedOut ? "locked" : "invalid")}&returnUrl={Uri.EscapeDataString(target)}");
+                ? TypedResults.LocalRedirect(target)
+                : TypedResults.LocalRedirect($"/account/login?error={(result.IsLockedOut ? "locked" : "invalid")}&returnUrl={Uri.EscapeDataString(target)}");
         }).AllowAnonymous();
 
         account.MapPost("/logout", async (SignInManager<AppUser> signIn) =>
         {
             await signIn.SignOutAsync();
-            return Results.LocalRedirect("/account/login");
+            return TypedResults.LocalRedirect("/account/login");
         });
     }
 

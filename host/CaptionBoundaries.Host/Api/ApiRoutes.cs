@@ -9,7 +9,8 @@ public static class ApiRoutes
     {
         // Every API call needs an account (token or console cookie) and counts against its rate limit; the
         // handlers then check the role and ownership. Only the health check is open (load balancers probe it).
-        var api = app.MapGroup("/api").RequireAuthorization().RequireRateLimiting(SecuritySetup.RateLimitPolicy);
+        var api = app.MapGroup("/api").RequireAuthorization().RequireRateLimiting(SecuritySetup.RateLimitPolicy)
+            .ProducesAccountAndRateLimitProblems();
         api.MapHealthEndpoints();
         api.MapArchitectureEndpoints();
         api.MapPluginEndpoints();

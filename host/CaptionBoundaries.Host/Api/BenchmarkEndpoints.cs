@@ -3,6 +3,7 @@ using CaptionBoundaries.Application.Features.Benchmarks;
 using FluentValidation;
 using FluentValidation.Results;
 using Mediator;
+using static Microsoft.AspNetCore.Http.StatusCodes;
 
 namespace CaptionBoundaries.Host.Api;
 
@@ -18,21 +19,25 @@ public static class BenchmarkEndpoints
         {
             var run = await m.Send(new RunBenchmarkCommand(model, body.DatasetFolder ?? "", body.Versions ?? [],
                 body.Split ?? DatasetSplit.Validation, body.Device ?? "cpu"), ct);
-            return Results.Created($"/api/models/performance/{model}", run);
-        }).WithSummary("Benchmark versions (none given: all) on a dataset folder's split (val by default, or train, all); recorded as one run.");
+            return TypedResults.Created($"/api/models/performance/{model}", run);
+        }).WithSummary("Benchmark versions (none given: all) on a dataset folder's split (val by default, or train, all); recorded as one run.")
+            .ProducesProblems(Status400BadRequest, Status403Forbidden, Status404NotFound);
 
         // A literal first segment outranks the {model} parameter in routing, so this never shadows /models/{model}.
         models.MapGet("/performance/{model}", async (string model, IMediator m, CancellationToken ct) =>
             await m.Send(new GetModelPerformanceQuery(model), ct))
-            .WithSummary("The model's performance table: every benchmark run, newest first, with per-version results.");
+            .WithSummary("The model's performance table: every benchmark run, newest first, with per-version results.")
+            .ProducesProblems(Status400BadRequest, Status404NotFound);
 
         models.MapGet("/{model}/compare", async (string model, string? versions, IMediator m, CancellationToken ct) =>
             await m.Send(new CompareModelVersionsQuery(model, ParseVersions(versions)), ct))
-            .WithSummary("Versions side by side (versions=1,2): registration facts and latest benchmark, differing rows flagged.");
+            .WithSummary("Versions side by side (versions=1,2): registration facts and latest benchmark, differing rows flagged.")
+            .ProducesProblems(Status400BadRequest, Status404NotFound);
 
         models.MapGet("/{model}/metrics/{metric}/history", async (string model, string metric, IMediator m, CancellationToken ct) =>
             await m.Send(new GetMetricHistoryQuery(model, metric), ct))
-            .WithSummary("One metric across the model's versions, in version order.");
+            .WithSummary("One metric across the model's versions, in version order.")
+            .ProducesProblems(Status400BadRequest, Status404NotFound);
     }
 
     /// <summary>"1,2,3" as version numbers; anything else is a 400 naming the versions field.</summary>

@@ -1,5 +1,6 @@
 using CaptionBoundaries.Application.Features.Configuration;
 using Mediator;
+using static Microsoft.AspNetCore.Http.StatusCodes;
 
 namespace CaptionBoundaries.Host.Api;
 
@@ -8,8 +9,9 @@ public static class ConfigurationEndpoints
     public static void MapConfigurationEndpoints(this IEndpointRouteBuilder api)
     {
         api.MapGet("/configuration", async (IMediator mediator, CancellationToken ct) =>
-                Results.Ok(await mediator.Send(new GetEffectiveConfigurationQuery(), ct)))
+                TypedResults.Ok(await mediator.Send(new GetEffectiveConfigurationQuery(), ct)))
             .WithTags("Configuration")
-            .WithSummary("The effective configuration of this node, secrets masked, with each value's source.");
+            .WithSummary("The effective configuration of this node, secrets masked, with each value's source.")
+            .ProducesProblems(Status403Forbidden);
     }
 }

@@ -3,6 +3,7 @@ using CaptionBoundaries.Application.Features.Experiments;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Grains.Abstractions;
 using Mediator;
+using static Microsoft.AspNetCore.Http.StatusCodes;
 using CaptionBoundaries.Domain.Training;
 
 namespace CaptionBoundaries.Host.Api;
@@ -17,29 +18,27 @@ public static class ExperimentEndpoints
 
         experiments.MapGet("/", async (string? architecture, string? status, string? dataset, string? sort, int? limit, IMediator m, CancellationToken ct) =>
             await m.Send(new ListExperimentsQuery(architecture, status, dataset, sort ?? "best_f1", limit ?? 50), ct))
-            .WithSummary("Tracked experiments, filtered and sorted (best_f1 or created).");
+            .WithSummary("Tracked experiments, filtered and sorted (best_f1 or created).")
+            .ProducesProblems(Status400BadRequest);
 
-        experiments.MapGet("/{id:guid}", async (Guid id, IMediator m, CancellationToken ct) => await m.Send(new GetExperimentQuery(id), ct));
+        experiments.MapGet("/{id:guid}", async (Guid id, IMediator m, CancellationToken ct) => await m.Send(new GetExperimentQuery(id), ct))
+            .ProducesProblems(Status404NotFound);
 
         experiments.MapPost("/", async (StartExperimentRequest body, IMediator m, CancellationToken ct) =>
         {
             var info = await m.Send(new StartExperimentCommand(body.ToRunSpec()), ct);
-            return Results.Accepted($"/api/experiments/{info.Id}", info);
-        }).WithSummary("Queue an experiment; it runs when a worker slot is free.");
+            return TypedResults.Accepted($"/api/experiments/{info.Id}", info);
+        }).WithSummary("Queue an experiment; it runs when a worker slot is free.")
+            .ProducesProblems(Status400BadRequest, Status403Forbidden);
 
         experiments.MapPost("/{id:guid}/cancel", async (Guid id, IMediator m, CancellationToken ct) => await m.Send(new CancelExperimentCommand(id), ct))
-            .WithSummary("Cancel a queued or running experiment.");
+            .WithSummary("Cancel a queued or running experiment.")
+            .ProducesProblems(Status403Forbidden, Status404NotFound);
 
-        experiments.MapPost("/{id:guid}/preempt", async (Guid id, PreemptRequest? body, HttpContext http, IMediator m, CancellationToken ct) =>
-        {
-            try
-            {
-                return Results.Ok(await m.Send(new PreemptExperimentCommand(id, body?.Reason ?? ""), ct));
-            }
-            catch (InvalidOperationException e)
-            {
-                return Results.Problem(title: "Only a running experiment can be pre-empted.", detail: e.Message, statusCode: StatusCodes.Status409Conflict);
-            }
-        }).WithSummary("Admin: stop a running experiment now and requeue it; it resumes from its last checkpoint (at most the current epoch is lost).");
+        experiments.MapPost("/{id:guid}/preempt", async (Guid id, PreemptRequest? body, IMediator m, CancellationToken ct) =>
+            TypedResults.Ok(await m.Send(new PreemptExperimentCommand(id, body?.Reason ?? ""), ct)))
+            .WithSummary("Admin: stop a running experiment now and requeue it; it resumes from its last checkpoint (at most the current epoch is lost). " +
+                "An experiment that is not running is refused (409).")
+            .ProducesProblems(Status400BadRequest, Status403Forbidden, Status404NotFound, Status409Conflict);
     }
 }

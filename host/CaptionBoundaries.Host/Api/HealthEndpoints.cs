@@ -1,5 +1,6 @@
 using CaptionBoundaries.Application.Features.Cluster;
 using Mediator;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CaptionBoundaries.Host.Api;
 
@@ -8,7 +9,7 @@ public static class HealthEndpoints
     public static void MapHealthEndpoints(this IEndpointRouteBuilder api)
     {
         // Anonymous callers (load balancers, probes) get the status only; accounts get the details they may see.
-        api.MapGet("/health", async (HttpContext http, IMediator mediator, CancellationToken ct) =>
+        api.MapGet("/health", async Task<IResult> (HttpContext http, IMediator mediator, CancellationToken ct) =>
         {
             if (http.User.Identity?.IsAuthenticated != true)
             {
@@ -21,6 +22,6 @@ public static class HealthEndpoints
             .WithSummary("Anonymous: status and database only. Signed in: plugins, slots and the active version of every model the caller may see.");
     }
 
-    private static IResult Answer<T>(T body, string status) =>
-        status == Liveness.Healthy ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
+    private static Results<Ok<T>, JsonHttpResult<T>> Answer<T>(T body, string status) =>
+        status == Liveness.Healthy ? TypedResults.Ok(body) : TypedResults.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
 }

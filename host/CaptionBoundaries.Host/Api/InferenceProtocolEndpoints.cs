@@ -8,6 +8,9 @@ using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Host.Api.InferenceProtocol;
 using CaptionBoundaries.Host.Server.Security;
 using Mediator;
+using Microsoft.AspNetCore.Http.HttpResults;
+using static Microsoft.AspNetCore.Http.StatusCodes;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Host.Api;
 
@@ -37,47 +40,58 @@ public static class InferenceProtocolEndpoints
         // As under /api: an account for everything but the health probes, and the API budget for the cheap reads.
         var v2 = app.MapGroup(Prefix).RequireAuthorization().RequireRateLimiting(SecuritySetup.RateLimitPolicy).WithTags("Open Inference Protocol");
 
-        v2.MapGet("", () => Results.Json(new InferenceJson.ServerMetadata(ServerName, ServerVersion, Extensions), InferenceJson.Options))
+        v2.MapGet("", () => TypedResults.Json(new InferenceJson.ServerMetadata(ServerName, ServerVersion, Extensions), InferenceJson.Options))
             .WithSummary("Server metadata: name, version, extensions.");
 
         // Probes (Kubernetes, load balancers) carry no token: status only, as GET /api/health.
-        v2.MapGet("/health/live", () => Results.Json(new InferenceJson.ServerLive(true), InferenceJson.Options))
+        v2.MapGet("/health/live", () => TypedResults.Json(new InferenceJson.ServerLive(true), InferenceJson.Options))
             .AllowAnonymous().WithSummary("200 while the server answers.");
         v2.MapGet("/health/ready", async (IMediator m, CancellationToken ct) =>
         {
             var live = await m.Send(new GetLivenessQuery(), ct);
             return live.Status == Liveness.Healthy
-                ? Results.Json(new InferenceJson.ServerReady(true), InferenceJson.Options)
-                : Results.Json(new InferenceJson.ServerReady(false, $"The server is {live.Status} (database reachable: {live.DatabaseReachable})."),
+                ? TypedResults.Json(new InferenceJson.ServerReady(true), InferenceJson.Options)
+                : TypedResults.Json(new InferenceJson.ServerReady(false, $"The server is {live.Status} (database reachable: {live.DatabaseReachable})."),
                     InferenceJson.Options, statusCode: StatusCodes.Status400BadRequest);
         }).AllowAnonymous().WithSummary("200 when the database answers and every plugin loaded, else 400 (the protocol's \"false\").");
 
         v2.MapGet("/models/{model}", (string model, IMediator m, CancellationToken ct) => Metadata(model, null, m, ct))
-            .WithSummary("Model metadata: servable versions, inputs and outputs (H and W of the active version).");
+            .WithSummary("Model metadata: servable versions, inputs and outputs (H and W of the active version).")
+            .ProducesProtocolErrors(Status400BadRequest, Status404NotFound);
         v2.MapGet("/models/{model}/versions/{version}", (string model, string version, IMediator m, CancellationToken ct) =>
                 Metadata(model, VersionNumber(model, version), m, ct))
-            .WithSummary("Model metadata of one version (H and W from its checkpoint).");
+            .WithSummary("Model metadata of one version (H and W from its checkpoint).")
+            .ProducesProtocolErrors(Status400BadRequest, Status404NotFound);
         v2.MapGet("/models/{model}/ready", (string model, IMediator m, CancellationToken ct) => Ready(model, null, m, ct))
-            .WithSummary("200 when the model serves a version, else 400.");
+            .WithSummary("200 when the model serves a version, else 400.")
+            .Produces<InferenceJson.ModelReady>(Status400BadRequest)
+            .ProducesProtocolErrors(Status404NotFound);
         v2.MapGet("/models/{model}/versions/{version}/ready", (string model, string version, IMediator m, CancellationToken ct) =>
                 Ready(model, VersionNumber(model, version), m, ct))
-            .WithSummary("200 when this version would answer a request naming it, else 400; archived or unknown: 404.");
+            .WithSummary("200 when this version would answer a request naming it, else 400; archived or unknown: 404.")
+            .Produces<InferenceJson.ModelReady>(Status400BadRequest)
+            .ProducesProtocolErrors(Status404NotFound);
 
         v2.MapPost("/models/{model}/infer", (string model, HttpContext http, LimitsOptions limits, IMediator m, CancellationToken ct) =>
                 Infer(model, null, http, limits, m, ct))
             .WithSummary("Inference, answered by the model's route (a routing_key parameter keeps a client on one route).")
             .AcceptsPredictionBodies()
+            .ProducesProtocolErrors(InferenceErrors)
             .RequireRateLimiting(SecuritySetup.ServingRateLimitPolicy);
         v2.MapPost("/models/{model}/versions/{version}/infer", (string model, string version, HttpContext http, LimitsOptions limits, IMediator m, CancellationToken ct) =>
                 Infer(model, VersionNumber(model, version), http, limits, m, ct))
             .WithSummary("Inference answered by exactly this version (not archived).")
             .AcceptsPredictionBodies()
+            .ProducesProtocolErrors(InferenceErrors)
             .RequireRateLimiting(SecuritySetup.ServingRateLimitPolicy);
         return app;
     }
 
-    private static async Task<IResult> Metadata(string model, int? version, IMediator m, CancellationToken ct) =>
-        Results.Json(ToWire(await m.Send(new GetServingMetadataQuery(model, version), ct)), InferenceJson.Options);
+    /// <summary>A tensor the request gets wrong, an unknown (or someone else's private) model or version, too large, busy or recovering.</summary>
+    private static readonly int[] InferenceErrors = [Status400BadRequest, Status404NotFound, Status413PayloadTooLarge, Status503ServiceUnavailable];
+
+    private static async Task<JsonHttpResult<InferenceJson.ModelMetadata>> Metadata(string model, int? version, IMediator m, CancellationToken ct) =>
+        TypedResults.Json(ToWire(await m.Send(new GetServingMetadataQuery(model, version), ct)), InferenceJson.Options);
 
     public static InferenceJson.ModelMetadata ToWire(ServingMetadata metadata) => new(
         metadata.Model,
@@ -86,12 +100,12 @@ public static class InferenceProtocolEndpoints
         ModelSignature.Inputs(metadata.ImageHeight, metadata.ImageWidth).Select(t => new InferenceJson.MetadataTensor(t.Name, t.Datatype, t.Shape)).ToList(),
         ModelSignature.Outputs.Select(t => new InferenceJson.MetadataTensor(t.Name, t.Datatype, t.Shape)).ToList());
 
-    private static async Task<IResult> Ready(string model, int? version, IMediator m, CancellationToken ct)
+    private static async Task<JsonHttpResult<InferenceJson.ModelReady>> Ready(string model, int? version, IMediator m, CancellationToken ct)
     {
         var metadata = await m.Send(new GetServingMetadataQuery(model, version), ct);
         return metadata.Ready
-            ? Results.Json(new InferenceJson.ModelReady(model, true), InferenceJson.Options)
-            : Results.Json(new InferenceJson.ModelReady(model, false, NotReadyReason(model)), InferenceJson.Options, statusCode: StatusCodes.Status400BadRequest);
+            ? TypedResults.Json(new InferenceJson.ModelReady(model, true), InferenceJson.Options)
+            : TypedResults.Json(new InferenceJson.ModelReady(model, false, NotReadyReason(model)), InferenceJson.Options, statusCode: StatusCodes.Status400BadRequest);
     }
 
     public static string NotReadyReason(string model) =>
@@ -110,5 +124,5 @@ public static class InferenceProtocolEndpoints
     public static int VersionNumber(string model, string version) =>
         int.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
             ? number
-            : throw new KeyNotFoundException($"Model '{model}' has no version '{version}': versions are whole numbers from 1.");
+            : throw DomainException.NotFound($"Model '{model}' has no version '{version}': versions are whole numbers from 1.");
 }

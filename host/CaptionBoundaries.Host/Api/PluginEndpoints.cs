@@ -3,7 +3,10 @@ using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Host.Server.Security;
+using CaptionBoundaries.Domain.Plugins;
 using Mediator;
+using Microsoft.AspNetCore.Http.HttpResults;
+using static Microsoft.AspNetCore.Http.StatusCodes;
 
 namespace CaptionBoundaries.Host.Api;
 
@@ -14,7 +17,7 @@ public static class PluginEndpoints
         // Multipart upload: a .dll or a .zip of a plugin folder. The admin role is also required by the endpoint itself
         // so nobody else gets as far as sending the body. Token-authenticated (the API takes no cookies), hence no
         // antiforgery token.
-        api.MapPost("/plugins", async (HttpRequest request, SecurityOptions limits, IMediator m, CancellationToken ct) =>
+        api.MapPost("/plugins", async Task<Results<Created<PluginInstaller.Installed>, ProblemHttpResult>> (HttpRequest request, SecurityOptions limits, IMediator m, CancellationToken ct) =>
             {
                 var maxBytes = limits.MaxUploadMegabytes * 1024L * 1024L;
                 var (upload, problem) = await UploadForm.ReadAsync(request, maxBytes, ct);
@@ -23,12 +26,13 @@ public static class PluginEndpoints
                 await using var content = file.OpenReadStream();
                 var installed = await m.Send(new InstallPluginCommand(name, file.FileName, content, maxBytes,
                     bool.TryParse(form["replace"], out var replace) && replace), ct);
-                return Results.Created($"/api/architectures", installed);
+                return TypedResults.Created($"/api/architectures", installed);
             })
             .RequireAuthorization(p => p.RequireRole(Roles.Admin))
             .AcceptsUploads()
             .DisableAntiforgery()
             .WithTags("Plugins")
-            .WithSummary("Admins: install a plugin (.dll or .zip of its folder, form fields file, name, replace); validated in isolation before it goes live.");
+            .WithSummary("Admins: install a plugin (.dll or .zip of its folder, form fields file, name, replace); validated in isolation before it goes live.")
+            .ProducesProblems(Status400BadRequest, Status403Forbidden, Status413PayloadTooLarge);
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CaptionBoundaries.Host.Api;
 
@@ -8,13 +9,13 @@ namespace CaptionBoundaries.Host.Api;
 /// </summary>
 public sealed record UploadForm(IFormCollection Form, IFormFile File)
 {
-    public static async Task<(UploadForm? Upload, IResult? Problem)> ReadAsync(HttpRequest request, long maxBytes, CancellationToken ct)
+    public static async Task<(UploadForm? Upload, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, long maxBytes, CancellationToken ct)
     {
-        if (!request.HasFormContentType) return (null, Results.Problem(title: "Send multipart/form-data with a 'file' field.", statusCode: 400));
+        if (!request.HasFormContentType) return (null, TypedResults.Problem(title: "Send multipart/form-data with a 'file' field.", statusCode: 400));
         request.HttpContext.Features.Set<IFormFeature>(new FormFeature(request, new FormOptions { MultipartBodyLengthLimit = maxBytes }));
         var form = await request.ReadFormAsync(ct);
         return form.Files.GetFile("file") is { } file
             ? (new UploadForm(form, file), null)
-            : (null, Results.Problem(title: "The form has no 'file' field.", statusCode: 400));
+            : (null, TypedResults.Problem(title: "The form has no 'file' field.", statusCode: 400));
     }
 }

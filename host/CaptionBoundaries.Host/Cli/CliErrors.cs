@@ -6,6 +6,7 @@ using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Contracts;
 using FluentValidation;
 using Spectre.Console;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Host.Cli;
 
@@ -34,11 +35,13 @@ public static class CliErrors
             foreach (var error in e.Errors) Error(error.ToString());
             return BadInput;
         }
-        catch (Exception e) when (e is Domain.Security.ForbiddenException or Domain.Security.NotAuthenticatedException)
+        catch (Exception e) when (e is DomainException or Domain.Security.ForbiddenException or Domain.Security.NotAuthenticatedException)
         {
             Error(e.Message);
             return BadInput;
         }
+        // The command line's own option checks (bench, load, local prediction) throw the framework's argument and
+        // file exceptions; from a command they are the user's input too, so they stay one line here.
         catch (Exception e) when (e is UnknownPluginException or ModelConfigException or InputShapeException or CorruptCheckpointException
                                       or CorruptBlobException or DatasetFormatException or Domain.Common.InputTooLargeException
                                       or FileNotFoundException or DirectoryNotFoundException or KeyNotFoundException

@@ -4,6 +4,7 @@ using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Domain.Training;
 using CaptionBoundaries.Contracts;
 using Microsoft.EntityFrameworkCore;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Infrastructure.Training;
 
@@ -29,7 +30,7 @@ public sealed partial class ExperimentRunner
             foreach (var (parameter, trainable) in defaults) parameter.requires_grad = trainable;
             new ParameterSelection(stages[i].Freeze, stages[i].Unfreeze).Apply(model, $"stages[{i}]");
             if (model.CountParameters().Trainable == 0)
-                throw new ArgumentException($"stages[{i}]: stage '{stages[i].Name}' freezes every parameter; nothing would train.");
+                throw DomainException.Invalid($"stages[{i}]: stage '{stages[i].Name}' freezes every parameter; nothing would train.");
         }
     }
 

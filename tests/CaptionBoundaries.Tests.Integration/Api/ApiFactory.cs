@@ -49,6 +49,9 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     /// <summary>More configuration for a test (e.g. Registry:Webhooks:0).</summary>
     public Dictionary<string, string?> Settings { get; } = [];
 
+    /// <summary>More services for a test, registered after the server's own (e.g. a startup filter, a log capture).</summary>
+    public Action<IServiceCollection>? ExtraServices { get; init; }
+
     protected override IHostBuilder CreateHostBuilder()
     {
         var settings = new Dictionary<string, string?>
@@ -71,6 +74,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
                 {
                     ServerComposition.AddServerServices(services, context.Configuration);
                     services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, LoopbackAddressFilter>();
+                    ExtraServices?.Invoke(services);
                 })
                 .Configure(ServerComposition.UseServerPipeline));
     }

@@ -3,6 +3,7 @@ using CaptionBoundaries.Application.Features.DatasetVersions;
 using CaptionBoundaries.Tests.Support;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Tests.DatasetVersions;
 
@@ -33,12 +34,12 @@ public sealed class DatasetVersionValidationTests
         var folder = VersionedDatasets.Synth(host, "main");
         await host.SendAsync(new CreateDatasetVersionCommand("captions", folder));
 
-        var dataset = await Assert.ThrowsAsync<KeyNotFoundException>(() => host.SendAsync(new ListDatasetVersionsQuery("nope")));
+        var dataset = await Refused.As(DomainErrorKind.NotFound, () => host.SendAsync(new ListDatasetVersionsQuery("nope")));
         Assert.Contains("'nope'", dataset.Message);
-        var version = await Assert.ThrowsAsync<KeyNotFoundException>(() => host.SendAsync(new DatasetLineageQuery("captions", 7)));
+        var version = await Refused.As(DomainErrorKind.NotFound, () => host.SendAsync(new DatasetLineageQuery("captions", 7)));
         Assert.Contains("no version 7", version.Message);
         Assert.Contains("latest is 1", version.Message);
-        await Assert.ThrowsAsync<KeyNotFoundException>(() =>
+        await Refused.As(DomainErrorKind.NotFound, () =>
             host.SendAsync(new CheckoutDatasetVersionCommand("nope", 1, Path.Combine(host.DataFolder, "out"))));
     }
 

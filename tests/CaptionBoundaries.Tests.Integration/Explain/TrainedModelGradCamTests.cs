@@ -13,6 +13,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static TorchSharp.torch;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Tests.Explain;
 
@@ -134,10 +135,10 @@ public sealed class TrainedModelGradCamTests(TrainedRunFixture run) : IClassFixt
         Assert.Equal(other, forOther.Sample.ExplainedClass);
         Assert.Equal(predicted.Sample.PredictedClass, forOther.Sample.PredictedClass);
 
-        await Assert.ThrowsAsync<ArgumentException>(() => run.Host.SendAsync(new ExplainRunSampleQuery(id, validation.Count)));
+        await Refused.As(DomainErrorKind.Invalid, () => run.Host.SendAsync(new ExplainRunSampleQuery(id, validation.Count)));
         await Assert.ThrowsAsync<ValidationException>(() => run.Host.SendAsync(new ExplainRunSampleQuery(id, 0, "nonsense")));
         await Assert.ThrowsAsync<ValidationException>(() => run.Host.SendAsync(new GetConfusionCellSamplesQuery(id, "same", "nope")));
-        await Assert.ThrowsAsync<KeyNotFoundException>(() => run.Host.SendAsync(new ExplainRunSampleQuery("ffffffff", 0)));
+        await Refused.As(DomainErrorKind.NotFound, () => run.Host.SendAsync(new ExplainRunSampleQuery("ffffffff", 0)));
     }
 
     [Fact]

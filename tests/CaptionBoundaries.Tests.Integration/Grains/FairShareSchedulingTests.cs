@@ -3,6 +3,7 @@ using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Tests.Grains;
 
@@ -142,7 +143,7 @@ public sealed class FairShareSchedulingTests(SchedulingClusterFixture fixture) :
         // Removing the override returns to the default: every slot.
         var reset = await C.Scheduler.SetQuota(dave, null);
         Assert.Equal((2, "default"), (reset.Quota, reset.QuotaSource));
-        await Assert.ThrowsAsync<ArgumentException>(() => C.Scheduler.SetQuota(dave, 0));
+        await Refused.As(DomainErrorKind.Invalid, () => C.Scheduler.SetQuota(dave, 0));
 
         await C.Experiment(first.Id).Cancel();
         await C.Experiment(second.Id).Cancel();
@@ -164,7 +165,7 @@ public sealed class FairShareSchedulingTests(SchedulingClusterFixture fixture) :
         var waiting = await Submit(gina, "preempt-waiting", 2);
         Assert.Equal([waiting.Id], (await C.Scheduler.GetSnapshot()).Queue);
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => C.Experiment(waiting.Id).Preempt("admin-ann", "not running"));
+        await Refused.As(DomainErrorKind.Conflict, () => C.Experiment(waiting.Id).Preempt("admin-ann", "not running"));
         await C.Experiment(id).Preempt("admin-ann", "gina's run is urgent");
 
         // The waiting run takes the freed slot and completes; then the pre-empted one resumes and completes.

@@ -5,6 +5,7 @@ using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Grains.Experiments;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.EntityFrameworkCore;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Tests.Grains;
 
@@ -128,7 +129,7 @@ public sealed class SchedulingTests(SchedulingClusterFixture fixture) : IClassFi
         // Field rules (batch size, epochs, paths) are checked where a spec enters (the request's validator, ApiTests;
         // a sweep's trials, SweepGrain); the grain refuses what cannot be resolved into a run.
         var id = Guid.NewGuid();
-        var unknown = await Assert.ThrowsAsync<ArgumentException>(() => C.Experiment(id).Submit(C.Spec("unknown", 1) with { Architecture = "resnet_9000" }));
+        var unknown = await Refused.As(DomainErrorKind.Invalid, () => C.Experiment(id).Submit(C.Spec("unknown", 1) with { Architecture = "resnet_9000" }));
         Assert.Contains("resnet_9000", unknown.Message);
         Assert.DoesNotContain(id, (await C.Scheduler.GetSnapshot()).Queue);
         Assert.False(await C.QueryDb(db => db.Experiments.AnyAsync(e => e.Id == id)));

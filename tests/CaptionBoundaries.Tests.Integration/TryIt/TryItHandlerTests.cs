@@ -11,7 +11,6 @@ using CaptionBoundaries.Infrastructure.Monitoring;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Domain.Security.Paths;
 using CaptionBoundaries.Infrastructure.Security.Paths;
 using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Grains;
@@ -20,6 +19,7 @@ using CaptionBoundaries.Host.Cli;
 using CaptionBoundaries.Tests.Support;
 using FluentValidation;
 using Microsoft.Extensions.DependencyInjection;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Tests.TryIt;
 
@@ -53,7 +53,7 @@ public sealed class TryItHandlerTests(TryItFixture fx)
         Assert.Equal(files.OcrViz.Encoded, sample.Input.OcrViz.Encoded);
         Assert.Equal(expected.SpatialFeatures, sample.Input.SpatialFeatures);
 
-        var beyond = await Assert.ThrowsAsync<ArgumentException>(() => fx.Send(TryItFixture.Viewer, new GetValidationSampleQuery(Model, 1, null, validation.Count)));
+        var beyond = await Refused.As(DomainErrorKind.Invalid, () => fx.Send(TryItFixture.Viewer, new GetValidationSampleQuery(Model, 1, null, validation.Count)));
         Assert.Contains($"0..{last}", beyond.Message);
         await Assert.ThrowsAsync<ValidationException>(() => fx.Send(TryItFixture.Viewer, new GetValidationSampleQuery(Model, 1, null, -1)));
     }
@@ -64,7 +64,7 @@ public sealed class TryItHandlerTests(TryItFixture fx)
         var dataset = await fx.Send(TryItFixture.Viewer, new GetVersionDatasetQuery(Model, 2));
         Assert.Null(dataset.ExperimentId);
         Assert.Contains("not trained in a tracked run", dataset.Unavailable);
-        var noRun = await Assert.ThrowsAsync<KeyNotFoundException>(() => fx.Send(TryItFixture.Viewer, new GetValidationSampleQuery(Model, 2, null, 0)));
+        var noRun = await Refused.As(DomainErrorKind.NotFound, () => fx.Send(TryItFixture.Viewer, new GetValidationSampleQuery(Model, 2, null, 0)));
         Assert.Equal(dataset.Unavailable, noRun.Message);
 
         var sample = await fx.Send(TryItFixture.Viewer, new GetValidationSampleQuery(Model, 2, "tryit", 0));
@@ -80,7 +80,7 @@ public sealed class TryItHandlerTests(TryItFixture fx)
     public async Task A_dataset_name_that_leaves_the_datasets_folder_or_names_nothing_is_refused(string folder)
     {
         var e = await Record.ExceptionAsync(() => fx.Send(TryItFixture.Viewer, new GetValidationSampleQuery(Model, 2, folder, 0)));
-        Assert.True(e is ArgumentException or KeyNotFoundException, $"{e?.GetType().Name}: {e?.Message}");
+        Assert.True(e is DomainException { Kind: DomainErrorKind.Invalid or DomainErrorKind.NotFound }, $"{e?.GetType().Name}: {e?.Message}");
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public sealed class TryItHandlerTests(TryItFixture fx)
         Directory.CreateSymbolicLink(link, outside.Combine("secret"));
         try
         {
-            var e = await Assert.ThrowsAsync<PathRefusedException>(() => fx.Send(TryItFixture.Viewer, new GetValidationSampleQuery(Model, 2, "escape", 0)));
+            var e = await Refused.As(DomainErrorKind.Invalid, () => fx.Send(TryItFixture.Viewer, new GetValidationSampleQuery(Model, 2, "escape", 0)));
             Assert.DoesNotContain(outside.Path, e.Message);
         }
         finally
@@ -107,7 +107,7 @@ public sealed class TryItHandlerTests(TryItFixture fx)
         var seen = await fx.Send(TryItFixture.Viewer, new GetVersionDatasetQuery(TryItFixture.BobsShared, 1));
         Assert.Contains("run you cannot see", seen.Unavailable);
         Assert.Equal(0, seen.ValidationSamples);
-        await Assert.ThrowsAsync<KeyNotFoundException>(() => fx.Send(TryItFixture.Viewer, new GetValidationSampleQuery(TryItFixture.BobsShared, 1, null, 0)));
+        await Refused.As(DomainErrorKind.NotFound, () => fx.Send(TryItFixture.Viewer, new GetValidationSampleQuery(TryItFixture.BobsShared, 1, null, 0)));
 
         // Its owner sees the same version with its data.
         var own = await fx.Send(TryItFixture.Bob, new GetVersionDatasetQuery(TryItFixture.BobsShared, 1));
@@ -119,7 +119,7 @@ public sealed class TryItHandlerTests(TryItFixture fx)
     public async Task Someone_elses_private_model_is_not_found_in_any_try_it_request()
     {
         var input = fx.Input(fx.Validation()[0]);
-        var missing = await Assert.ThrowsAsync<KeyNotFoundException>(() => fx.Send(TryItFixture.Viewer, new GetVersionDatasetQuery("never-registered")));
+        var missing = await Refused.As(DomainErrorKind.NotFound, () => fx.Send(TryItFixture.Viewer, new GetVersionDatasetQuery("never-registered")));
         foreach (var request in new Func<Task>[]
                  {
                      () => fx.Send(TryItFixture.Viewer, new GetVersionDatasetQuery(TryItFixture.BobsPrivate)),
@@ -128,7 +128,7 @@ public sealed class TryItHandlerTests(TryItFixture fx)
                      () => fx.Send(TryItFixture.Viewer, new PredictCommand(TryItFixture.BobsPrivate, [input], PredictOptions.Default)),
                  })
         {
-            var e = await Assert.ThrowsAsync<KeyNotFoundException>(request);
+            var e = await Refused.As(DomainErrorKind.NotFound, request);
             Assert.Equal(missing.Message.Replace("never-registered", TryItFixture.BobsPrivate), e.Message);
         }
         // Bob explains his own.
@@ -176,7 +176,7 @@ public sealed class TryItHandlerTests(TryItFixture fx)
     {
         var good = fx.Input(fx.Validation()[0]);
         var garbage = good with { Frame2 = InputImage.FromEncoded([0x89, 0x50, 0x4E, 0x47, 1, 2, 3, 4, 5]) };
-        var e = await Assert.ThrowsAsync<ArgumentException>(() => fx.Send(TryItFixture.Viewer, new ExplainPredictionInputQuery(Model, 1, garbage)));
+        var e = await Refused.As(DomainErrorKind.Invalid, () => fx.Send(TryItFixture.Viewer, new ExplainPredictionInputQuery(Model, 1, garbage)));
         Assert.Contains("frame2", e.Message);
 
         // A few bytes of PNG claiming 8000 x 8000 pixels (192 MB decoded): refused from the header, nothing decoded.
@@ -191,7 +191,7 @@ public sealed class TryItHandlerTests(TryItFixture fx)
         var noLabel = await Assert.ThrowsAsync<ValidationException>(() => fx.Send(TryItFixture.Viewer, new ExplainPredictionInputQuery(Model, 1, good, ExplainTarget.True)));
         Assert.Contains(noLabel.Errors, f => f.PropertyName == "true_class");
         await Assert.ThrowsAsync<ValidationException>(() => fx.Send(TryItFixture.Viewer, new ExplainPredictionInputQuery("../etc", 1, good)));
-        var version = await Assert.ThrowsAsync<KeyNotFoundException>(() => fx.Send(TryItFixture.Viewer, new ExplainPredictionInputQuery(Model, 99, good)));
+        var version = await Refused.As(DomainErrorKind.NotFound, () => fx.Send(TryItFixture.Viewer, new ExplainPredictionInputQuery(Model, 99, good)));
         Assert.Contains("no version 99", version.Message);
         // Nobody without an account.
         await Assert.ThrowsAsync<NotAuthenticatedException>(() => fx.Send(Actor.Anonymous, new ExplainPredictionInputQuery(Model, 1, good)));

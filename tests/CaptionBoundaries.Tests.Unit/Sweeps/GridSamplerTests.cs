@@ -1,4 +1,6 @@
 using CaptionBoundaries.Domain.Sweeps;
+using CaptionBoundaries.Domain.Errors;
+using CaptionBoundaries.Tests.Support;
 
 namespace CaptionBoundaries.Tests.Sweeps;
 
@@ -39,6 +41,6 @@ public class GridSamplerTests
         Assert.Equal(24, seen.Count);
         Assert.Equal(new Dictionary<string, object> { ["a"] = 2L, ["b"] = "y", ["c"] = 0.2 }, grid.At(1 * 8 + 1 * 4 + 1));
         Assert.Throws<ArgumentOutOfRangeException>(() => grid.At(24));
-        Assert.Throws<ArgumentException>(() => new GridSampler([ParameterSpec.Uniform("lr", 0, 1)]));
+        Refused.As(DomainErrorKind.Invalid, () => new GridSampler([ParameterSpec.Uniform("lr", 0, 1)]));
     }
 }

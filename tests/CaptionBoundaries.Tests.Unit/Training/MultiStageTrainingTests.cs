@@ -12,6 +12,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TorchSharp;
 using CaptionBoundaries.Domain.Training;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Tests.Training;
 
@@ -132,7 +133,7 @@ public sealed class MultiStageTrainingTests(SmallDatasetFixture data) : IClassFi
     {
         var before = await data.Host.QueryDb(db => db.Experiments.CountAsync());
 
-        var error = await Assert.ThrowsAsync<ArgumentException>(() =>
+        var error = await Refused.As(DomainErrorKind.Invalid, () =>
             data.Host.SendAsync(new TrainModelCommand(Plan("typo", Head, Finetune with { Freeze = ["featurez"] }))));
 
         Assert.Contains("stages[1].freeze", error.Message);
@@ -143,7 +144,7 @@ public sealed class MultiStageTrainingTests(SmallDatasetFixture data) : IClassFi
     [Fact]
     public async Task A_stage_that_freezes_everything_is_refused()
     {
-        var error = await Assert.ThrowsAsync<ArgumentException>(() =>
+        var error = await Refused.As(DomainErrorKind.Invalid, () =>
             data.Host.SendAsync(new TrainModelCommand(Plan("all-frozen", Head with { Freeze = ["*"] }))));
 
         Assert.Contains("stages[0]", error.Message);

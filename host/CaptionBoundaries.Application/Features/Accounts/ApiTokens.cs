@@ -7,6 +7,7 @@ using FluentValidation;
 using Mediator;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Application.Features.Accounts;
 
@@ -56,7 +57,7 @@ public sealed class ApiTokenHandlers(ApiTokenService tokens, TrackingDbContext d
     public async ValueTask<ApiTokenInfo> Handle(RevokeApiTokenCommand command, CancellationToken ct)
     {
         var record = await db.ApiTokens.SingleOrDefaultAsync(t => t.Id == command.Id, ct)
-                     ?? throw new KeyNotFoundException($"No API token has id {command.Id}.");
+                     ?? throw DomainException.NotFound($"No API token has id {command.Id}.");
         var actor = actors.Current;
         if (!actor.IsAdmin && record.UserName != actor.Name)
             throw new ForbiddenException($"{actor.Name} may not revoke another account's token.");
@@ -71,7 +72,7 @@ public sealed class ApiTokenHandlers(ApiTokenService tokens, TrackingDbContext d
         var actor = actors.Current;
         var name = string.IsNullOrWhiteSpace(userName) ? actor.Name : userName;
         if (name != actor.Name && !actor.IsAdmin) throw new ForbiddenException($"{actor.Name} may only manage their own API tokens.");
-        return await users.FindByNameAsync(name) ?? throw new KeyNotFoundException($"No account is named '{name}'.");
+        return await users.FindByNameAsync(name) ?? throw DomainException.NotFound($"No account is named '{name}'.");
     }
 
     private static ApiTokenInfo Info(ApiToken t) =>

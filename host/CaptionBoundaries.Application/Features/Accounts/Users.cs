@@ -5,6 +5,7 @@ using FluentValidation;
 using Mediator;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Application.Features.Accounts;
 
@@ -70,7 +71,7 @@ public sealed class UserHandlers(UserManager<AppUser> users, RoleManager<Identit
     {
         await EnsureRoles();
         if ((await users.GetUsersInRoleAsync(Roles.Admin)).Count > 0)
-            throw new InvalidOperationException("An admin account already exists; sign in as an admin to create more accounts.");
+            throw DomainException.Conflict("An admin account already exists; sign in as an admin to create more accounts.");
         return await Create(command.UserName, command.Password, Roles.Admin);
     }
 
@@ -117,7 +118,7 @@ public sealed class UserHandlers(UserManager<AppUser> users, RoleManager<Identit
     }
 
     private async Task<AppUser> Find(string userName) =>
-        await users.FindByNameAsync(userName) ?? throw new KeyNotFoundException($"No account is named '{userName}'.");
+        await users.FindByNameAsync(userName) ?? throw DomainException.NotFound($"No account is named '{userName}'.");
 
     private async Task<UserInfo> Info(AppUser user) =>
         new(user.Id, user.UserName!, (await users.GetRolesAsync(user)).OrderByDescending(Roles.Rank).FirstOrDefault() ?? "",

@@ -1,5 +1,6 @@
 using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Grains.Abstractions;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Application.Features.Benchmarks;
 
@@ -32,6 +33,6 @@ public static class BenchmarkMetrics
         "throughput_per_second" => result.ThroughputPerSecond,
         _ when metric.StartsWith(PerClassF1Prefix, StringComparison.Ordinal)
             && result.PerClassF1.TryGetValue(metric[PerClassF1Prefix.Length..], out var f1) => f1,
-        _ => throw new ArgumentException($"Unknown metric '{metric}'; valid metrics: {string.Join(", ", Names)}.", nameof(metric)),
+        _ => throw DomainException.Invalid($"Unknown metric '{metric}'; valid metrics: {string.Join(", ", Names)}."),
     };
 }

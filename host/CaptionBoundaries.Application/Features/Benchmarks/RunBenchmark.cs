@@ -14,6 +14,7 @@ using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Grains.Abstractions;
 using FluentValidation;
 using Mediator;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Application.Features.Benchmarks;
 
@@ -56,7 +57,7 @@ public sealed class RunBenchmarkHandler(IGrainFactory grains, CheckpointLoader l
         var device = DeviceSelection.Resolve(command.Device);
         var info = await ServedModelLookup.InfoAsync(grains, command.Model);
         var versions = ServedModelLookup.Versions(info, command.Versions);
-        if (versions.Count == 0) throw new KeyNotFoundException($"Model '{command.Model}' has no registered versions to benchmark.");
+        if (versions.Count == 0) throw DomainException.NotFound($"Model '{command.Model}' has no registered versions to benchmark.");
         // Every file is checked before any is measured, so a tampered version fails the run before time is spent on the others.
         foreach (var v in versions) VerifyChecksum(command.Model, v, CheckpointFile.FileSha256(v.CheckpointPath));
 
@@ -89,7 +90,7 @@ public sealed class RunBenchmarkHandler(IGrainFactory grains, CheckpointLoader l
             first ??= dataset;
             var samples = BenchmarkSplits.Select(dataset, command.Split);
             if (samples.Count == 0)
-                throw new ArgumentException($"Split '{command.Split}' of dataset '{dataset.Folder}' has no samples to benchmark on.");
+                throw DomainException.Invalid($"Split '{command.Split}' of dataset '{dataset.Folder}' has no samples to benchmark on.");
 
             var measured = VersionBenchmarker.Measure(loaded, dataset, samples, device);
             results.Add(new BenchmarkResult

@@ -1,4 +1,5 @@
 using CaptionBoundaries.Grains.Abstractions;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Application.Features.Benchmarks;
 
@@ -9,7 +10,7 @@ public static class ServedModelLookup
     {
         // Asking an unknown grain would activate an empty model, so the catalog decides what exists.
         var names = await grains.GetGrain<IModelCatalogGrain>(0).List();
-        if (!names.Contains(model)) throw new KeyNotFoundException($"No model named '{model}' is registered.");
+        if (!names.Contains(model)) throw DomainException.NotFound($"No model named '{model}' is registered.");
         return await grains.GetGrain<IModelGrain>(model).GetInfo();
     }
 
@@ -18,7 +19,7 @@ public static class ServedModelLookup
     {
         if (requested.Count == 0) return info.Versions.OrderBy(v => v.Version).ToList();
         return requested.Select(n => info.Versions.FirstOrDefault(v => v.Version == n)
-            ?? throw new KeyNotFoundException(
+            ?? throw DomainException.NotFound(
                 $"Model '{info.Name}' has no version {n}; registered versions: {string.Join(", ", info.Versions.Select(v => v.Version))}.")).ToList();
     }
 }

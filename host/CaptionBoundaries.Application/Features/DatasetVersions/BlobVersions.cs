@@ -7,6 +7,7 @@ using CaptionBoundaries.Infrastructure.Tracking;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Application.Features.DatasetVersions;
 
@@ -34,10 +35,10 @@ public sealed class BlobVersionsHandler(TrackingDbContext db, BlobStore store) :
     {
         var shas = await db.DatasetVersionBlobs.Where(b => b.BlobSha.StartsWith(query.Sha))
             .Select(b => b.BlobSha).Distinct().Take(2).ToListAsync(cancellationToken);
-        if (shas.Count > 1) throw new ArgumentException($"Blob prefix '{query.Sha}' matches more than one blob; give more characters.");
+        if (shas.Count > 1) throw DomainException.Invalid($"Blob prefix '{query.Sha}' matches more than one blob; give more characters.");
         var sha = shas.SingleOrDefault() ?? (BlobStore.IsSha(query.Sha) ? query.Sha : null);
         if (sha is null || (shas.Count == 0 && !store.Contains(sha)))
-            throw new KeyNotFoundException($"No dataset version references a blob '{query.Sha}', and the store holds no such blob.");
+            throw DomainException.NotFound($"No dataset version references a blob '{query.Sha}', and the store holds no such blob.");
 
         var versions = await db.DatasetVersionBlobs.Where(b => b.BlobSha == sha)
             .Join(db.DatasetVersions, b => b.VersionId, v => v.Id, (b, v) => v)

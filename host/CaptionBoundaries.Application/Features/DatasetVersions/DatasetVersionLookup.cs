@@ -3,6 +3,7 @@ using CaptionBoundaries.Domain.Tracking;
 using CaptionBoundaries.Infrastructure.Tracking;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Application.Features.DatasetVersions;
 
@@ -16,17 +17,17 @@ public static partial class DatasetVersionLookup
         if (record is not null) return record;
         await RequireDataset(db, dataset, ct);
         var latest = await db.DatasetVersions.Where(v => v.DatasetName == dataset).MaxAsync(v => (int?)v.Number, ct);
-        throw new KeyNotFoundException($"Dataset '{dataset}' has no version {version} (latest is {latest?.ToString() ?? "none"}).");
+        throw DomainException.NotFound($"Dataset '{dataset}' has no version {version} (latest is {latest?.ToString() ?? "none"}).");
     }
 
     public static async Task<DatasetVersionRecord> Find(TrackingDbContext db, Guid id, CancellationToken ct) =>
         await db.DatasetVersions.AsNoTracking().SingleOrDefaultAsync(v => v.Id == id, ct)
-        ?? throw new KeyNotFoundException($"No dataset version has id {id}.");
+        ?? throw DomainException.NotFound($"No dataset version has id {id}.");
 
     public static async Task RequireDataset(TrackingDbContext db, string dataset, CancellationToken ct)
     {
         if (!await db.Datasets.AnyAsync(d => d.Name == dataset, ct))
-            throw new KeyNotFoundException($"Unknown dataset '{dataset}'. `dataset version list` shows the datasets that have versions.");
+            throw DomainException.NotFound($"Unknown dataset '{dataset}'. `dataset version list` shows the datasets that have versions.");
     }
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")]

@@ -1,4 +1,5 @@
 using CaptionBoundaries.Domain.Common;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Application.Features.Datasets;
 
@@ -11,9 +12,9 @@ public static class DatasetFolders
     public static string Resolve(CaptionBoundariesOptions options, string folderName)
     {
         if (string.IsNullOrWhiteSpace(folderName) || folderName != Path.GetFileName(folderName) || folderName is "." or "..")
-            throw new ArgumentException($"'{folderName}' is not a dataset folder name.");
+            throw DomainException.Invalid($"'{folderName}' is not a dataset folder name.");
         var folder = Path.Combine(Root(options), folderName);
-        if (!Directory.Exists(folder)) throw new KeyNotFoundException($"No dataset folder '{folderName}' under {Root(options)}.");
+        if (!Directory.Exists(folder)) throw DomainException.NotFound($"No dataset folder '{folderName}' under {Root(options)}.");
         return folder;
     }
 }

@@ -8,6 +8,7 @@ using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 using CaptionBoundaries.Domain.Training;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Application.Features.Experiments;
 
@@ -55,7 +56,7 @@ public sealed class ExperimentLifecycleHandlers(IGrainFactory grains, Domain.Plu
         // Another account's private run is "not found" here as everywhere.
         var row = await db.Experiments.AsNoTracking().FirstOrDefaultAsync(e => e.Id == query.ExperimentId, ct);
         if (row is not null && !row.IsVisibleTo(actors.Current))
-            throw new KeyNotFoundException($"No experiment has id '{query.ExperimentId}'.");
+            throw DomainException.NotFound($"No experiment has id '{query.ExperimentId}'.");
         return await grains.GetGrain<IExperimentGrain>(query.ExperimentId).GetInfo();
     }
 }

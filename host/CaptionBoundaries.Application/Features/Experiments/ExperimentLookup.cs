@@ -1,6 +1,7 @@
 using CaptionBoundaries.Domain.Tracking;
 using CaptionBoundaries.Infrastructure.Tracking;
 using Microsoft.EntityFrameworkCore;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Application.Features.Experiments;
 
@@ -14,8 +15,8 @@ public static class ExperimentLookup
         // Guids are compared client-side: providers store them differently (text, uuid, uniqueidentifier).
         var ids = await db.Experiments.AsNoTracking().VisibleTo(viewer).Select(e => e.Id).ToListAsync(ct);
         var matches = ids.Where(id => id.ToString("N").StartsWith(prefix, StringComparison.Ordinal)).ToList();
-        if (matches.Count == 0) throw new KeyNotFoundException($"No experiment has id '{idOrPrefix}'.");
-        if (matches.Count > 1) throw new ArgumentException($"Experiment id prefix '{idOrPrefix}' matches {matches.Count} experiments; give more characters.");
+        if (matches.Count == 0) throw DomainException.NotFound($"No experiment has id '{idOrPrefix}'.");
+        if (matches.Count > 1) throw DomainException.Invalid($"Experiment id prefix '{idOrPrefix}' matches {matches.Count} experiments; give more characters.");
         var id = matches[0];
         return await db.Experiments.AsNoTracking()
             .Include(e => e.Epochs)

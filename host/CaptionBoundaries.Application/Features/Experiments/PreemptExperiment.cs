@@ -4,13 +4,14 @@ using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Grains.Abstractions;
 using FluentValidation;
 using Mediator;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Application.Features.Experiments;
 
 /// <summary>
 /// An administrator takes a running experiment's slot: it stops at once, goes back to the queue and later resumes from
 /// its last checkpoint (losing at most the epoch in progress). Who asks is recorded on the experiment.
-/// Unknown experiment: <see cref="KeyNotFoundException"/>; not running: <see cref="InvalidOperationException"/>.
+/// Unknown experiment: a not-found <see cref="DomainException"/>; not running: a conflict.
 /// </summary>
 [RequiresRole(Roles.Admin)]
 public sealed record PreemptExperimentCommand(Guid ExperimentId, string Reason) : ICommand<ExperimentInfo>;
@@ -31,7 +32,7 @@ public sealed class PreemptExperimentHandler(IGrainFactory grains, ActorContext 
         var experiment = grains.GetGrain<IExperimentGrain>(command.ExperimentId);
         // A grain exists for any id; one that was never submitted has no name.
         if ((await experiment.GetInfo()).Name.Length == 0)
-            throw new KeyNotFoundException($"No experiment {command.ExperimentId} was submitted to the scheduler.");
+            throw DomainException.NotFound($"No experiment {command.ExperimentId} was submitted to the scheduler.");
         return await experiment.Preempt(actors.Current.Name, command.Reason);
     }
 }

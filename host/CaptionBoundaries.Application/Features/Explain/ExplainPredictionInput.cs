@@ -14,6 +14,7 @@ using CaptionBoundaries.Grains.Abstractions;
 using FluentValidation;
 using Mediator;
 using static TorchSharp.torch;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Application.Features.Explain;
 
@@ -100,7 +101,7 @@ public sealed class ExplainPredictionInputHandler(IGrainFactory grains, Checkpoi
         {
             // A dataset format error already names its field; a decoding error is named here.
             var detail = e is DatasetFormatException || field.Length == 0 ? e.Message : $"field '{field}': {e.Message}";
-            throw new ArgumentException($"The sample cannot be explained: {detail}", e);
+            throw DomainException.Invalid($"The sample cannot be explained: {detail}");
         }
     }
 

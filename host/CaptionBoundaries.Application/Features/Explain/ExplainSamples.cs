@@ -12,6 +12,7 @@ using CaptionBoundaries.Domain.Common;
 using CaptionBoundaries.Domain.Inference;
 using FluentValidation;
 using Mediator;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Application.Features.Explain;
 
@@ -88,7 +89,7 @@ public sealed class ExplainSamplesHandler(CheckpointLoader loader, ExpensiveRead
             var byId = session.Dataset.Train.Concat(session.Dataset.Validation).ToDictionary(s => s.Id);
             var unknown = ids.Where(id => !byId.ContainsKey(id)).ToList();
             if (unknown.Count > 0)
-                throw new KeyNotFoundException($"Dataset '{session.Dataset.Folder}' has no sample {string.Join(", ", unknown.Select(u => $"'{u}'"))}.");
+                throw DomainException.NotFound($"Dataset '{session.Dataset.Folder}' has no sample {string.Join(", ", unknown.Select(u => $"'{u}'"))}.");
             candidates = ids.Distinct().Select(id => byId[id]).ToList();
         }
         else

@@ -11,6 +11,7 @@ using CaptionBoundaries.Contracts;
 using FluentValidation;
 using Mediator;
 using static TorchSharp.torch;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Application.Features.Explain;
 
@@ -98,7 +99,7 @@ public sealed class RunExplanationHandlers(TrackingDbContext db, CheckpointLoade
             using var session = ExplainSession.Open(loader, checkpoint.Path, experiment.DatasetPath, CPU);
             var validation = session.Dataset.Validation;
             if (query.ValidationIndex >= validation.Count)
-                throw new ArgumentException(
+                throw DomainException.Invalid(
                     $"Validation sample {query.ValidationIndex} does not exist: the validation split of {session.Dataset.Name} has {validation.Count} samples (0..{validation.Count - 1}).");
             var sample = session.Explain([validation[query.ValidationIndex]], query.Target)[0];
             return new RunSampleExplanation(experiment.Id, Info(checkpoint, session), sample, Notes(session));
@@ -110,11 +111,11 @@ public sealed class RunExplanationHandlers(TrackingDbContext db, CheckpointLoade
     {
         var experiment = await ExperimentLookup.FindAsync(db, id, actors.Current, ct);
         var checkpoint = experiment.Checkpoints.FirstOrDefault(c => c.Kind == "best") ?? experiment.Checkpoints.FirstOrDefault(c => c.Kind == "last")
-            ?? throw new KeyNotFoundException($"Experiment {experiment.Id:N} ({experiment.Name}, {experiment.Status}) has no checkpoint yet.");
+            ?? throw DomainException.NotFound($"Experiment {experiment.Id:N} ({experiment.Name}, {experiment.Status}) has no checkpoint yet.");
         if (!File.Exists(checkpoint.Path))
-            throw new FileNotFoundException($"The '{checkpoint.Kind}' checkpoint of experiment {experiment.Id:N} is gone: '{checkpoint.Path}'.", checkpoint.Path);
+            throw DomainException.Invalid($"The '{checkpoint.Kind}' checkpoint of experiment {experiment.Id:N} is gone: '{checkpoint.Path}'.");
         if (!Directory.Exists(experiment.DatasetPath))
-            throw new FileNotFoundException($"The dataset of experiment {experiment.Id:N} is gone: '{experiment.DatasetPath}'.", experiment.DatasetPath);
+            throw DomainException.Invalid($"The dataset of experiment {experiment.Id:N} is gone: '{experiment.DatasetPath}'.");
         return (experiment, checkpoint);
     }
 

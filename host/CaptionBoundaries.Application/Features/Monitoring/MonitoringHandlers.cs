@@ -14,6 +14,7 @@ using CaptionBoundaries.Grains.Abstractions;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Application.Features.Monitoring;
 
@@ -137,7 +138,7 @@ public sealed class MonitoringHandlers(IGrainFactory grains, TrackingDbContext d
         var info = await ServedModelLookup.InfoAsync(grains, query.Model);
         var versions = info.Versions.Select(v => v.Version).OrderBy(v => v).ToList();
         if (query.Version is { } asked && !versions.Contains(asked))
-            throw new KeyNotFoundException($"Model '{query.Model}' has no version {asked}; registered versions: {string.Join(", ", versions)}.");
+            throw DomainException.NotFound($"Model '{query.Model}' has no version {asked}; registered versions: {string.Join(", ", versions)}.");
         var version = query.Version ?? info.ActiveVersion ?? (versions.Count > 0 ? versions[^1] : null);
         var settings = await Settings(query.Model, ct);
         var alerts = await db.DriftAlerts.AsNoTracking().Where(a => a.ModelName == query.Model)
@@ -208,7 +209,7 @@ public sealed class MonitoringHandlers(IGrainFactory grains, TrackingDbContext d
     {
         var alert = await db.DriftAlerts.SingleOrDefaultAsync(a => a.Id == command.Id, ct);
         if (alert is null || !await privateModels.IsVisibleAsync(db, actors.Current, alert.ModelName, ct))
-            throw new KeyNotFoundException($"No alert {command.Id}.");
+            throw DomainException.NotFound($"No alert {command.Id}.");
         await ModelOwnership.EnsureGovernsAsync(db, actors.Current, alert.ModelName, "its alerts", ct);
         if (alert.Status == DriftAlert.Open)
         {
@@ -243,7 +244,7 @@ public sealed class MonitoringHandlers(IGrainFactory grains, TrackingDbContext d
     public async ValueTask<ReferenceView> Handle(GetReferenceQuery query, CancellationToken ct)
     {
         var row = await db.ModelReferences.AsNoTracking().SingleOrDefaultAsync(r => r.ModelName == query.Model && r.Version == query.Version, ct)
-            ?? throw new KeyNotFoundException($"Model '{query.Model}' version {query.Version} has no reference (is it registered?).");
+            ?? throw DomainException.NotFound($"Model '{query.Model}' version {query.Version} has no reference (is it registered?).");
         return ToView(row);
     }
 

@@ -8,6 +8,7 @@ using CaptionBoundaries.Infrastructure.Tracking;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Application.Features.Registry;
 
@@ -27,7 +28,7 @@ public sealed class GetModelRegistryHandler(TrackingDbContext db) : IQueryHandle
     public async ValueTask<ModelRegistryRecords> Handle(GetModelRegistryQuery query, CancellationToken ct)
     {
         var versions = await db.ModelVersions.AsNoTracking().Where(v => v.ModelName == query.Model).OrderBy(v => v.Version).ToListAsync(ct);
-        if (versions.Count == 0) throw new KeyNotFoundException($"No model named '{query.Model}' is registered.");
+        if (versions.Count == 0) throw DomainException.NotFound($"No model named '{query.Model}' is registered.");
         var changes = await db.ModelChanges.AsNoTracking().Where(c => c.ModelName == query.Model).OrderBy(c => c.Id).ToListAsync(ct);
         return new ModelRegistryRecords(query.Model, versions, changes);
     }

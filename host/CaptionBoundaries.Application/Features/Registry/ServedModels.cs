@@ -6,6 +6,7 @@ using CaptionBoundaries.Grains.Abstractions;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Application.Features.Registry;
 
@@ -179,7 +180,7 @@ public sealed class ServedModelHandlers(IGrainFactory grains, Infrastructure.Tra
     public async ValueTask<ModelInfo> Handle(GetServedModelQuery query, CancellationToken ct)
     {
         var names = await grains.GetGrain<IModelCatalogGrain>(0).List();
-        if (!names.Contains(query.Model)) throw new KeyNotFoundException($"No model named '{query.Model}' is registered.");
+        if (!names.Contains(query.Model)) throw DomainException.NotFound($"No model named '{query.Model}' is registered.");
         return await grains.GetGrain<IModelGrain>(query.Model).GetInfo();
     }
 
@@ -214,9 +215,9 @@ public sealed class ServedModelHandlers(IGrainFactory grains, Infrastructure.Tra
         await EnsureMayRegister(command.Model, ct);
         var experiment = await Experiments.ExperimentLookup.FindAsync(db, command.ExperimentId, actors.Current, ct);
         var checkpoint = experiment.Checkpoints.FirstOrDefault(c => c.Kind == command.Kind)
-            ?? throw new KeyNotFoundException($"Experiment {experiment.Id:N} ({experiment.Name}, {experiment.Status}) has no '{command.Kind}' checkpoint.");
+            ?? throw DomainException.NotFound($"Experiment {experiment.Id:N} ({experiment.Name}, {experiment.Status}) has no '{command.Kind}' checkpoint.");
         if (!File.Exists(checkpoint.Path))
-            throw new FileNotFoundException($"The '{command.Kind}' checkpoint of experiment {experiment.Id:N} is gone: '{checkpoint.Path}'.", checkpoint.Path);
+            throw DomainException.Invalid($"The '{command.Kind}' checkpoint of experiment {experiment.Id:N} is gone: '{checkpoint.Path}'.");
         return await Register(command.Model, checkpoint.Path, ExperimentSource);
     }
 
@@ -263,7 +264,7 @@ public sealed class ServedModelHandlers(IGrainFactory grains, Infrastructure.Tra
     private async Task<IModelGrain> Existing(string model, bool governed, CancellationToken ct)
     {
         var names = await grains.GetGrain<IModelCatalogGrain>(0).List();
-        if (!names.Contains(model)) throw new KeyNotFoundException($"No model named '{model}' is registered.");
+        if (!names.Contains(model)) throw DomainException.NotFound($"No model named '{model}' is registered.");
         if (governed) await EnsureGoverns(model, ct);
         return grains.GetGrain<IModelGrain>(model);
     }

@@ -8,6 +8,7 @@ using CaptionBoundaries.Grains.Abstractions;
 using FluentValidation;
 using FluentValidation.Results;
 using Mediator;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Application.Features.Registry;
 
@@ -121,7 +122,7 @@ public sealed class TrafficSplitHandlers(IGrainFactory grains, Infrastructure.Tr
     private static SplitResult Checked(SplitResult result) => result.Refusal switch
     {
         SplitRefusal.Invalid => throw new ValidationException([new ValidationFailure(result.Field ?? "", result.Reason)]),
-        SplitRefusal.NotFound => throw new KeyNotFoundException($"{result.Field}: {result.Reason}"),
+        SplitRefusal.NotFound => throw DomainException.NotFound($"{result.Field}: {result.Reason}"),
         _ => result,
     };
 }
@@ -143,6 +144,6 @@ internal static class TrafficSplitModels
     public static async Task EnsureRegisteredAsync(IGrainFactory grains, string model)
     {
         if (!(await grains.GetGrain<IModelCatalogGrain>(0).List()).Contains(model))
-            throw new KeyNotFoundException($"No model named '{model}' is registered.");
+            throw DomainException.NotFound($"No model named '{model}' is registered.");
     }
 }

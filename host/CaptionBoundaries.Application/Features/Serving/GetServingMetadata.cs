@@ -11,6 +11,7 @@ using CaptionBoundaries.Grains.Abstractions;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Application.Features.Serving;
 
@@ -47,9 +48,9 @@ public sealed class GetServingMetadataHandler(IGrainFactory grains, TrackingDbCo
         var servable = info.Versions.Where(v => !archived.Contains(v.Version)).OrderBy(v => v.Version).ToList();
         var described = query.Version is { } asked
             ? servable.FirstOrDefault(v => v.Version == asked)
-              ?? throw new KeyNotFoundException($"Model '{query.Model}' has no version {asked} that can serve (not registered, or archived).")
+              ?? throw DomainException.NotFound($"Model '{query.Model}' has no version {asked} that can serve (not registered, or archived).")
             : servable.FirstOrDefault(v => v.Version == info.ActiveVersion) ?? servable.LastOrDefault()
-              ?? throw new KeyNotFoundException($"Model '{query.Model}' has no version that can serve (every version is archived).");
+              ?? throw DomainException.NotFound($"Model '{query.Model}' has no version that can serve (every version is archived).");
         // The predictor resolves the active version before it looks at the asked one, so nothing answers without one.
         var ready = info.ActiveVersion is not null;
         var (height, width) = await InputSizeAsync(query.Model, described, ct);

@@ -7,6 +7,7 @@ using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Grains.Abstractions;
 using FluentValidation;
 using Mediator;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Application.Features.Serving;
 
@@ -99,12 +100,12 @@ public sealed class PredictHandler(IGrainFactory grains, PredictionAttempt attem
             attempt.NotDelivered();
             throw;
         }
-        catch (KeyNotFoundException)
+        catch (DomainException e) when (e.Kind == DomainErrorKind.NotFound)
         {
             // A model that does not exist gets the words a private model gets from the visibility check, so the two cannot
             // be told apart (the predictor alone would say "has no active version"). Asked only on this error path.
             if (!(await grains.GetGrain<IModelCatalogGrain>(0).List()).Contains(command.Model))
-                throw new KeyNotFoundException($"No model named '{command.Model}' is registered.");
+                throw DomainException.NotFound($"No model named '{command.Model}' is registered.");
             throw;
         }
         return new PredictionBatch(command.Model, outputs[0].Version, outputs, outputs[0].LatencyMs);

@@ -14,6 +14,7 @@ using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Grains.Abstractions;
 using FluentValidation;
 using Mediator;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Application.Features.Serving;
 
@@ -88,15 +89,15 @@ public sealed class ValidationSampleHandlers(
         else
         {
             var (_, run, unavailable) = await RunOf(query.Model, query.Version, ct);
-            if (run is null) throw new KeyNotFoundException(unavailable);
+            if (run is null) throw DomainException.NotFound(unavailable ?? "The version's run is not available.");
             folder = run.DatasetPath;
             source = $"run {Short(run.Id)}";
         }
         var manifest = Manifest(folder);
         var validation = ValidationSplit(manifest);
-        if (validation.Count == 0) throw new ArgumentException($"The dataset {manifest.Name} ({source}) has no validation samples.");
+        if (validation.Count == 0) throw DomainException.Invalid($"The dataset {manifest.Name} ({source}) has no validation samples.");
         if (query.Index >= validation.Count)
-            throw new ArgumentException(
+            throw DomainException.Invalid(
                 $"Validation sample {query.Index} does not exist: the validation split of {manifest.Name} has {validation.Count} samples (0..{validation.Count - 1}).");
         var sample = validation[query.Index];
         var input = new PredictionInput(Image(folder, sample, "frame1", sample.Frame1), Image(folder, sample, "frame2", sample.Frame2),
@@ -109,7 +110,7 @@ public sealed class ValidationSampleHandlers(
     {
         var info = await ServedModelLookup.InfoAsync(grains, model);
         var number = asked ?? info.ActiveVersion
-            ?? throw new KeyNotFoundException($"Model '{model}' has no active version: pick a version.");
+            ?? throw DomainException.NotFound($"Model '{model}' has no active version: pick a version.");
         var version = ServedModelLookup.Versions(info, [number])[0];
         if (version.ExperimentId is not { } id)
             return (version, null, $"Version {number} of '{model}' was not trained in a tracked run (an uploaded checkpoint): pick a dataset.");
@@ -118,7 +119,7 @@ public sealed class ValidationSampleHandlers(
         {
             run = await ExperimentLookup.FindAsync(db, id.ToString("N"), actors.Current, ct);
         }
-        catch (KeyNotFoundException)
+        catch (DomainException e) when (e.Kind == DomainErrorKind.NotFound)
         {
             // Another account's private run: the lineage id is on the model card already, its data is not.
             return (version, null, $"Version {number} of '{model}' was trained in a run you cannot see: pick a dataset.");

@@ -4,6 +4,7 @@ using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Grains.Abstractions;
 using FluentValidation;
 using Mediator;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Application.Features.Sweeps;
 
@@ -79,7 +80,7 @@ public sealed class SweepLifecycleHandlers(IGrainFactory grains, ActorContext ac
         var sweep = await Sweep(query.SweepId).GetStatus();
         return sweep.BestTrial is { } number
             ? sweep.Trials.Single(t => t.Number == number)
-            : throw new KeyNotFoundException($"Sweep {query.SweepId} has no finished trial with a {sweep.MetricName} yet.");
+            : throw DomainException.NotFound($"Sweep {query.SweepId} has no finished trial with a {sweep.MetricName} yet.");
     }
 
     private ISweepGrain Sweep(Guid id) => grains.GetGrain<ISweepGrain>(id);

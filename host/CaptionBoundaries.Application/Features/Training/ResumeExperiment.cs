@@ -8,6 +8,7 @@ using CaptionBoundaries.Domain.Training;
 using CaptionBoundaries.Infrastructure.Training;
 using FluentValidation;
 using Mediator;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Application.Features.Training;
 
@@ -39,9 +40,9 @@ public sealed class ResumeExperimentHandler(TrackingDbContext db, ExperimentRunn
         var experiment = await ExperimentLookup.FindAsync(db, command.Id, actors.Current, cancellationToken);
         await ExperimentAccess.EnsureMayChange(db, actors.Current, experiment.Id, "resume", cancellationToken);
         if (experiment.ParentExperimentId is { } parent)
-            throw new ArgumentException($"Experiment {experiment.Id:N} is stage '{experiment.StageName}' of {parent:N}; resume that experiment instead.");
+            throw DomainException.Invalid($"Experiment {experiment.Id:N} is stage '{experiment.StageName}' of {parent:N}; resume that experiment instead.");
         if (experiment.Status == ExperimentStatus.Completed)
-            throw new InvalidOperationException($"Experiment {experiment.Id:N} already completed; start a new run to train further.");
+            throw DomainException.Conflict($"Experiment {experiment.Id:N} already completed; start a new run to train further.");
 
         var last = experiment.Checkpoints.FirstOrDefault(c => c.Kind == Trainer.LastKind);
         var spec = experiment.ToRunSpec() with { Device = command.Device };

@@ -8,6 +8,7 @@ using CaptionBoundaries.Infrastructure.Tracking;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Application.Features.Webhooks;
 
@@ -30,7 +31,7 @@ public sealed class RedeliverWebhookHandler(TrackingDbContext db, WebhookPublish
     public async ValueTask<WebhookDeliveryView> Handle(RedeliverWebhookCommand command, CancellationToken ct)
     {
         var row = await db.WebhookDeliveries.SingleOrDefaultAsync(d => d.Id == command.Id, ct)
-            ?? throw new KeyNotFoundException($"Webhook delivery {command.Id} does not exist.");
+            ?? throw DomainException.NotFound($"Webhook delivery {command.Id} does not exist.");
         if (row.Status != WebhookDelivery.DeadLettered) throw new WebhookNotDeadLetteredException(row.Id, row.Status);
         // The last error stays until the next attempt replaces it: what went wrong is still worth reading meanwhile.
         row.Status = WebhookDelivery.Pending;

@@ -5,6 +5,7 @@ using CaptionBoundaries.Domain.Common;
 using CaptionBoundaries.Domain.Tracking;
 using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Domain.Security.Paths;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Infrastructure.Security.Paths;
 
@@ -43,9 +44,9 @@ public sealed class RequestPaths(ActorContext actors, CaptionBoundariesOptions o
     /// <summary>Null when <paramref name="path"/> is a file the actor may read, else the one message for "missing or not allowed".</summary>
     public string? FileProblem(string? path, string what) => TryFile(path, out _) ? null : Unreadable(path, what);
 
-    /// <summary>The canonical path of a readable file, or <see cref="PathRefusedException"/>.</summary>
+    /// <summary>The canonical path of a readable file, or an invalid <see cref="DomainException"/> naming the field.</summary>
     public string File(string? path, string field, string what) =>
-        TryFile(path, out var canonical) ? canonical : throw new PathRefusedException(field, Unreadable(path, what));
+        TryFile(path, out var canonical) ? canonical : throw DomainException.Invalid(Unreadable(path, what), field);
 
     /// <summary>Null when <paramref name="folder"/> is a dataset folder (with its manifest) the actor may read.</summary>
     public string? DatasetFolderProblem(string? folder) =>
@@ -54,7 +55,7 @@ public sealed class RequestPaths(ActorContext actors, CaptionBoundariesOptions o
         : $"'{folder}' is not a dataset folder (no manifest.json in it).";
 
     public string DatasetFolder(string? folder, string field) =>
-        TryDatasetFolder(folder, out var canonical) ? canonical : throw new PathRefusedException(field, DatasetFolderProblem(folder)!);
+        TryDatasetFolder(folder, out var canonical) ? canonical : throw DomainException.Invalid(DatasetFolderProblem(folder)!, field);
 
     /// <summary>
     /// Null when an account may have the server create and write <paramref name="folder"/>: a new (or empty) folder

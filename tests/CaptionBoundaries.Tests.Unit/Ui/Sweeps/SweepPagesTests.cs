@@ -13,6 +13,7 @@ using FluentValidation.Results;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Radzen.Blazor;
+using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Tests.Ui.Sweeps;
 
@@ -279,7 +280,7 @@ public sealed class SweepPagesTests : IDisposable
     {
         _ctx.Sender
             .On<GetSweepDetailQuery, SweepDetail>(_ => SweepViews.Detail(Sweep(RunningId, "grid-running", SweepPhase.Running, null)))
-            .On<RegisterBestTrialCommand, ModelVersionInfo>(c => throw new KeyNotFoundException($"Sweep {c.SweepId} has no finished trial with a val_macro_f1 yet."));
+            .On<RegisterBestTrialCommand, ModelVersionInfo>(c => throw DomainException.NotFound($"Sweep {c.SweepId} has no finished trial with a val_macro_f1 yet."));
         var page = RenderDetail(RunningId);
 
         page.Find("input[name=register-best-model]").Change("sweep-best");
