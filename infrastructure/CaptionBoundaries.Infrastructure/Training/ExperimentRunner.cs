@@ -27,7 +27,7 @@ public sealed partial class ExperimentRunner(
 
     /// <summary>
     /// Resolves plugins, config and device (throwing <see cref="UnknownPluginException"/>, <see cref="ModelConfigException"/>
-    /// or <see cref="ArgumentException"/> with nothing stored) and records the experiment as Queued under the given id.
+    /// or an invalid <see cref="Domain.Errors.DomainException"/> with nothing stored) and records the experiment as Queued under the given id.
     /// </summary>
     public async Task QueueAsync(Guid experimentId, RunSpec runSpec, CancellationToken cancellationToken)
     {
