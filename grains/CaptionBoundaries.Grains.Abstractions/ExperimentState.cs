@@ -1,5 +1,5 @@
-using CaptionBoundaries.Domain.Training;
 using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Domain.Training;
 namespace CaptionBoundaries.Grains.Abstractions;
 
 [GenerateSerializer, Immutable]

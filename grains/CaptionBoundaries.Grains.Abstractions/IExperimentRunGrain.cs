@@ -1,5 +1,5 @@
-using Orleans.Concurrency;
 using CaptionBoundaries.Domain.Training;
+using Orleans.Concurrency;
 
 namespace CaptionBoundaries.Grains.Abstractions;
 

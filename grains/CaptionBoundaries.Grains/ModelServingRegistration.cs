@@ -1,4 +1,5 @@
 using CaptionBoundaries.Domain.Serving;
+using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Grains.Models;
 using CaptionBoundaries.Grains.Predictors;
 using CaptionBoundaries.Grains.Scheduling;
@@ -7,7 +8,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using CaptionBoundaries.Grains.Abstractions;
 
 namespace CaptionBoundaries.Grains;
 

@@ -1,10 +1,10 @@
+using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Grains.Scheduling;
 using CaptionBoundaries.Grains.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using SiloOptions = Orleans.Configuration.SiloOptions;
 using Orleans.Runtime.Hosting;
-using CaptionBoundaries.Grains.Abstractions;
+using SiloOptions = Orleans.Configuration.SiloOptions;
 
 namespace CaptionBoundaries.Grains;
 

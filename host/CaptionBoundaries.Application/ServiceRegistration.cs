@@ -1,8 +1,8 @@
 using CaptionBoundaries.Application.Security;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Application.Validation;
+using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure;
+using CaptionBoundaries.Infrastructure.Security;
 using FluentValidation;
 using Mediator;
 using Microsoft.Extensions.Configuration;

@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Logging;
 using CaptionBoundaries.Grains.Abstractions;
+using Microsoft.Extensions.Logging;
 
 namespace CaptionBoundaries.Serving;
 

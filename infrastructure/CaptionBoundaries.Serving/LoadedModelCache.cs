@@ -1,12 +1,12 @@
+using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Domain.Errors;
 using CaptionBoundaries.Domain.Inference;
 using CaptionBoundaries.Domain.Monitoring;
-using CaptionBoundaries.Infrastructure.Monitoring;
 using CaptionBoundaries.Domain.Plugins;
-using CaptionBoundaries.Contracts;
-using Microsoft.Extensions.Logging;
 using CaptionBoundaries.Grains.Abstractions;
-using CaptionBoundaries.Domain.Errors;
+using CaptionBoundaries.Infrastructure.Monitoring;
+using Microsoft.Extensions.Logging;
 
 namespace CaptionBoundaries.Serving;
 

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Threading.Channels;
-using CaptionBoundaries.Domain.Inference;
 using CaptionBoundaries.Contracts;
-using TorchSharp;
+using CaptionBoundaries.Domain.Inference;
 using CaptionBoundaries.Grains.Abstractions;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CaptionBoundaries.Serving;

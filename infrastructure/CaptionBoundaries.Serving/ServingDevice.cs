@@ -1,8 +1,8 @@
 using CaptionBoundaries.Domain.Common;
-using Microsoft.Extensions.Logging;
-using CaptionBoundaries.Grains.Abstractions;
-using static TorchSharp.torch;
 using CaptionBoundaries.Domain.Errors;
+using CaptionBoundaries.Grains.Abstractions;
+using Microsoft.Extensions.Logging;
+using static TorchSharp.torch;
 
 namespace CaptionBoundaries.Serving;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using Prometheus;
 using CaptionBoundaries.Grains.Abstractions;
+using Prometheus;
 
 namespace CaptionBoundaries.Serving;
 

@@ -1,7 +1,7 @@
-using CaptionBoundaries.Domain.Serving;
 using CaptionBoundaries.Domain.Registry;
-using CaptionBoundaries.Infrastructure.Registry;
+using CaptionBoundaries.Domain.Serving;
 using CaptionBoundaries.Grains.Abstractions;
+using CaptionBoundaries.Infrastructure.Registry;
 
 namespace CaptionBoundaries.Serving;
 

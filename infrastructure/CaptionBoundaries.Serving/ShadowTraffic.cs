@@ -1,8 +1,8 @@
-using CaptionBoundaries.Domain.Registry;
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Microsoft.Extensions.Logging;
+using CaptionBoundaries.Domain.Registry;
 using CaptionBoundaries.Grains.Abstractions;
+using Microsoft.Extensions.Logging;
 
 namespace CaptionBoundaries.Serving;
 

@@ -1,7 +1,7 @@
 using CaptionBoundaries.Contracts;
 using TorchSharp;
-using static TorchSharp.torch;
 using static CaptionBoundaries.Plugins.Augmentations.SpatialFeatureLayout;
+using static TorchSharp.torch;
 
 namespace CaptionBoundaries.Plugins.Augmentations;
 

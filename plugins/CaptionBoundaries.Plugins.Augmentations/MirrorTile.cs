@@ -1,6 +1,6 @@
 using CaptionBoundaries.Contracts;
-using static TorchSharp.torch;
 using static CaptionBoundaries.Plugins.Augmentations.SpatialFeatureLayout;
+using static TorchSharp.torch;
 
 namespace CaptionBoundaries.Plugins.Augmentations;
 

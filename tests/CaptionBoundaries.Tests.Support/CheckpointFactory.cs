@@ -1,6 +1,6 @@
+using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Domain.Checkpoints;
 using CaptionBoundaries.Domain.Plugins;
-using CaptionBoundaries.Contracts;
 using static TorchSharp.torch;
 
 namespace CaptionBoundaries.Tests.Support;

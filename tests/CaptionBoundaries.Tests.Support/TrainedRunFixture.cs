@@ -1,5 +1,5 @@
-using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Application.Features.Training;
+using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Domain.Training;
 
 namespace CaptionBoundaries.Tests.Support;

@@ -1,5 +1,5 @@
-using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Domain.Common;
+using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Domain.Training;
 using CaptionBoundaries.Infrastructure.Security.Paths;
@@ -45,7 +45,11 @@ public sealed class AshaBench(PluginRegistry plugins, Trainer trainer, RequestPa
                 var seed = request.Seed + r;
                 var settings = new AshaBenchmarkSettings
                 {
-                    Trials = request.Trials, Epochs = request.Epochs, Seed = seed, MinIter = request.MinIter, Eta = request.Eta,
+                    Trials = request.Trials,
+                    Epochs = request.Epochs,
+                    Seed = seed,
+                    MinIter = request.MinIter,
+                    Eta = request.Eta,
                 };
                 var baseSpec = new RunSpec
                 {

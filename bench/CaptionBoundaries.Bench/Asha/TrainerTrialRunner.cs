@@ -1,5 +1,5 @@
-using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Domain.Common;
+using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Domain.Training;
 

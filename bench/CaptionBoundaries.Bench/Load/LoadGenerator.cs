@@ -34,7 +34,8 @@ public sealed class LoadGenerator : IDisposable
             ConnectTimeout = TimeSpan.FromSeconds(2),
             MaxConnectionsPerServer = settings.Concurrency,
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-        }) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        })
+        { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         if (!string.IsNullOrWhiteSpace(settings.Token))
             _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", settings.Token.Trim());
     }

@@ -1,11 +1,11 @@
 using System.Diagnostics;
+using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Domain.Checkpoints;
+using CaptionBoundaries.Domain.Common;
 using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Domain.Inference;
-using CaptionBoundaries.Domain.Common;
 using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Domain.Training;
-using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Serving;
@@ -47,7 +47,10 @@ public sealed class PyTorchBenchRunner(PluginRegistry plugins, Trainer trainer, 
             var spc = SamplesPerClassFor(settings.Steps * settings.BatchSize);
             SyntheticDatasetGenerator.Generate(new SyntheticDatasetOptions
             {
-                OutputFolder = datasetFolder, SamplesPerClass = spc, Seed = settings.Seed, ValidationFraction = ValidationFraction,
+                OutputFolder = datasetFolder,
+                SamplesPerClass = spc,
+                Seed = settings.Seed,
+                ValidationFraction = ValidationFraction,
             });
 
             var training = TrainWithTrainer(settings, device, datasetFolder, Path.Combine(scratch, "checkpoints"), phase, cancellationToken);
@@ -270,7 +273,13 @@ public sealed class PyTorchBenchRunner(PluginRegistry plugins, Trainer trainer, 
     /// <summary>The run the bench trains: the platform's defaults, with the bench's batch, epochs, seed and size.</summary>
     private static RunSpec BenchSpec(PyTorchBenchSettings s) => new()
     {
-        Name = "bench", DatasetFolder = "", Architecture = PyTorchBenchSettings.Architecture,
-        BatchSize = s.BatchSize, Epochs = s.Epochs, Seed = s.Seed, ImageHeight = s.ImageSize, ImageWidth = s.ImageSize,
+        Name = "bench",
+        DatasetFolder = "",
+        Architecture = PyTorchBenchSettings.Architecture,
+        BatchSize = s.BatchSize,
+        Epochs = s.Epochs,
+        Seed = s.Seed,
+        ImageHeight = s.ImageSize,
+        ImageWidth = s.ImageSize,
     };
 }

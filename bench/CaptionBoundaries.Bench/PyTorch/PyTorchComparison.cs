@@ -57,7 +57,8 @@ public static class PyTorchComparison
         }
         if (ours.RawForwardSamplesPerSecond.TryGetValue(served, out var ownRaw))
             rows.Add(new($"Serving / own raw forward, batch {served} (context)", $"project predictions/s through serving / TorchSharp raw forward samples/s at batch {served}",
-                ours.ServingPredictionsPerSecond, ownRaw, "samples/s", null, TargetKind.AtLeast) { OursOnly = true });
+                ours.ServingPredictionsPerSecond, ownRaw, "samples/s", null, TargetKind.AtLeast)
+            { OursOnly = true });
         return rows;
     }
 }

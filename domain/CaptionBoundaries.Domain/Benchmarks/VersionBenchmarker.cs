@@ -1,8 +1,8 @@
 using System.Diagnostics;
+using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Domain.Inference;
 using CaptionBoundaries.Domain.Training;
-using CaptionBoundaries.Contracts;
 using TorchSharp;
 using static TorchSharp.torch;
 

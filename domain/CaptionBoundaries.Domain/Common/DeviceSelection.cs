@@ -1,7 +1,7 @@
-using TorchSharp;
 using System.Text.RegularExpressions;
-using static TorchSharp.torch;
 using CaptionBoundaries.Domain.Errors;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace CaptionBoundaries.Domain.Common;
 

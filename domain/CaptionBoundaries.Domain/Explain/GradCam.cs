@@ -1,7 +1,7 @@
 using CaptionBoundaries.Contracts;
+using CaptionBoundaries.Domain.Errors;
 using TorchSharp;
 using static TorchSharp.torch;
-using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Domain.Explain;
 

@@ -1,7 +1,7 @@
-using TorchSharp;
+using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Domain.Checkpoints;
 using CaptionBoundaries.Domain.Plugins;
-using CaptionBoundaries.Contracts;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CaptionBoundaries.Domain.Inference;

@@ -1,5 +1,5 @@
-using CaptionBoundaries.Domain.Checkpoints;
 using CaptionBoundaries.Contracts;
+using CaptionBoundaries.Domain.Checkpoints;
 
 namespace CaptionBoundaries.Domain.Inference;
 

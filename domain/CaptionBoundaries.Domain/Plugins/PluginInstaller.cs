@@ -1,8 +1,8 @@
 using System.IO.Compression;
 using System.Text.RegularExpressions;
 using CaptionBoundaries.Domain.Common;
-using Microsoft.Extensions.Logging.Abstractions;
 using CaptionBoundaries.Domain.Errors;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CaptionBoundaries.Domain.Plugins;
 

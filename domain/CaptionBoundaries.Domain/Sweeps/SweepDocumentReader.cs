@@ -32,7 +32,9 @@ internal static class SweepDocumentReader
             {
                 using var json = JsonDocument.Parse(text, new JsonDocumentOptions
                 {
-                    AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = MaxDepth,
+                    AllowTrailingCommas = true,
+                    CommentHandling = JsonCommentHandling.Skip,
+                    MaxDepth = MaxDepth,
                 });
                 var nodes = 0;
                 return FromJson(json.RootElement, ref nodes);
@@ -110,30 +112,30 @@ internal static class SweepDocumentReader
                 parser.MoveNext();
                 return ScalarValue(scalar);
             case SequenceStart:
-            {
-                parser.MoveNext();
-                var items = new List<object?>();
-                while (!parser.TryConsume<SequenceEnd>(out _)) items.Add(FromYaml(parser, depth + 1, ref nodes));
-                return items;
-            }
-            case MappingStart:
-            {
-                parser.MoveNext();
-                var entries = new List<KeyValuePair<string, object?>>();
-                var names = new HashSet<string>(StringComparer.Ordinal);
-                while (!parser.TryConsume<MappingEnd>(out _))
                 {
-                    // Keys are plain names in a definition; a complex key (a map or list) is read as its text.
-                    var keyEvent = parser.Current;
-                    var key = FromYaml(parser, depth + 1, ref nodes);
-                    var keyText = keyEvent is Scalar ks ? ks.Value : Convert.ToString(key, CultureInfo.InvariantCulture) ?? "";
-                    // YAML forbids repeated keys and parsers disagree on which one wins: refuse rather than guess.
-                    if (!names.Add(keyText))
-                        throw Error($"(document): line {keyEvent?.Start.Line}: the key '{keyText}' appears more than once in one mapping.");
-                    entries.Add(new(keyText, FromYaml(parser, depth + 1, ref nodes)));
+                    parser.MoveNext();
+                    var items = new List<object?>();
+                    while (!parser.TryConsume<SequenceEnd>(out _)) items.Add(FromYaml(parser, depth + 1, ref nodes));
+                    return items;
                 }
-                return new SweepMap(entries);
-            }
+            case MappingStart:
+                {
+                    parser.MoveNext();
+                    var entries = new List<KeyValuePair<string, object?>>();
+                    var names = new HashSet<string>(StringComparer.Ordinal);
+                    while (!parser.TryConsume<MappingEnd>(out _))
+                    {
+                        // Keys are plain names in a definition; a complex key (a map or list) is read as its text.
+                        var keyEvent = parser.Current;
+                        var key = FromYaml(parser, depth + 1, ref nodes);
+                        var keyText = keyEvent is Scalar ks ? ks.Value : Convert.ToString(key, CultureInfo.InvariantCulture) ?? "";
+                        // YAML forbids repeated keys and parsers disagree on which one wins: refuse rather than guess.
+                        if (!names.Add(keyText))
+                            throw Error($"(document): line {keyEvent?.Start.Line}: the key '{keyText}' appears more than once in one mapping.");
+                        entries.Add(new(keyText, FromYaml(parser, depth + 1, ref nodes)));
+                    }
+                    return new SweepMap(entries);
+                }
             default:
                 throw Error($"(document): line {current?.Start.Line}: unexpected YAML {current?.GetType().Name}.");
         }

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
-using TorchSharp;
 using CaptionBoundaries.Domain.Errors;
+using TorchSharp;
 
 namespace CaptionBoundaries.Domain.Training;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
+using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Domain.Checkpoints;
 using CaptionBoundaries.Domain.Datasets;
-using CaptionBoundaries.Contracts;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,5 +1,5 @@
-using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Contracts;
+using CaptionBoundaries.Domain.Datasets;
 using static TorchSharp.torch;
 
 namespace CaptionBoundaries.Domain.Training;

@@ -1,16 +1,16 @@
 using CaptionBoundaries.Contracts;
+using CaptionBoundaries.Domain.Common;
 using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Domain.Errors;
-using CaptionBoundaries.Infrastructure.Training;
 using CaptionBoundaries.Domain.Plugins;
-using CaptionBoundaries.Domain.Common;
 using CaptionBoundaries.Domain.Tracking;
-using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Domain.Training;
+using CaptionBoundaries.Grains.Abstractions;
+using CaptionBoundaries.Infrastructure.Tracking;
+using CaptionBoundaries.Infrastructure.Training;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Utilities;
-using CaptionBoundaries.Grains.Abstractions;
 
 namespace CaptionBoundaries.Grains.Experiments;
 

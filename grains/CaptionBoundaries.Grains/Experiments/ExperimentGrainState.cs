@@ -1,6 +1,6 @@
-using CaptionBoundaries.Grains.Abstractions;
-using CaptionBoundaries.Domain.Training;
 using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Domain.Training;
+using CaptionBoundaries.Grains.Abstractions;
 namespace CaptionBoundaries.Grains.Experiments;
 
 public sealed record ExperimentGrainState

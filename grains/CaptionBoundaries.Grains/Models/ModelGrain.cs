@@ -1,12 +1,12 @@
 using System.Text.Json;
+using CaptionBoundaries.Domain.Errors;
 using CaptionBoundaries.Domain.Monitoring;
-using CaptionBoundaries.Infrastructure.Monitoring;
 using CaptionBoundaries.Domain.Registry;
+using CaptionBoundaries.Grains.Abstractions;
+using CaptionBoundaries.Infrastructure.Monitoring;
 using CaptionBoundaries.Infrastructure.Registry;
 using Microsoft.Extensions.Logging;
 using Orleans.Utilities;
-using CaptionBoundaries.Grains.Abstractions;
-using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Grains.Models;
 

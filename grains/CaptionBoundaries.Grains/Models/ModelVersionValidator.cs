@@ -1,9 +1,9 @@
+using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Domain.Checkpoints;
 using CaptionBoundaries.Domain.Inference;
 using CaptionBoundaries.Domain.Plugins;
-using CaptionBoundaries.Contracts;
-using TorchSharp;
 using CaptionBoundaries.Grains.Abstractions;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CaptionBoundaries.Grains.Models;

@@ -1,12 +1,12 @@
-using CaptionBoundaries.Domain.Registry;
 using System.Diagnostics;
+using CaptionBoundaries.Contracts;
+using CaptionBoundaries.Domain.Errors;
 using CaptionBoundaries.Domain.Monitoring;
+using CaptionBoundaries.Domain.Registry;
+using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Infrastructure.Monitoring;
 using CaptionBoundaries.Serving;
 using Orleans.Concurrency;
-using CaptionBoundaries.Grains.Abstractions;
-using CaptionBoundaries.Domain.Errors;
-using CaptionBoundaries.Contracts;
 
 namespace CaptionBoundaries.Grains.Predictors;
 

@@ -1,6 +1,6 @@
 using CaptionBoundaries.Domain.Common;
-using Microsoft.Extensions.Logging;
 using CaptionBoundaries.Grains.Abstractions;
+using Microsoft.Extensions.Logging;
 
 namespace CaptionBoundaries.Grains.Scheduling;
 

@@ -1,6 +1,6 @@
+using CaptionBoundaries.Grains.Abstractions;
 using Orleans.Placement;
 using Orleans.Runtime.Placement;
-using CaptionBoundaries.Grains.Abstractions;
 
 namespace CaptionBoundaries.Grains.Scheduling;
 

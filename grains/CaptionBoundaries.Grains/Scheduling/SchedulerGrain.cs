@@ -1,8 +1,8 @@
-using Microsoft.Extensions.Logging;
-using CaptionBoundaries.Grains.Abstractions;
-using CaptionBoundaries.Domain.Training;
-using CaptionBoundaries.Domain.Tracking;
 using CaptionBoundaries.Domain.Errors;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Domain.Training;
+using CaptionBoundaries.Grains.Abstractions;
+using Microsoft.Extensions.Logging;
 
 namespace CaptionBoundaries.Grains.Scheduling;
 

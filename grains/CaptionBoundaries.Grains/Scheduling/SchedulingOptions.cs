@@ -1,6 +1,6 @@
 using System.Globalization;
-using Microsoft.Extensions.Configuration;
 using CaptionBoundaries.Grains.Abstractions;
+using Microsoft.Extensions.Configuration;
 
 namespace CaptionBoundaries.Grains.Scheduling;
 

@@ -1,14 +1,14 @@
-using CaptionBoundaries.Infrastructure.Training;
-using CaptionBoundaries.Infrastructure.Training.Isolation;
 using CaptionBoundaries.Domain.Common;
 using CaptionBoundaries.Domain.Tracking;
-using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Domain.Training;
 using CaptionBoundaries.Domain.Training.Isolation;
+using CaptionBoundaries.Grains.Abstractions;
+using CaptionBoundaries.Infrastructure.Tracking;
+using CaptionBoundaries.Infrastructure.Training;
+using CaptionBoundaries.Infrastructure.Training.Isolation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using CaptionBoundaries.Grains.Abstractions;
 
 namespace CaptionBoundaries.Grains.Scheduling;
 

@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Configuration;
 using CaptionBoundaries.Grains.Abstractions;
+using Microsoft.Extensions.Configuration;
 
 namespace CaptionBoundaries.Grains.Scheduling;
 

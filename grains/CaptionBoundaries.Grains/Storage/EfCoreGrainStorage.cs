@@ -1,10 +1,10 @@
 using System.Text.Json;
 using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Infrastructure.Tracking;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
-using CaptionBoundaries.Grains.Abstractions;
 
 namespace CaptionBoundaries.Grains.Storage;
 

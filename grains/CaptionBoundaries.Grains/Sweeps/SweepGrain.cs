@@ -1,13 +1,13 @@
 using CaptionBoundaries.Domain.Errors;
 using CaptionBoundaries.Domain.Plugins;
-using CaptionBoundaries.Domain.Sweeps;
 using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Domain.Sweeps;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Domain.Training;
+using CaptionBoundaries.Grains.Abstractions;
 using FluentValidation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using CaptionBoundaries.Grains.Abstractions;
-using CaptionBoundaries.Domain.Training;
-using CaptionBoundaries.Domain.Tracking;
 
 namespace CaptionBoundaries.Grains.Sweeps;
 

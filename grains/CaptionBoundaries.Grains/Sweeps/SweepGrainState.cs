@@ -1,5 +1,5 @@
-using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Domain.Training;
+using CaptionBoundaries.Grains.Abstractions;
 namespace CaptionBoundaries.Grains.Sweeps;
 
 public sealed record SweepGrainState

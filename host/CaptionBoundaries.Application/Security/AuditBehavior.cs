@@ -1,6 +1,6 @@
-using Mediator;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
+using Mediator;
 
 namespace CaptionBoundaries.Application.Security;
 

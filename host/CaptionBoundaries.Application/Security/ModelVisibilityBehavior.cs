@@ -1,10 +1,10 @@
+using CaptionBoundaries.Domain.Errors;
+using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Infrastructure.Tracking;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Application.Security;
 

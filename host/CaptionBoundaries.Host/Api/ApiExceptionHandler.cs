@@ -1,12 +1,12 @@
+using CaptionBoundaries.Application.Features.Webhooks;
+using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Domain.Checkpoints;
+using CaptionBoundaries.Domain.Common;
 using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Domain.Errors;
-using CaptionBoundaries.Infrastructure.DatasetVersions;
-using CaptionBoundaries.Application.Features.Webhooks;
 using CaptionBoundaries.Domain.Plugins;
-using CaptionBoundaries.Domain.Common;
 using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Contracts;
+using CaptionBoundaries.Infrastructure.DatasetVersions;
 using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;

@@ -1,5 +1,5 @@
-using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Application.Features.Benchmarks;
+using CaptionBoundaries.Domain.Datasets;
 using FluentValidation;
 using FluentValidation.Results;
 using Mediator;

@@ -1,10 +1,10 @@
-using CaptionBoundaries.Host.Api.Requests;
 using CaptionBoundaries.Application.Features.Experiments;
+using CaptionBoundaries.Domain.Training;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Grains.Abstractions;
+using CaptionBoundaries.Host.Api.Requests;
 using Mediator;
 using static Microsoft.AspNetCore.Http.StatusCodes;
-using CaptionBoundaries.Domain.Training;
 
 namespace CaptionBoundaries.Host.Api;
 

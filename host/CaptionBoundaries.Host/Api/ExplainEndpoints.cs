@@ -1,6 +1,6 @@
+using CaptionBoundaries.Application.Features.Explain;
 using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Domain.Explain;
-using CaptionBoundaries.Application.Features.Explain;
 using Mediator;
 using static Microsoft.AspNetCore.Http.StatusCodes;
 

@@ -3,6 +3,7 @@ using System.Reflection;
 using CaptionBoundaries.Application.Features.Cluster;
 using CaptionBoundaries.Application.Features.Serving;
 using CaptionBoundaries.Domain.Common;
+using CaptionBoundaries.Domain.Errors;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Host.Api.InferenceProtocol;
@@ -10,7 +11,6 @@ using CaptionBoundaries.Host.Server.Security;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 using static Microsoft.AspNetCore.Http.StatusCodes;
-using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Host.Api;
 

@@ -2,10 +2,10 @@ using System.Security.Cryptography;
 using System.Text;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Serving;
 using CaptionBoundaries.Host.Server;
 using CaptionBoundaries.Host.Server.Security;
+using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Serving;
 
 namespace CaptionBoundaries.Host.Api;
 

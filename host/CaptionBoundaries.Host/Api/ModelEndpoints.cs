@@ -1,12 +1,12 @@
-using CaptionBoundaries.Domain.Common;
-using CaptionBoundaries.Application.Security;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Host.Server.Security;
 using CaptionBoundaries.Application.Features.Registry;
 using CaptionBoundaries.Application.Features.Serving;
+using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Domain.Common;
+using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Grains.Abstractions;
+using CaptionBoundaries.Host.Server.Security;
+using CaptionBoundaries.Infrastructure.Security;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 using static Microsoft.AspNetCore.Http.StatusCodes;

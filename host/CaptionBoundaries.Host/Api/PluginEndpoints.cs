@@ -1,9 +1,9 @@
 using CaptionBoundaries.Application.Features.Plugins;
 using CaptionBoundaries.Application.Security;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Host.Server.Security;
 using CaptionBoundaries.Domain.Plugins;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Host.Server.Security;
+using CaptionBoundaries.Infrastructure.Security;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 using static Microsoft.AspNetCore.Http.StatusCodes;

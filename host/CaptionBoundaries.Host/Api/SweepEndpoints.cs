@@ -1,5 +1,5 @@
-using CaptionBoundaries.Host.Api.Requests;
 using CaptionBoundaries.Application.Features.Sweeps;
+using CaptionBoundaries.Host.Api.Requests;
 using Mediator;
 using static Microsoft.AspNetCore.Http.StatusCodes;
 

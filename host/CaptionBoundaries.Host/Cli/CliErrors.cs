@@ -1,12 +1,12 @@
-using CaptionBoundaries.Domain.Checkpoints;
-using CaptionBoundaries.Infrastructure.Configuration;
-using CaptionBoundaries.Domain.Datasets;
-using CaptionBoundaries.Infrastructure.DatasetVersions;
-using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Contracts;
+using CaptionBoundaries.Domain.Checkpoints;
+using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Domain.Errors;
+using CaptionBoundaries.Domain.Plugins;
+using CaptionBoundaries.Infrastructure.Configuration;
+using CaptionBoundaries.Infrastructure.DatasetVersions;
 using FluentValidation;
 using Spectre.Console;
-using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Host.Cli;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using CaptionBoundaries.Application;
-using CaptionBoundaries.Infrastructure.Configuration;
 using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Configuration;
 using CaptionBoundaries.Infrastructure.Tracking;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,6 @@
 using System.Globalization;
-using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Domain.Common;
+using CaptionBoundaries.Domain.Datasets;
 
 namespace CaptionBoundaries.Host.Cli;
 

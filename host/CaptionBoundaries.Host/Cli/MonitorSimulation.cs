@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Application.Features.Monitoring;
+using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Domain.Monitoring;
 using CaptionBoundaries.Infrastructure.Monitoring;
 
@@ -141,8 +141,11 @@ public sealed class MonitorSimulation(ServerApiClient client)
         }
         return new
         {
-            frame1 = Convert.ToBase64String(f1Bytes), frame2 = Convert.ToBase64String(f2Bytes), ocr_viz = Convert.ToBase64String(ocrBytes),
-            spatial_features = spatial, caption_box = box,
+            frame1 = Convert.ToBase64String(f1Bytes),
+            frame2 = Convert.ToBase64String(f2Bytes),
+            ocr_viz = Convert.ToBase64String(ocrBytes),
+            spatial_features = spatial,
+            caption_box = box,
         };
     }
 

@@ -1,5 +1,5 @@
-using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Contracts;
+using CaptionBoundaries.Domain.Datasets;
 using StbImageSharp;
 
 namespace CaptionBoundaries.Infrastructure.DatasetVersions;

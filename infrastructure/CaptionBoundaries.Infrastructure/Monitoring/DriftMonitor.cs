@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using CaptionBoundaries.Domain.Monitoring;
 using CaptionBoundaries.Domain.Registry;
-using CaptionBoundaries.Infrastructure.Registry;
 using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Registry;
 using CaptionBoundaries.Infrastructure.Tracking;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using CaptionBoundaries.Domain.Monitoring;
 
 namespace CaptionBoundaries.Infrastructure.Monitoring;
 

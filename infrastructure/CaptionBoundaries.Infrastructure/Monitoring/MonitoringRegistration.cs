@@ -1,6 +1,6 @@
+using CaptionBoundaries.Domain.Monitoring;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using CaptionBoundaries.Domain.Monitoring;
 
 namespace CaptionBoundaries.Infrastructure.Monitoring;
 

@@ -1,11 +1,11 @@
 using System.Threading.Channels;
 using CaptionBoundaries.Domain.Common;
+using CaptionBoundaries.Domain.Monitoring;
 using CaptionBoundaries.Domain.Tracking;
 using CaptionBoundaries.Infrastructure.Tracking;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using CaptionBoundaries.Domain.Monitoring;
 
 namespace CaptionBoundaries.Infrastructure.Monitoring;
 

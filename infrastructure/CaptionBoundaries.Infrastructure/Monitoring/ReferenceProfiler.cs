@@ -1,16 +1,16 @@
 using System.Threading.Channels;
+using CaptionBoundaries.Contracts;
+using CaptionBoundaries.Domain.Common;
 using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Domain.Inference;
-using CaptionBoundaries.Domain.Common;
+using CaptionBoundaries.Domain.Monitoring;
 using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Domain.Tracking;
 using CaptionBoundaries.Infrastructure.Tracking;
-using CaptionBoundaries.Contracts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using CaptionBoundaries.Domain.Monitoring;
 using static TorchSharp.torch;
 
 namespace CaptionBoundaries.Infrastructure.Monitoring;

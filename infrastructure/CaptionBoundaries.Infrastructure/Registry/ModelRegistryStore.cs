@@ -1,8 +1,8 @@
+using CaptionBoundaries.Domain.Registry;
 using CaptionBoundaries.Domain.Tracking;
 using CaptionBoundaries.Infrastructure.Tracking;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using CaptionBoundaries.Domain.Registry;
 
 namespace CaptionBoundaries.Infrastructure.Registry;
 

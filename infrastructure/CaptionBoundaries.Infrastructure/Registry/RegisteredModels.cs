@@ -1,10 +1,10 @@
 using System.Diagnostics;
+using CaptionBoundaries.Domain.Registry;
 using CaptionBoundaries.Domain.Tracking;
 using CaptionBoundaries.Infrastructure.Tracking;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using CaptionBoundaries.Domain.Registry;
 
 namespace CaptionBoundaries.Infrastructure.Registry;
 

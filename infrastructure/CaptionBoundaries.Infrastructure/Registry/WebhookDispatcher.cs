@@ -1,13 +1,13 @@
 using System.Text;
-using CaptionBoundaries.Infrastructure.Configuration;
 using CaptionBoundaries.Domain.Common;
+using CaptionBoundaries.Domain.Registry;
 using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Configuration;
 using CaptionBoundaries.Infrastructure.Tracking;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using CaptionBoundaries.Domain.Registry;
 
 namespace CaptionBoundaries.Infrastructure.Registry;
 

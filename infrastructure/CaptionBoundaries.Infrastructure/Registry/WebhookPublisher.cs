@@ -1,10 +1,10 @@
 using System.Text.Json;
 using System.Threading.Channels;
 using CaptionBoundaries.Domain.Monitoring;
-using CaptionBoundaries.Infrastructure.Monitoring;
-using CaptionBoundaries.Domain.Tracking;
-using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Domain.Registry;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Monitoring;
+using CaptionBoundaries.Infrastructure.Tracking;
 
 namespace CaptionBoundaries.Infrastructure.Registry;
 

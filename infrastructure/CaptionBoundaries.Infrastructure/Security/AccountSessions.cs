@@ -1,6 +1,6 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.Identity;
 using CaptionBoundaries.Domain.Security;
+using Microsoft.AspNetCore.Identity;
 
 namespace CaptionBoundaries.Infrastructure.Security;
 

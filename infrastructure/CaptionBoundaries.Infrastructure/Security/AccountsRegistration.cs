@@ -1,9 +1,9 @@
+using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Domain.Tracking;
 using CaptionBoundaries.Infrastructure.Tracking;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using CaptionBoundaries.Domain.Security;
 
 namespace CaptionBoundaries.Infrastructure.Security;
 

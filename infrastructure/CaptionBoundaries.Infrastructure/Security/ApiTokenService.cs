@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
+using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Domain.Tracking;
 using CaptionBoundaries.Infrastructure.Tracking;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using CaptionBoundaries.Domain.Security;
 
 namespace CaptionBoundaries.Infrastructure.Security;
 

@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.Identity;
 using CaptionBoundaries.Domain.Security;
+using Microsoft.AspNetCore.Identity;
 
 namespace CaptionBoundaries.Infrastructure.Security;
 

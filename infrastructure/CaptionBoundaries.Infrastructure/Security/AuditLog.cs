@@ -1,8 +1,8 @@
+using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Domain.Tracking;
 using CaptionBoundaries.Infrastructure.Tracking;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using CaptionBoundaries.Domain.Security;
 
 namespace CaptionBoundaries.Infrastructure.Security;
 

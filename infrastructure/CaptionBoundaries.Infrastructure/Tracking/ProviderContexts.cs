@@ -1,5 +1,5 @@
-using Microsoft.EntityFrameworkCore;
 using CaptionBoundaries.Domain.Tracking;
+using Microsoft.EntityFrameworkCore;
 
 namespace CaptionBoundaries.Infrastructure.Tracking;
 

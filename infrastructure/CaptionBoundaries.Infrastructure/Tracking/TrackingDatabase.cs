@@ -1,6 +1,6 @@
+using CaptionBoundaries.Domain.Tracking;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using CaptionBoundaries.Domain.Tracking;
 
 namespace CaptionBoundaries.Infrastructure.Tracking;
 

@@ -1,6 +1,6 @@
 using CaptionBoundaries.Domain.Benchmarks;
-using Microsoft.EntityFrameworkCore;
 using CaptionBoundaries.Domain.Tracking;
+using Microsoft.EntityFrameworkCore;
 
 namespace CaptionBoundaries.Infrastructure.Tracking;
 

@@ -1,7 +1,7 @@
 using CaptionBoundaries.Domain.Monitoring;
+using CaptionBoundaries.Domain.Tracking;
 using CaptionBoundaries.Infrastructure.Monitoring;
 using Microsoft.EntityFrameworkCore;
-using CaptionBoundaries.Domain.Tracking;
 
 namespace CaptionBoundaries.Infrastructure.Tracking;
 

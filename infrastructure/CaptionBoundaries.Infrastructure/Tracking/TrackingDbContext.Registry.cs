@@ -1,7 +1,7 @@
 using CaptionBoundaries.Domain.Registry;
+using CaptionBoundaries.Domain.Tracking;
 using CaptionBoundaries.Infrastructure.Registry;
 using Microsoft.EntityFrameworkCore;
-using CaptionBoundaries.Domain.Tracking;
 
 namespace CaptionBoundaries.Infrastructure.Tracking;
 

@@ -1,9 +1,9 @@
 using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Domain.Training;
 using CaptionBoundaries.Infrastructure.Security;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
-using CaptionBoundaries.Domain.Tracking;
-using CaptionBoundaries.Domain.Training;
 
 namespace CaptionBoundaries.Infrastructure.Tracking;
 

@@ -1,6 +1,6 @@
 using CaptionBoundaries.Domain.Tracking;
-using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Domain.Training;
+using CaptionBoundaries.Infrastructure.Tracking;
 using Microsoft.EntityFrameworkCore;
 
 namespace CaptionBoundaries.Infrastructure.Training;

@@ -1,10 +1,10 @@
 using System.Text.Json;
-using CaptionBoundaries.Domain.Tracking;
-using CaptionBoundaries.Infrastructure.Tracking;
-using CaptionBoundaries.Domain.Training;
 using CaptionBoundaries.Contracts;
-using Microsoft.EntityFrameworkCore;
 using CaptionBoundaries.Domain.Errors;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Domain.Training;
+using CaptionBoundaries.Infrastructure.Tracking;
+using Microsoft.EntityFrameworkCore;
 
 namespace CaptionBoundaries.Infrastructure.Training;
 

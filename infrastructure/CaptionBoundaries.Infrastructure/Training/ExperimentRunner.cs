@@ -1,10 +1,10 @@
 using System.Text.Json;
-using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Domain.Common;
+using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Domain.Tracking;
-using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Domain.Training;
+using CaptionBoundaries.Infrastructure.Tracking;
 using Microsoft.EntityFrameworkCore;
 
 namespace CaptionBoundaries.Infrastructure.Training;

@@ -1,11 +1,11 @@
-using Microsoft.Extensions.DependencyInjection;
 using CaptionBoundaries.Domain.Tracking;
-using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Host.Server;
+using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

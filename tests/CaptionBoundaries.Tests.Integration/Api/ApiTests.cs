@@ -24,7 +24,11 @@ public sealed class ApiTests : IAsyncLifetime
         _dataset = Path.Combine(_factory.DataFolder, "datasets", "api");
         _manifest = SyntheticDatasetGenerator.Generate(new SyntheticDatasetOptions
         {
-            OutputFolder = _dataset, SamplesPerClass = 4, Seed = 21, Width = 64, Height = 48,
+            OutputFolder = _dataset,
+            SamplesPerClass = 4,
+            Seed = 21,
+            Width = 64,
+            Height = 48,
         });
         await Task.CompletedTask;
     }
@@ -158,7 +162,12 @@ public sealed class ApiTests : IAsyncLifetime
     {
         var started = await Json(await _client.PostAsJsonAsync("/api/experiments", new
         {
-            name = "api-run", dataset_folder = _dataset, architecture = "tiny_test_cnn", epochs = 2, batch_size = 8, image_size = 32,
+            name = "api-run",
+            dataset_folder = _dataset,
+            architecture = "tiny_test_cnn",
+            epochs = 2,
+            batch_size = 8,
+            image_size = 32,
             model_config = new Dictionary<string, string> { ["width"] = "8" },
         }), HttpStatusCode.Accepted);
         var id = started.GetProperty("id").GetGuid();

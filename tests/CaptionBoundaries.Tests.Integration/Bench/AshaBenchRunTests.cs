@@ -27,7 +27,12 @@ public sealed class AshaBenchRunTests : IAsyncLifetime
 
     private static readonly AshaBenchRequest Tiny = new()
     {
-        Trials = 2, Epochs = 2, SamplesPerClass = 4, ImageSize = 32, BatchSize = 8, Architecture = "tiny_test_cnn",
+        Trials = 2,
+        Epochs = 2,
+        SamplesPerClass = 4,
+        ImageSize = 32,
+        BatchSize = 8,
+        Architecture = "tiny_test_cnn",
         ModelConfig = new Dictionary<string, string> { ["width"] = "8" },
     };
 

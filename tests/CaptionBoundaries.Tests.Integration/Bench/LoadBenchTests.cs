@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json;
+using CaptionBoundaries.Bench.Load;
 using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Host.Cli;
-using CaptionBoundaries.Bench.Load;
 using CaptionBoundaries.Tests.Cli;
 using CaptionBoundaries.Tests.Support;
 

@@ -1,13 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Application.Features.Benchmarks;
+using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Domain.Inference;
 using CaptionBoundaries.Domain.Tracking;
-using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Grains.Abstractions;
+using CaptionBoundaries.Infrastructure.Tracking;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static TorchSharp.torch;

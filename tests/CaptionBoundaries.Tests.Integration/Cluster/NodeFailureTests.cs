@@ -4,6 +4,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Domain.Plugins;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Domain.Training;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Grains.Experiments;
@@ -12,8 +14,6 @@ using CaptionBoundaries.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Xunit.Abstractions;
-using CaptionBoundaries.Domain.Training;
-using CaptionBoundaries.Domain.Tracking;
 
 namespace CaptionBoundaries.Tests.Cluster;
 
@@ -39,7 +39,12 @@ public sealed class NodeFailureTests(ITestOutputHelper output)
         var dataset = Path.Combine(cluster.DataFolder, "datasets", "cluster");
         SyntheticDatasetGenerator.Generate(new SyntheticDatasetOptions
         {
-            OutputFolder = dataset, SamplesPerClass = 12, Seed = 4, Width = 48, Height = 32, ValidationFraction = 0.25,
+            OutputFolder = dataset,
+            SamplesPerClass = 12,
+            Seed = 4,
+            Width = 48,
+            Height = 32,
+            ValidationFraction = 0.25,
         }, null);
         var nodes = new[] { await cluster.StartNodeAsync("node-a"), await cluster.StartNodeAsync("node-b") };
         using var first = cluster.Http(nodes[0]);
@@ -134,8 +139,15 @@ public sealed class NodeFailureTests(ITestOutputHelper output)
     {
         var created = await ApiJson.Expect(await http.PostAsJsonAsync("/api/experiments", new
         {
-            name, dataset_folder = dataset, architecture = "tiny_test_cnn", learning_rate = 3e-3, batch_size = 8,
-            epochs, weight_decay = 1e-4, seed = 5, image_size = 32,
+            name,
+            dataset_folder = dataset,
+            architecture = "tiny_test_cnn",
+            learning_rate = 3e-3,
+            batch_size = 8,
+            epochs,
+            weight_decay = 1e-4,
+            seed = 5,
+            image_size = 32,
         }), HttpStatusCode.Accepted);
         return created.GetProperty("id").GetGuid();
     }

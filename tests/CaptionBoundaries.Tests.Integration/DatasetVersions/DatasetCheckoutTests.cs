@@ -1,6 +1,6 @@
+using CaptionBoundaries.Application.Features.DatasetVersions;
 using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Infrastructure.DatasetVersions;
-using CaptionBoundaries.Application.Features.DatasetVersions;
 using CaptionBoundaries.Plugins.Embedders;
 using CaptionBoundaries.Tests.Support;
 using FluentValidation;

@@ -1,7 +1,7 @@
-using CaptionBoundaries.Application.Features.Training;
 using CaptionBoundaries.Application.Features.DatasetVersions;
-using CaptionBoundaries.Tests.Support;
+using CaptionBoundaries.Application.Features.Training;
 using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Tests.Support;
 
 namespace CaptionBoundaries.Tests.DatasetVersions;
 

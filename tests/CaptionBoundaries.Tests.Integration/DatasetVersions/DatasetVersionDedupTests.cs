@@ -1,5 +1,5 @@
-using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Application.Features.DatasetVersions;
+using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,9 +1,9 @@
-using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Application.Features.DatasetVersions;
+using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Domain.Errors;
 using CaptionBoundaries.Tests.Support;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
-using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Tests.DatasetVersions;
 

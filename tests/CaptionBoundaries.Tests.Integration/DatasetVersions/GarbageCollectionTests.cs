@@ -1,5 +1,5 @@
-using CaptionBoundaries.Infrastructure.DatasetVersions;
 using CaptionBoundaries.Application.Features.DatasetVersions;
+using CaptionBoundaries.Infrastructure.DatasetVersions;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,10 +1,10 @@
-using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Tests.Api;
 using CaptionBoundaries.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CaptionBoundaries.Tests.Explain;
 
@@ -21,7 +21,11 @@ public sealed class ExplainApiTests : IAsyncLifetime
         _dataset = Path.Combine(_factory.DataFolder, "datasets", "explain");
         SyntheticDatasetGenerator.Generate(new SyntheticDatasetOptions
         {
-            OutputFolder = _dataset, SamplesPerClass = 4, Seed = 21, Width = 64, Height = 48,
+            OutputFolder = _dataset,
+            SamplesPerClass = 4,
+            Seed = 21,
+            Width = 64,
+            Height = 48,
         });
         await Task.CompletedTask;
     }
@@ -32,7 +36,12 @@ public sealed class ExplainApiTests : IAsyncLifetime
     {
         var started = await ApiJson.Expect(await _client.PostAsJsonAsync("/api/experiments", new
         {
-            name = "explained", dataset_folder = _dataset, architecture = "tiny_test_cnn", epochs = 1, batch_size = 8, image_size = 32,
+            name = "explained",
+            dataset_folder = _dataset,
+            architecture = "tiny_test_cnn",
+            epochs = 1,
+            batch_size = 8,
+            image_size = 32,
             model_config = new Dictionary<string, string> { ["width"] = "8" },
         }), HttpStatusCode.Accepted);
         var id = started.GetProperty("id").GetGuid();
@@ -93,7 +102,10 @@ public sealed class ExplainApiTests : IAsyncLifetime
         var checkpoint = Directory.EnumerateFiles(Path.Combine(_factory.DataFolder, "experiments"), "best.pt", SearchOption.AllDirectories).Single();
         var explained = await ApiJson.Expect(await _client.PostAsJsonAsync("/api/explain", new
         {
-            dataset_folder = _dataset, checkpoint_path = checkpoint, split = "all", limit = 2,
+            dataset_folder = _dataset,
+            checkpoint_path = checkpoint,
+            split = "all",
+            limit = 2,
         }), HttpStatusCode.OK);
         Assert.Equal("tiny_test_cnn", explained.GetProperty("architecture_name").GetString());
         Assert.Equal(2, explained.GetProperty("samples").GetArrayLength());
@@ -106,7 +118,9 @@ public sealed class ExplainApiTests : IAsyncLifetime
 
         var badRequest = await ApiJson.Expect(await _client.PostAsJsonAsync("/api/explain", new
         {
-            dataset_folder = _dataset, checkpoint_path = "/no/such.pt", target = "everything",
+            dataset_folder = _dataset,
+            checkpoint_path = "/no/such.pt",
+            target = "everything",
         }), HttpStatusCode.BadRequest);
         Assert.True(badRequest.GetProperty("errors").TryGetProperty("checkpoint", out _));
         Assert.True(badRequest.GetProperty("errors").TryGetProperty("target", out _));

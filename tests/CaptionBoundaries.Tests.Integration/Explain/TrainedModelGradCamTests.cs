@@ -1,11 +1,12 @@
-using CaptionBoundaries.Application.Features.Training;
 using System.Text.Json;
-using CaptionBoundaries.Domain.Datasets;
-using CaptionBoundaries.Domain.Explain;
 using CaptionBoundaries.Application.Features.Explain;
 using CaptionBoundaries.Application.Features.Inference;
-using CaptionBoundaries.Domain.Inference;
+using CaptionBoundaries.Application.Features.Training;
 using CaptionBoundaries.Contracts;
+using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Domain.Errors;
+using CaptionBoundaries.Domain.Explain;
+using CaptionBoundaries.Domain.Inference;
 using CaptionBoundaries.Host.Cli;
 using CaptionBoundaries.Tests.Support;
 using FluentValidation;
@@ -13,7 +14,6 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static TorchSharp.torch;
-using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Tests.Explain;
 

@@ -1,9 +1,9 @@
+using CaptionBoundaries.Domain.Errors;
+using CaptionBoundaries.Domain.Tracking;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.EntityFrameworkCore;
-using CaptionBoundaries.Domain.Tracking;
-using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Tests.Grains;
 

@@ -1,15 +1,15 @@
 using CaptionBoundaries.Application;
 using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Domain.Tracking;
-using CaptionBoundaries.Infrastructure.Tracking;
+using CaptionBoundaries.Domain.Training;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Grains.Abstractions;
+using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.TestingHost;
-using CaptionBoundaries.Domain.Training;
 
 namespace CaptionBoundaries.Tests.Grains;
 

@@ -1,10 +1,10 @@
 using CaptionBoundaries.Domain.Tracking;
-using CaptionBoundaries.Infrastructure.Tracking;
+using CaptionBoundaries.Domain.Training;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Grains.Experiments;
+using CaptionBoundaries.Infrastructure.Tracking;
 using Microsoft.EntityFrameworkCore;
-using CaptionBoundaries.Domain.Training;
 
 namespace CaptionBoundaries.Tests.Grains;
 

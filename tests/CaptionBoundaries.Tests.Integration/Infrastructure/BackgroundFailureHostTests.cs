@@ -1,7 +1,7 @@
 using System.Net;
 using CaptionBoundaries.Domain.Monitoring;
-using CaptionBoundaries.Infrastructure.Monitoring;
 using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Monitoring;
 using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Tests.Api;
 using CaptionBoundaries.Tests.Grains;

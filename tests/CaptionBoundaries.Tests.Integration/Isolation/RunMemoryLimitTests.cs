@@ -1,15 +1,15 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Application.Features.Experiments;
+using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Domain.Training;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Grains.Abstractions;
-using FluentValidation;
-using Microsoft.Extensions.DependencyInjection;
 using CaptionBoundaries.Tests.Api;
 using CaptionBoundaries.Tests.Support;
-using CaptionBoundaries.Domain.Training;
+using FluentValidation;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CaptionBoundaries.Tests.Isolation;
 
@@ -45,7 +45,12 @@ public sealed class RunMemoryLimitTests : IAsyncLifetime
     {
         var refused = await ApiJson.Expect(await _client.PostAsJsonAsync("/api/experiments", new
         {
-            name = "huge", dataset_folder = _dataset, architecture = "shared_backbone_resnet50", batch_size = 4096, image_size = 2048, epochs = 1,
+            name = "huge",
+            dataset_folder = _dataset,
+            architecture = "shared_backbone_resnet50",
+            batch_size = 4096,
+            image_size = 2048,
+            epochs = 1,
         }), HttpStatusCode.BadRequest);
 
         var message = MemoryError(refused);
@@ -62,7 +67,13 @@ public sealed class RunMemoryLimitTests : IAsyncLifetime
         var validator = scope.ServiceProvider.GetRequiredService<IValidator<StartExperimentCommand>>();
         RunSpec Spec(int batch) => new()
         {
-            Name = "edge", DatasetFolder = _dataset, Architecture = "shared_backbone_resnet50", BatchSize = batch, ImageHeight = 96, ImageWidth = 96, Epochs = 1,
+            Name = "edge",
+            DatasetFolder = _dataset,
+            Architecture = "shared_backbone_resnet50",
+            BatchSize = batch,
+            ImageHeight = 96,
+            ImageWidth = 96,
+            Epochs = 1,
         };
 
         var fits = await validator.ValidateAsync(new StartExperimentCommand(Spec(128)));
@@ -79,7 +90,11 @@ public sealed class RunMemoryLimitTests : IAsyncLifetime
     {
         var refused = await ApiJson.Expect(await _client.PostAsJsonAsync("/api/experiments", new Dictionary<string, object>
         {
-            ["name"] = "staged", ["dataset_folder"] = _dataset, ["architecture"] = "shared_backbone_resnet50", ["batch_size"] = 4, ["image_size"] = 1024,
+            ["name"] = "staged",
+            ["dataset_folder"] = _dataset,
+            ["architecture"] = "shared_backbone_resnet50",
+            ["batch_size"] = 4,
+            ["image_size"] = 1024,
             ["stages"] = new object[] { new { name = "small", epochs = 1 }, new { name = "big", epochs = 1, batch_size = 2048 } },
         }), HttpStatusCode.BadRequest);
 
@@ -98,7 +113,11 @@ public sealed class RunMemoryLimitTests : IAsyncLifetime
                 parameters:
                   lr: { values: [0.01, 0.003] }
                 """,
-            dataset_folder = _dataset, architecture = "shared_backbone_resnet50", image_size = 2048, batch_size = 4096, epochs = 1,
+            dataset_folder = _dataset,
+            architecture = "shared_backbone_resnet50",
+            image_size = 2048,
+            batch_size = 4096,
+            epochs = 1,
         }), HttpStatusCode.BadRequest);
 
         Assert.Contains("for shared_backbone_resnet50 at batch 4096 x 2048 px; this node allows 12 GiB", MemoryError(refused));
@@ -118,7 +137,11 @@ public sealed class RunMemoryLimitTests : IAsyncLifetime
                 parameters:
                   batch_size: { values: [4, 4096] }
                 """,
-            dataset_folder = _dataset, architecture = "tiny_test_cnn", image_size = 64, batch_size = 4, epochs = 1,
+            dataset_folder = _dataset,
+            architecture = "tiny_test_cnn",
+            image_size = 64,
+            batch_size = 4,
+            epochs = 1,
         }), HttpStatusCode.Accepted);
         var id = started.GetProperty("id").GetString();
 

@@ -4,14 +4,14 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Domain.Plugins;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Domain.Training;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Tests.Grains;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
-using CaptionBoundaries.Domain.Training;
-using CaptionBoundaries.Domain.Tracking;
 
 namespace CaptionBoundaries.Tests.Isolation;
 
@@ -44,7 +44,12 @@ public sealed class TrainingIsolationProcessTests
         var dataset = Path.Combine(server.DataFolder, "datasets", "isolation");
         SyntheticDatasetGenerator.Generate(new SyntheticDatasetOptions
         {
-            OutputFolder = dataset, SamplesPerClass = 8, Seed = 4, Width = 48, Height = 32, ValidationFraction = 0.25,
+            OutputFolder = dataset,
+            SamplesPerClass = 8,
+            Seed = 4,
+            Width = 48,
+            Height = 32,
+            ValidationFraction = 0.25,
         });
         using var http = server.Http();
 
@@ -98,7 +103,12 @@ public sealed class TrainingIsolationProcessTests
         var dataset = Path.Combine(server.DataFolder, "datasets", "isolation");
         SyntheticDatasetGenerator.Generate(new SyntheticDatasetOptions
         {
-            OutputFolder = dataset, SamplesPerClass = 8, Seed = 4, Width = 48, Height = 32, ValidationFraction = 0.25,
+            OutputFolder = dataset,
+            SamplesPerClass = 8,
+            Seed = 4,
+            Width = 48,
+            Height = 32,
+            ValidationFraction = 0.25,
         });
         using var http = server.Http();
 
@@ -148,7 +158,15 @@ public sealed class TrainingIsolationProcessTests
     {
         var created = await ApiJson.Expect(await http.PostAsJsonAsync("/api/experiments", new
         {
-            name, dataset_folder = dataset, architecture, learning_rate = 3e-3, batch_size = 4, epochs, weight_decay = 1e-4, seed = 5, image_size = 32,
+            name,
+            dataset_folder = dataset,
+            architecture,
+            learning_rate = 3e-3,
+            batch_size = 4,
+            epochs,
+            weight_decay = 1e-4,
+            seed = 5,
+            image_size = 32,
         }), HttpStatusCode.Accepted);
         return created.GetProperty("id").GetGuid();
     }

@@ -1,8 +1,8 @@
-using CaptionBoundaries.Domain.Monitoring;
-using CaptionBoundaries.Infrastructure.Monitoring;
-using CaptionBoundaries.Domain.Tracking;
-using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Contracts;
+using CaptionBoundaries.Domain.Monitoring;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Monitoring;
+using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,7 +41,12 @@ public sealed class DriftMonitorTests
         {
             db.ModelReferences.Add(new ModelReference
             {
-                ModelName = model, Version = 1, Status = ModelReference.Ready, SampleCount = 100, ProfileJson = profile.ToJson(), UpdatedAtUtc = DateTime.UtcNow,
+                ModelName = model,
+                Version = 1,
+                Status = ModelReference.Ready,
+                SampleCount = 100,
+                ProfileJson = profile.ToJson(),
+                UpdatedAtUtc = DateTime.UtcNow,
             });
             var row = new MonitoringSettingsRecord { ModelName = model, UpdatedBy = "test", UpdatedAtUtc = DateTime.UtcNow };
             settings.CopyTo(row);
@@ -62,7 +67,12 @@ public sealed class DriftMonitorTests
             _k++;
             var row = new PredictionRecord
             {
-                ModelName = model, Version = 1, PredictedClass = TaskSpec.Classes[_k % 5], Confidence = confidence(_k), LatencyMs = 1, AtUtc = DateTime.UtcNow,
+                ModelName = model,
+                Version = 1,
+                PredictedClass = TaskSpec.Classes[_k % 5],
+                Confidence = confidence(_k),
+                LatencyMs = 1,
+                AtUtc = DateTime.UtcNow,
             };
             row.SetStatistics(Enumerable.Repeat(7 * _k % 100 / 100.0, InputStatistics.Names.Count).ToArray());
             rows.Add(row);

@@ -1,19 +1,19 @@
 using System.Net;
 using System.Net.Http.Json;
-using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Application.Features.Monitoring;
 using CaptionBoundaries.Application.Features.Training;
+using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Domain.Monitoring;
-using CaptionBoundaries.Infrastructure.Monitoring;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Domain.Training;
 using CaptionBoundaries.Host.Cli;
+using CaptionBoundaries.Infrastructure.Monitoring;
 using CaptionBoundaries.Tests.Api;
 using CaptionBoundaries.Tests.Grains;
 using CaptionBoundaries.Tests.Registry;
 using CaptionBoundaries.Tests.Support;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
-using CaptionBoundaries.Domain.Training;
-using CaptionBoundaries.Domain.Tracking;
 
 namespace CaptionBoundaries.Tests.Monitoring;
 

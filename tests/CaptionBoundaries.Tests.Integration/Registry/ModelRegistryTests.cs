@@ -1,10 +1,12 @@
-using CaptionBoundaries.Domain.Registry;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using CaptionBoundaries.Application.Features.Training;
 using CaptionBoundaries.Domain.Checkpoints;
 using CaptionBoundaries.Domain.Datasets;
-using CaptionBoundaries.Application.Features.Training;
+using CaptionBoundaries.Domain.Registry;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Domain.Training;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Tests.Api;
@@ -12,8 +14,6 @@ using CaptionBoundaries.Tests.Grains;
 using CaptionBoundaries.Tests.Support;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
-using CaptionBoundaries.Domain.Training;
-using CaptionBoundaries.Domain.Tracking;
 
 namespace CaptionBoundaries.Tests.Registry;
 
@@ -80,8 +80,11 @@ public sealed class ModelRegistryTests : IAsyncLifetime
         var bytes = await File.ReadAllBytesAsync(stored);
         bytes[^3] ^= 0x55;
         await File.WriteAllBytesAsync(stored, bytes);
-        await Json(await _client.PostAsJsonAsync("/api/models/captions/versions", new { checkpoint_path = CheckpointFactory.WriteTinyCnn(
-            _factory.Services.GetRequiredService<Domain.Plugins.PluginRegistry>(), Path.Combine(_factory.DataFolder, "other.pt"), 3) }), HttpStatusCode.Created);
+        await Json(await _client.PostAsJsonAsync("/api/models/captions/versions", new
+        {
+            checkpoint_path = CheckpointFactory.WriteTinyCnn(
+            _factory.Services.GetRequiredService<Domain.Plugins.PluginRegistry>(), Path.Combine(_factory.DataFolder, "other.pt"), 3)
+        }), HttpStatusCode.Created);
         await Json(await _client.PostAsJsonAsync("/api/models/captions/switch", new { version = 2 }), HttpStatusCode.OK);
         var refused = await Json(await _client.PostAsJsonAsync("/api/models/captions/switch", new { version = 1 }), HttpStatusCode.Conflict);
         Assert.Contains("checksum", refused.GetProperty("detail").GetString());

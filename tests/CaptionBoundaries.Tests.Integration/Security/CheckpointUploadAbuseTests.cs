@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Tests.Api;

@@ -1,8 +1,8 @@
-using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CaptionBoundaries.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CaptionBoundaries.Tests.Security;
 
@@ -19,7 +19,10 @@ public sealed class HostilePathTests(AccessControlFixture fx)
 
     private static object PredictBody(string image) => new
     {
-        frame1 = image, frame2 = image, ocr_viz = image, spatial_features = new float[20],
+        frame1 = image,
+        frame2 = image,
+        ocr_viz = image,
+        spatial_features = new float[20],
     };
 
     private async Task<string> ServedModelAsync(string name)
@@ -129,8 +132,13 @@ public sealed class HostilePathTests(AccessControlFixture fx)
         }
         var resume = await carol.PostAsJsonAsync("/api/experiments", new Dictionary<string, object>
         {
-            ["name"] = "resume-bobs", ["architecture"] = "tiny_test_cnn", ["dataset_folder"] = Dataset, ["epochs"] = 2,
-            ["image_size"] = 32, ["batch_size"] = 8, ["resume_from"] = runBest,
+            ["name"] = "resume-bobs",
+            ["architecture"] = "tiny_test_cnn",
+            ["dataset_folder"] = Dataset,
+            ["epochs"] = 2,
+            ["image_size"] = 32,
+            ["batch_size"] = 8,
+            ["resume_from"] = runBest,
         });
         Assert.Equal(HttpStatusCode.BadRequest, resume.StatusCode);
         Assert.Equal(before, await fx.StateFingerprintAsync());

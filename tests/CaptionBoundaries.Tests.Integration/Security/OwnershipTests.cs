@@ -106,7 +106,10 @@ public sealed class OwnershipTests(AccessControlFixture fx)
         var started = await ApiJson.Expect(await bob.PostAsJsonAsync("/api/sweeps", new Dictionary<string, object>
         {
             ["definition"] = "name: bobs-sweep\nmethod: random\nrun_cap: 2\nmetric: { name: val_macro_f1, goal: maximize }\nparameters:\n  lr: { distribution: log_uniform, min: 0.001, max: 0.01 }\n",
-            ["dataset_folder"] = Dataset(), ["architecture"] = "tiny_test_cnn", ["image_size"] = 32, ["batch_size"] = 8,
+            ["dataset_folder"] = Dataset(),
+            ["architecture"] = "tiny_test_cnn",
+            ["image_size"] = 32,
+            ["batch_size"] = 8,
             // Long enough that the sweep is still going when its owner cancels it.
             ["epochs"] = 200,
         }), HttpStatusCode.Accepted);

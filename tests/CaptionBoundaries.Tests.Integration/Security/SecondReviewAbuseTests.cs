@@ -45,8 +45,12 @@ public sealed class SecondReviewAbuseTests(AccessControlFixture fx)
 
         Task<(HttpStatusCode, JsonElement)> Start(string pretrained) => Send(carol.PostAsJsonAsync("/api/experiments", new Dictionary<string, object>
         {
-            ["name"] = "pretrained-probe", ["architecture"] = "channel_fusion_lora_resnet50", ["dataset_folder"] = Dataset,
-            ["epochs"] = 1, ["image_size"] = 32, ["batch_size"] = 2,
+            ["name"] = "pretrained-probe",
+            ["architecture"] = "channel_fusion_lora_resnet50",
+            ["dataset_folder"] = Dataset,
+            ["epochs"] = 1,
+            ["image_size"] = 32,
+            ["batch_size"] = 2,
             ["model_config"] = new Dictionary<string, string> { ["pretrained"] = pretrained },
         }));
 
@@ -66,7 +70,10 @@ public sealed class SecondReviewAbuseTests(AccessControlFixture fx)
         var (baseStatus, baseBody) = await Send(carol.PostAsJsonAsync("/api/sweeps", new Dictionary<string, object>
         {
             ["definition"] = "name: p\nmethod: grid\nmetric: { name: val_macro_f1, goal: maximize }\nparameters:\n  lr: { values: [0.001] }\n",
-            ["dataset_folder"] = Dataset, ["architecture"] = "channel_fusion_lora_resnet50", ["image_size"] = 32, ["batch_size"] = 2,
+            ["dataset_folder"] = Dataset,
+            ["architecture"] = "channel_fusion_lora_resnet50",
+            ["image_size"] = 32,
+            ["batch_size"] = 2,
             ["model_config"] = new Dictionary<string, string> { ["pretrained"] = "/etc/hosts" },
         }));
         Assert.Equal(HttpStatusCode.BadRequest, baseStatus);
@@ -74,7 +81,10 @@ public sealed class SecondReviewAbuseTests(AccessControlFixture fx)
         var (sweptStatus, sweptBody) = await Send(carol.PostAsJsonAsync("/api/sweeps", new Dictionary<string, object>
         {
             ["definition"] = "name: p\nmethod: grid\nmetric: { name: val_macro_f1, goal: maximize }\nparameters:\n  pretrained: { values: ['/etc/hosts'] }\n",
-            ["dataset_folder"] = Dataset, ["architecture"] = "channel_fusion_lora_resnet50", ["image_size"] = 32, ["batch_size"] = 2,
+            ["dataset_folder"] = Dataset,
+            ["architecture"] = "channel_fusion_lora_resnet50",
+            ["image_size"] = 32,
+            ["batch_size"] = 2,
         }));
         Assert.Equal(HttpStatusCode.BadRequest, sweptStatus);
         Assert.Contains("is not a file this server may read", FieldError(sweptBody, "definition.parameters.pretrained.values[0]"));
@@ -160,7 +170,11 @@ public sealed class SecondReviewAbuseTests(AccessControlFixture fx)
         {
             var (status, body) = await Send(bob.PostAsJsonAsync("/api/sweeps", new Dictionary<string, object>
             {
-                ["definition"] = definition, ["dataset_folder"] = Dataset, ["architecture"] = "tiny_test_cnn", ["image_size"] = 32, ["batch_size"] = 8,
+                ["definition"] = definition,
+                ["dataset_folder"] = Dataset,
+                ["architecture"] = "tiny_test_cnn",
+                ["image_size"] = 32,
+                ["batch_size"] = 8,
             }));
             Assert.Equal(HttpStatusCode.BadRequest, status);
             Assert.Contains(words, FieldError(body, field));

@@ -4,6 +4,7 @@ using System.Security.Claims;
 using CaptionBoundaries.Application.Features.Accounts;
 using CaptionBoundaries.Application.Features.Experiments;
 using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Domain.Errors;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Tests.Api;
@@ -12,7 +13,6 @@ using CaptionBoundaries.Ui.Services;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
-using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Tests.Security;
 

@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CaptionBoundaries.Domain.Monitoring;
-using CaptionBoundaries.Infrastructure.Monitoring;
 using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Monitoring;
 using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -109,8 +109,16 @@ public sealed class VisibilityLeakTests(AccessControlFixture fx)
             var db = scope.ServiceProvider.GetRequiredService<TrackingDbContext>();
             var alert = new DriftAlert
             {
-                ModelName = "vis-monitor", Version = 1, Metric = "confidence_psi", Status = DriftAlert.Open, Value = 0.9, Threshold = 0.2,
-                Message = "confidence drifted", OpenedAtUtc = DateTime.UtcNow, LastSeenAtUtc = DateTime.UtcNow, Occurrences = 1,
+                ModelName = "vis-monitor",
+                Version = 1,
+                Metric = "confidence_psi",
+                Status = DriftAlert.Open,
+                Value = 0.9,
+                Threshold = 0.2,
+                Message = "confidence drifted",
+                OpenedAtUtc = DateTime.UtcNow,
+                LastSeenAtUtc = DateTime.UtcNow,
+                Occurrences = 1,
             };
             db.DriftAlerts.Add(alert);
             await db.SaveChangesAsync();

@@ -3,9 +3,9 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Domain.Tracking;
 using CaptionBoundaries.Infrastructure.Tracking;
-using CaptionBoundaries.Contracts;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -220,17 +220,19 @@ public sealed class InferenceProtocolAbuseTests(InferenceProtocolFixture fx, Xun
                 In(TaskSpec.SpatialFeatures)["data"] = JsonNode.Parse("[1e39" + string.Concat(Enumerable.Repeat(", 0.5", 19)) + "]");
                 break;
             case "font_embedding NaN binary":
-            {
-                var embedding = Enumerable.Repeat(0.25f, 64).ToArray();
-                embedding[10] = float.NaN;
-                var blob = Floats(embedding);
-                inputs.Add(new JsonObject
                 {
-                    ["name"] = TaskSpec.FontEmbedding, ["datatype"] = "FP32", ["shape"] = new JsonArray(1, 64),
-                    ["parameters"] = new JsonObject { ["binary_data_size"] = blob.Length },
-                });
-                return Binary(request, blob);
-            }
+                    var embedding = Enumerable.Repeat(0.25f, 64).ToArray();
+                    embedding[10] = float.NaN;
+                    var blob = Floats(embedding);
+                    inputs.Add(new JsonObject
+                    {
+                        ["name"] = TaskSpec.FontEmbedding,
+                        ["datatype"] = "FP32",
+                        ["shape"] = new JsonArray(1, 64),
+                        ["parameters"] = new JsonObject { ["binary_data_size"] = blob.Length },
+                    });
+                    return Binary(request, blob);
+                }
             case "unknown input":
                 inputs.Add(Tensor("frame3", "FP32", [1, 1], [0f]));
                 break;
@@ -263,11 +265,11 @@ public sealed class InferenceProtocolAbuseTests(InferenceProtocolFixture fx, Xun
             case "binary_data_size negative":
                 return BinaryFrame1(request, -4, Elements(png));
             case "BYTES element length past its data":
-            {
-                var blob = Elements(png);
-                BinaryPrimitives.WriteUInt32LittleEndian(blob, uint.MaxValue);
-                return BinaryFrame1(request, blob.Length, blob);
-            }
+                {
+                    var blob = Elements(png);
+                    BinaryPrimitives.WriteUInt32LittleEndian(blob, uint.MaxValue);
+                    return BinaryFrame1(request, blob.Length, blob);
+                }
             case "header length past the body":
                 return Binary(request, "99999999");
             case "header length 0":

@@ -1,17 +1,17 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Domain.Checkpoints;
 using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Domain.Inference;
 using CaptionBoundaries.Domain.Plugins;
-using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Domain.Tracking;
-using CaptionBoundaries.Infrastructure.Tracking;
-using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Host.Server;
+using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Tests.Support;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
@@ -109,7 +109,11 @@ public sealed class InferenceProtocolFixture : IAsyncLifetime
 
         Manifest = SyntheticDatasetGenerator.Generate(new SyntheticDatasetOptions
         {
-            OutputFolder = DatasetFolder, SamplesPerClass = 2, Seed = 16, Width = 64, Height = 48,
+            OutputFolder = DatasetFolder,
+            SamplesPerClass = 2,
+            Seed = 16,
+            Width = 64,
+            Height = 48,
         });
 
         using var admin = Client(AdminToken);

@@ -1,6 +1,6 @@
 using System.Net;
-using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Contracts;
+using CaptionBoundaries.Domain.Datasets;
 using Google.Protobuf;
 using Grpc.Core;
 using Inference;

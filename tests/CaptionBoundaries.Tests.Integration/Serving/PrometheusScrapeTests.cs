@@ -3,9 +3,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
+using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Domain.Plugins;
-using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Serving;
@@ -70,7 +70,11 @@ public sealed class PrometheusScrapeTests(ITestOutputHelper output) : IAsyncLife
         var dataset = Path.Combine(_factory.DataFolder, "datasets", "scraped");
         var manifest = SyntheticDatasetGenerator.Generate(new SyntheticDatasetOptions
         {
-            OutputFolder = dataset, SamplesPerClass = 2, Seed = 5, Width = 64, Height = 48,
+            OutputFolder = dataset,
+            SamplesPerClass = 2,
+            Seed = 5,
+            Width = 64,
+            Height = 48,
         });
         var checkpoint = CheckpointFactory.WriteTinyCnn(_factory.Services.GetRequiredService<PluginRegistry>(),
             Path.Combine(_factory.DataFolder, "ckpt", "scraped.pt"), 11);

@@ -40,7 +40,11 @@ public sealed class ServingMetricsFixture : IAsyncLifetime
         Dataset = Path.Combine(Factory.DataFolder, "datasets", "metrics");
         Manifest = SyntheticDatasetGenerator.Generate(new SyntheticDatasetOptions
         {
-            OutputFolder = Dataset, SamplesPerClass = 2, Seed = 16, Width = 64, Height = 48,
+            OutputFolder = Dataset,
+            SamplesPerClass = 2,
+            Seed = 16,
+            Width = 64,
+            Height = 48,
         });
         return Task.CompletedTask;
     }

@@ -1,5 +1,5 @@
-using CaptionBoundaries.Infrastructure.Configuration;
 using CaptionBoundaries.Domain.Registry;
+using CaptionBoundaries.Infrastructure.Configuration;
 using CaptionBoundaries.Infrastructure.Registry;
 using CaptionBoundaries.Serving;
 using CaptionBoundaries.Tests.Support;

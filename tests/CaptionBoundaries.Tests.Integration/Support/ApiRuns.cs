@@ -20,8 +20,13 @@ public static class ApiRuns
     {
         var response = await client.PostAsJsonAsync("/api/experiments", new Dictionary<string, object>
         {
-            ["name"] = name, ["architecture"] = "tiny_test_cnn", ["dataset_folder"] = dataset, ["epochs"] = epochs,
-            ["image_size"] = 32, ["batch_size"] = 8, ["private"] = isPrivate,
+            ["name"] = name,
+            ["architecture"] = "tiny_test_cnn",
+            ["dataset_folder"] = dataset,
+            ["epochs"] = epochs,
+            ["image_size"] = 32,
+            ["batch_size"] = 8,
+            ["private"] = isPrivate,
         });
         return (await ApiJson.Expect(response, HttpStatusCode.Accepted)).GetProperty("id").GetString()!;
     }

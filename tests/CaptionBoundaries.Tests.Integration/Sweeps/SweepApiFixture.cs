@@ -16,7 +16,12 @@ public sealed class SweepApiFixture : IAsyncLifetime
         Dataset = Path.Combine(Factory.DataFolder, "datasets", "sweep");
         SyntheticDatasetGenerator.Generate(new SyntheticDatasetOptions
         {
-            OutputFolder = Dataset, SamplesPerClass = 4, Seed = 8, Width = 48, Height = 32, ValidationFraction = 0.25,
+            OutputFolder = Dataset,
+            SamplesPerClass = 4,
+            Seed = 8,
+            Width = 48,
+            Height = 32,
+            ValidationFraction = 0.25,
         });
         return Task.CompletedTask;
     }

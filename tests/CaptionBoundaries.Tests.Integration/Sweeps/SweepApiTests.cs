@@ -171,7 +171,11 @@ public sealed class SweepApiTests(SweepApiFixture fixture) : IClassFixture<Sweep
                 parameters:
                   lr: { values: [0.01, 0.003] }
                 """,
-            ["dataset_folder"] = fixture.Dataset, ["architecture"] = "tiny_test_cnn", ["image_size"] = 32, ["batch_size"] = 8, ["seed"] = 5,
+            ["dataset_folder"] = fixture.Dataset,
+            ["architecture"] = "tiny_test_cnn",
+            ["image_size"] = 32,
+            ["batch_size"] = 8,
+            ["seed"] = 5,
             ["stages"] = new object[]
             {
                 new { name = "head", epochs = 1, freeze = new[] { "features" } },

@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Application.Features.Experiments;
 using CaptionBoundaries.Application.Features.Sweeps;
+using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Tests.Api;
@@ -34,7 +34,12 @@ public sealed class SingleSlotSweepFixture : IAsyncLifetime
         Dataset = Path.Combine(Factory.DataFolder, "datasets", "early-stop");
         SyntheticDatasetGenerator.Generate(new SyntheticDatasetOptions
         {
-            OutputFolder = Dataset, SamplesPerClass = 12, Seed = 9, Width = 48, Height = 32, ValidationFraction = 0.25,
+            OutputFolder = Dataset,
+            SamplesPerClass = 12,
+            Seed = 9,
+            Width = 48,
+            Height = 32,
+            ValidationFraction = 0.25,
         });
         return Task.CompletedTask;
     }

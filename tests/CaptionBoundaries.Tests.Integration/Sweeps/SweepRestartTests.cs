@@ -1,8 +1,8 @@
+using CaptionBoundaries.Domain.Tracking;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Grains.Experiments;
 using CaptionBoundaries.Tests.Grains;
-using CaptionBoundaries.Domain.Tracking;
 
 namespace CaptionBoundaries.Tests.Sweeps;
 
@@ -33,7 +33,7 @@ public sealed class SweepRestartTests
         {
             ExperimentInfo? info = null;
             await Eventually.True(async () => (info = await cluster.Client.GetGrain<IExperimentGrain>(trial).GetInfo()) is
-                { Phase: ExperimentStatus.Running, Preemptions.Count: 1 }, 60, () => $"trial {trial} did not resume; last seen {info}");
+            { Phase: ExperimentStatus.Running, Preemptions.Count: 1 }, 60, () => $"trial {trial} did not resume; last seen {info}");
             Assert.Equal(ExperimentGrain.ClusterActor, info!.Preemptions[0].By);
         }
 

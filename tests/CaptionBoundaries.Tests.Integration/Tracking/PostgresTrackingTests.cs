@@ -25,10 +25,23 @@ public sealed class PostgresTrackingTests
                 var id = Guid.NewGuid();
                 db.Experiments.Add(new Experiment
                 {
-                    Id = id, Name = name, ArchitectureName = name == "low" ? "a1" : "a2", ModelConfigJson = "{}", HyperparametersJson = "{}",
-                    AugmentationName = "none", EmbedderName = "glyph_profile", EmbedderVersion = "1", DatasetIdentity = new string('b', 64),
-                    DatasetName = "d", DatasetPath = "/d", GitCommit = "c", Device = "cpu", Status = ExperimentStatus.Completed,
-                    CreatedAtUtc = DateTime.UtcNow, BestValMacroF1 = f1, BestEpoch = f1 is null ? null : 1,
+                    Id = id,
+                    Name = name,
+                    ArchitectureName = name == "low" ? "a1" : "a2",
+                    ModelConfigJson = "{}",
+                    HyperparametersJson = "{}",
+                    AugmentationName = "none",
+                    EmbedderName = "glyph_profile",
+                    EmbedderVersion = "1",
+                    DatasetIdentity = new string('b', 64),
+                    DatasetName = "d",
+                    DatasetPath = "/d",
+                    GitCommit = "c",
+                    Device = "cpu",
+                    Status = ExperimentStatus.Completed,
+                    CreatedAtUtc = DateTime.UtcNow,
+                    BestValMacroF1 = f1,
+                    BestEpoch = f1 is null ? null : 1,
                     Epochs = [new EpochMetric { Epoch = 1, TrainLoss = 1, ValLoss = 1, ValAccuracy = 0.5, ValMacroF1 = f1 ?? 0, PerClassF1Json = "{}", ConfusionMatrixJson = "[]", RecordedAtUtc = DateTime.UtcNow }],
                 });
             }

@@ -1,18 +1,18 @@
-using CaptionBoundaries.Application.Features.Training;
 using System.Net;
 using System.Net.Http.Json;
+using CaptionBoundaries.Application.Features.Training;
+using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Domain.Plugins;
-using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Domain.Tracking;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Grains.Abstractions;
+using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Tests.Api;
 using CaptionBoundaries.Tests.Support;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
-using CaptionBoundaries.Domain.Tracking;
 
 namespace CaptionBoundaries.Tests.TryIt;
 

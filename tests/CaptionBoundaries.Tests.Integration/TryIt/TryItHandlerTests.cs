@@ -1,25 +1,25 @@
 using System.Buffers.Binary;
 using System.Net.Http.Json;
-using CaptionBoundaries.Domain.Datasets;
-using CaptionBoundaries.Domain.Explain;
 using CaptionBoundaries.Application.Features.Explain;
 using CaptionBoundaries.Application.Features.Monitoring;
 using CaptionBoundaries.Application.Features.Serving;
-using CaptionBoundaries.Domain.Common;
-using CaptionBoundaries.Domain.Monitoring;
-using CaptionBoundaries.Infrastructure.Monitoring;
 using CaptionBoundaries.Application.Security;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Infrastructure.Security.Paths;
 using CaptionBoundaries.Contracts;
+using CaptionBoundaries.Domain.Common;
+using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Domain.Errors;
+using CaptionBoundaries.Domain.Explain;
+using CaptionBoundaries.Domain.Monitoring;
+using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Host.Cli;
+using CaptionBoundaries.Infrastructure.Monitoring;
+using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Infrastructure.Security.Paths;
 using CaptionBoundaries.Tests.Support;
 using FluentValidation;
 using Microsoft.Extensions.DependencyInjection;
-using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Tests.TryIt;
 

@@ -1,11 +1,11 @@
 using CaptionBoundaries.Domain.Monitoring;
-using CaptionBoundaries.Infrastructure.Monitoring;
 using CaptionBoundaries.Domain.Registry;
-using CaptionBoundaries.Infrastructure.Registry;
 using CaptionBoundaries.Domain.Tracking;
-using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Grains.Abstractions;
+using CaptionBoundaries.Infrastructure.Monitoring;
+using CaptionBoundaries.Infrastructure.Registry;
+using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Tests.Registry;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.EntityFrameworkCore;

@@ -1,5 +1,5 @@
-using TorchSharp;
 using CaptionBoundaries.Plugins.Architectures;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CaptionBoundaries.Tests.Architectures;

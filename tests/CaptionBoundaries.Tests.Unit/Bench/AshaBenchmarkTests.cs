@@ -1,6 +1,6 @@
 using System.Globalization;
-using CaptionBoundaries.Domain.Sweeps;
 using CaptionBoundaries.Bench.Asha;
+using CaptionBoundaries.Domain.Sweeps;
 using CaptionBoundaries.Domain.Training;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Grains.Abstractions;

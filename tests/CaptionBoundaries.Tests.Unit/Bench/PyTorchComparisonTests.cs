@@ -1,6 +1,6 @@
+using CaptionBoundaries.Bench.PyTorch;
 using CaptionBoundaries.Domain.Common;
 using CaptionBoundaries.Domain.Datasets;
-using CaptionBoundaries.Bench.PyTorch;
 
 namespace CaptionBoundaries.Tests.Bench;
 

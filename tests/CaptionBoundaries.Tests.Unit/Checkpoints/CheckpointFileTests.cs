@@ -1,7 +1,7 @@
+using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Domain.Checkpoints;
 using CaptionBoundaries.Domain.Inference;
 using CaptionBoundaries.Domain.Plugins;
-using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using static TorchSharp.torch;

@@ -1,6 +1,6 @@
 using CaptionBoundaries.Domain.Tracking;
-using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Host.Cli;
+using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.Data.Sqlite;
 

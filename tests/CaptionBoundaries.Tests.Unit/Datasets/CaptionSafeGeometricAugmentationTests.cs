@@ -1,7 +1,7 @@
 using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Plugins.Augmentations;
-using static TorchSharp.torch;
 using static CaptionBoundaries.Tests.Datasets.AugmentationBatches;
+using static TorchSharp.torch;
 
 namespace CaptionBoundaries.Tests.Datasets;
 

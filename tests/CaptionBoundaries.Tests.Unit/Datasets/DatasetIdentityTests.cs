@@ -1,5 +1,5 @@
-using CaptionBoundaries.Tests.Support;
 using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Tests.Support;
 
 namespace CaptionBoundaries.Tests.Datasets;
 

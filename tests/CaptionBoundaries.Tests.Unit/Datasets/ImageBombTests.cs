@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
-using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Domain.Common;
+using CaptionBoundaries.Domain.Datasets;
 
 namespace CaptionBoundaries.Tests.Datasets;
 

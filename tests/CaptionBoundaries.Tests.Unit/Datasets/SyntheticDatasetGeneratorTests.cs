@@ -1,6 +1,6 @@
-using CaptionBoundaries.Tests.Support;
-using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Contracts;
+using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Tests.Support;
 
 namespace CaptionBoundaries.Tests.Datasets;
 

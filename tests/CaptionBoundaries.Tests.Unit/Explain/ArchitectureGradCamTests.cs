@@ -1,5 +1,5 @@
-using CaptionBoundaries.Domain.Explain;
 using CaptionBoundaries.Contracts;
+using CaptionBoundaries.Domain.Explain;
 using CaptionBoundaries.Plugins.Architectures;
 using CaptionBoundaries.Tests.Architectures;
 using static TorchSharp.torch;

@@ -1,6 +1,6 @@
+using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Domain.Explain;
-using CaptionBoundaries.Contracts;
 using static TorchSharp.torch;
 
 namespace CaptionBoundaries.Tests.Explain;

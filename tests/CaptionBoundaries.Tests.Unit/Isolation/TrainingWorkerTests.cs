@@ -1,12 +1,12 @@
-using CaptionBoundaries.Infrastructure.Training.Isolation;
 using CaptionBoundaries.Domain.Common;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Domain.Training;
 using CaptionBoundaries.Domain.Training.Isolation;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Grains.Abstractions;
+using CaptionBoundaries.Infrastructure.Training.Isolation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
-using CaptionBoundaries.Domain.Training;
-using CaptionBoundaries.Domain.Tracking;
 
 namespace CaptionBoundaries.Tests.Isolation;
 

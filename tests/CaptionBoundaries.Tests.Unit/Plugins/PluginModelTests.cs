@@ -1,6 +1,6 @@
 using System.Runtime.Loader;
-using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Contracts;
+using CaptionBoundaries.Domain.Plugins;
 using static TorchSharp.torch;
 
 namespace CaptionBoundaries.Tests.Plugins;

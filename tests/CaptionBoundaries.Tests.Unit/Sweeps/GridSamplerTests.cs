@@ -1,5 +1,5 @@
-using CaptionBoundaries.Domain.Sweeps;
 using CaptionBoundaries.Domain.Errors;
+using CaptionBoundaries.Domain.Sweeps;
 using CaptionBoundaries.Tests.Support;
 
 namespace CaptionBoundaries.Tests.Sweeps;

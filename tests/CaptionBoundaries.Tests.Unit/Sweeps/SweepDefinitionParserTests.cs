@@ -99,8 +99,11 @@ public class SweepDefinitionParserTests
     {
         var fields = new Dictionary<string, string>
         {
-            ["name"] = "name: s", ["method"] = "method: random", ["metric"] = "metric: { name: val_macro_f1 }",
-            ["run_cap"] = "run_cap: 5", ["parameters"] = "parameters: { lr: { value: 0.1 } }",
+            ["name"] = "name: s",
+            ["method"] = "method: random",
+            ["metric"] = "metric: { name: val_macro_f1 }",
+            ["run_cap"] = "run_cap: 5",
+            ["parameters"] = "parameters: { lr: { value: 0.1 } }",
         };
         fields[line.Split(':')[0]] = line;
         var e = Assert.Throws<SweepDefinitionException>(() => SweepDefinitionParser.Parse(string.Join("\n", fields.Values)));

@@ -1,18 +1,18 @@
-using CaptionBoundaries.Domain.Checkpoints;
 using CaptionBoundaries.Application.Features.Experiments;
 using CaptionBoundaries.Application.Features.Training;
+using CaptionBoundaries.Contracts;
+using CaptionBoundaries.Domain.Checkpoints;
+using CaptionBoundaries.Domain.Errors;
 using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Domain.Tracking;
-using CaptionBoundaries.Infrastructure.Tracking;
-using CaptionBoundaries.Contracts;
+using CaptionBoundaries.Domain.Training;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Grains.Abstractions;
+using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TorchSharp;
-using CaptionBoundaries.Domain.Training;
-using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Tests.Training;
 

@@ -1,12 +1,12 @@
 using CaptionBoundaries.Application.Features.Training;
+using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Domain.Training;
 using CaptionBoundaries.Infrastructure.Tracking;
-using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Tests.Support;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
-using CaptionBoundaries.Domain.Training;
 
 namespace CaptionBoundaries.Tests.Training;
 

@@ -1,9 +1,9 @@
 using Bunit;
-using CaptionBoundaries.Domain.Datasets;
-using CaptionBoundaries.Domain.Explain;
 using CaptionBoundaries.Application.Features.Experiments;
 using CaptionBoundaries.Application.Features.Explain;
 using CaptionBoundaries.Contracts;
+using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Domain.Explain;
 using CaptionBoundaries.Ui.Pages;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;

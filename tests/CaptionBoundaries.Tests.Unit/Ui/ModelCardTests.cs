@@ -1,12 +1,12 @@
 using Bunit;
-using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Application.Features.Benchmarks;
 using CaptionBoundaries.Application.Features.Datasets;
 using CaptionBoundaries.Application.Features.Registry;
+using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Domain.Registry;
-using CaptionBoundaries.Infrastructure.Registry;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Grains.Abstractions;
+using CaptionBoundaries.Infrastructure.Registry;
 using CaptionBoundaries.Tests.Support;
 using CaptionBoundaries.Ui.Models;
 using Radzen.Blazor;
@@ -56,14 +56,27 @@ public sealed class ModelCardTests : IDisposable
 
     private static RegisteredModelVersion Registered(string model, int version, string source) => new()
     {
-        ModelName = model, Version = version, ModelType = "tiny_cnn", Source = source, CheckpointPath = $"/registry/{version}.pt",
-        CheckpointSha256 = $"sha{version}", InferenceConfigJson = "{}", CreatedBy = "alice",
+        ModelName = model,
+        Version = version,
+        ModelType = "tiny_cnn",
+        Source = source,
+        CheckpointPath = $"/registry/{version}.pt",
+        CheckpointSha256 = $"sha{version}",
+        InferenceConfigJson = "{}",
+        CreatedBy = "alice",
     };
 
     private static ModelChange Change(string model, int version, string kind, int? previous, string? alias, string actor, string reason, int hours) => new()
     {
-        ModelName = model, Kind = kind, Version = version, PreviousVersion = previous, Alias = alias, Actor = actor, Reason = reason,
-        AtUtc = At.AddHours(hours), Id = hours * 10 + (alias is null ? 0 : 1),
+        ModelName = model,
+        Kind = kind,
+        Version = version,
+        PreviousVersion = previous,
+        Alias = alias,
+        Actor = actor,
+        Reason = reason,
+        AtUtc = At.AddHours(hours),
+        Id = hours * 10 + (alias is null ? 0 : 1),
     };
 
     private static VersionComparisonRow Row(string key, double?[] numbers) =>

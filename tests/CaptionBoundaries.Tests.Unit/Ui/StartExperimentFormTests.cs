@@ -2,11 +2,11 @@ using Bunit;
 using CaptionBoundaries.Application.Features.Datasets;
 using CaptionBoundaries.Application.Features.Experiments;
 using CaptionBoundaries.Contracts;
+using CaptionBoundaries.Domain.Tracking;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Tests.Support;
 using CaptionBoundaries.Ui.Experiments;
-using CaptionBoundaries.Domain.Tracking;
 
 namespace CaptionBoundaries.Tests.Ui;
 

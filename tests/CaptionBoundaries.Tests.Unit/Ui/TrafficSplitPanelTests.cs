@@ -1,8 +1,8 @@
-using CaptionBoundaries.Domain.Serving;
-using CaptionBoundaries.Domain.Registry;
 using Bunit;
 using CaptionBoundaries.Application.Features.Registry;
 using CaptionBoundaries.Application.Features.Serving;
+using CaptionBoundaries.Domain.Registry;
+using CaptionBoundaries.Domain.Serving;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Ui.Models;

@@ -1,11 +1,11 @@
 using Bunit;
-using CaptionBoundaries.Domain.Datasets;
-using CaptionBoundaries.Domain.Explain;
 using CaptionBoundaries.Application.Features.Datasets;
 using CaptionBoundaries.Application.Features.Explain;
 using CaptionBoundaries.Application.Features.Serving;
-using CaptionBoundaries.Domain.Common;
 using CaptionBoundaries.Contracts;
+using CaptionBoundaries.Domain.Common;
+using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Domain.Explain;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Ui.Models;

@@ -1,8 +1,8 @@
 using CaptionBoundaries.Domain.Registry;
+using CaptionBoundaries.Domain.Training;
 using CaptionBoundaries.Grains.Abstractions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using CaptionBoundaries.Domain.Training;
 
 namespace CaptionBoundaries.Ui.Services;
 

@@ -59,15 +59,15 @@ public sealed class AxisScale
         switch (parameter.Kind)
         {
             case ParameterKind.Uniform or ParameterKind.IntUniform:
-            {
-                var numbers = values.Select(Parse).OfType<double>().ToList();
-                return Linear(numbers.Append(parameter.Min).Min(), numbers.Append(parameter.Max).Max(), parameter.Kind == ParameterKind.IntUniform);
-            }
+                {
+                    var numbers = values.Select(Parse).OfType<double>().ToList();
+                    return Linear(numbers.Append(parameter.Min).Min(), numbers.Append(parameter.Max).Max(), parameter.Kind == ParameterKind.IntUniform);
+                }
             case ParameterKind.LogUniform:
-            {
-                var numbers = values.Select(Parse).OfType<double>().Where(v => v > 0).ToList();
-                return Log(numbers.Append(parameter.Min).Min(), numbers.Append(parameter.Max).Max());
-            }
+                {
+                    var numbers = values.Select(Parse).OfType<double>().Where(v => v > 0).ToList();
+                    return Log(numbers.Append(parameter.Min).Min(), numbers.Append(parameter.Max).Max());
+                }
             default:
                 return Categorical(parameter.Values.Concat(values));
         }
@@ -116,29 +116,29 @@ public sealed class AxisScale
             case AxisKind.Categorical:
                 return Categories.Select((c, i) => new AxisTick(CategoryPosition(i), c)).ToList();
             case AxisKind.Log:
-            {
-                if (Max == Min) return [new AxisTick(0.5, Label(Min))];
-                var values = new List<double> { Min };
-                for (var e = (int)Math.Ceiling(Math.Log10(Min) - 1e-9); e <= (int)Math.Floor(Math.Log10(Max) + 1e-9); e++)
-                    values.Add(Math.Pow(10, e));
-                values.Add(Max);
-                return Distinct(values.Select(v => new AxisTick(Position(v)!.Value, Label(v))));
-            }
-            default:
-            {
-                if (Max == Min) return [new AxisTick(0.5, Label(Min))];
-                if (Integer)
                 {
-                    var step = Math.Max(1, Math.Ceiling((Max - Min) / Math.Max(1, count - 1)));
-                    var ticks = new List<AxisTick>();
-                    for (var v = Math.Ceiling(Min); v <= Max + 1e-9; v += step) ticks.Add(new AxisTick(Position(v)!.Value, Label(v)));
-                    return ticks;
+                    if (Max == Min) return [new AxisTick(0.5, Label(Min))];
+                    var values = new List<double> { Min };
+                    for (var e = (int)Math.Ceiling(Math.Log10(Min) - 1e-9); e <= (int)Math.Floor(Math.Log10(Max) + 1e-9); e++)
+                        values.Add(Math.Pow(10, e));
+                    values.Add(Max);
+                    return Distinct(values.Select(v => new AxisTick(Position(v)!.Value, Label(v))));
                 }
-                return Enumerable.Range(0, Math.Max(2, count))
-                    .Select(i => (double)i / (Math.Max(2, count) - 1))
-                    .Select(t => new AxisTick(t, Label(Min + t * (Max - Min))))
-                    .ToList();
-            }
+            default:
+                {
+                    if (Max == Min) return [new AxisTick(0.5, Label(Min))];
+                    if (Integer)
+                    {
+                        var step = Math.Max(1, Math.Ceiling((Max - Min) / Math.Max(1, count - 1)));
+                        var ticks = new List<AxisTick>();
+                        for (var v = Math.Ceiling(Min); v <= Max + 1e-9; v += step) ticks.Add(new AxisTick(Position(v)!.Value, Label(v)));
+                        return ticks;
+                    }
+                    return Enumerable.Range(0, Math.Max(2, count))
+                        .Select(i => (double)i / (Math.Max(2, count) - 1))
+                        .Select(t => new AxisTick(t, Label(Min + t * (Max - Min))))
+                        .ToList();
+                }
         }
     }
 

@@ -1,10 +1,9 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
-using CaptionBoundaries.Domain.Datasets;
-
-using CaptionBoundaries.Domain.Common;
-using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Contracts;
+using CaptionBoundaries.Domain.Common;
+using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Domain.Plugins;
 
 namespace CaptionBoundaries.Domain.Training.Isolation;
 

@@ -1,11 +1,11 @@
 using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Domain.Errors;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
 using FluentValidation;
 using Mediator;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Application.Features.Accounts;
 

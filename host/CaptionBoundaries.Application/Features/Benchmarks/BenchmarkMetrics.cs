@@ -1,6 +1,6 @@
 using CaptionBoundaries.Contracts;
-using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Domain.Errors;
+using CaptionBoundaries.Grains.Abstractions;
 
 namespace CaptionBoundaries.Application.Features.Benchmarks;
 

@@ -1,12 +1,12 @@
-using CaptionBoundaries.Application.Security;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using System.Globalization;
 using CaptionBoundaries.Application.Features.Registry;
-using CaptionBoundaries.Domain.Tracking;
-using CaptionBoundaries.Infrastructure.Tracking;
+using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Contracts;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Domain.Tracking;
 using CaptionBoundaries.Grains.Abstractions;
+using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Infrastructure.Tracking;
 using FluentValidation;
 using Mediator;
 

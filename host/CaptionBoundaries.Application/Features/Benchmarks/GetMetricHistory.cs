@@ -1,8 +1,8 @@
+using CaptionBoundaries.Application.Features.Registry;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Application.Features.Registry;
 using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Infrastructure.Tracking;
 using FluentValidation;
 using Mediator;

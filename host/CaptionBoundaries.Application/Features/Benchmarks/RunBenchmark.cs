@@ -1,20 +1,20 @@
-using CaptionBoundaries.Application.Features.Inference;
-using CaptionBoundaries.Application.Security;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using System.Text.Json;
+using CaptionBoundaries.Application.Features.Inference;
+using CaptionBoundaries.Application.Features.Registry;
+using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Benchmarks;
 using CaptionBoundaries.Domain.Checkpoints;
-using CaptionBoundaries.Domain.Datasets;
-using CaptionBoundaries.Application.Features.Registry;
 using CaptionBoundaries.Domain.Common;
+using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Domain.Errors;
 using CaptionBoundaries.Domain.Inference;
+using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Domain.Tracking;
-using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Grains.Abstractions;
+using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Infrastructure.Tracking;
 using FluentValidation;
 using Mediator;
-using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Application.Features.Benchmarks;
 

@@ -1,5 +1,5 @@
-using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Domain.Errors;
+using CaptionBoundaries.Grains.Abstractions;
 
 namespace CaptionBoundaries.Application.Features.Benchmarks;
 

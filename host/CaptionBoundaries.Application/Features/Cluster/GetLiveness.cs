@@ -1,8 +1,8 @@
-using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Infrastructure.Tracking;
 using Mediator;
 

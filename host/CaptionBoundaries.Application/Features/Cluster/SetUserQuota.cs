@@ -1,7 +1,7 @@
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Grains.Abstractions;
+using CaptionBoundaries.Infrastructure.Security;
 using FluentValidation;
 using Mediator;
 

@@ -1,7 +1,7 @@
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Infrastructure.Configuration;
+using CaptionBoundaries.Infrastructure.Security;
 using Mediator;
 using Microsoft.Extensions.Configuration;
 

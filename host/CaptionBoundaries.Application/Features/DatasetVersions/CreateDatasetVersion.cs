@@ -1,11 +1,11 @@
+using System.Text.Json;
 using CaptionBoundaries.Application.Features.Inference;
 using CaptionBoundaries.Application.Security;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
-using System.Text.Json;
 using CaptionBoundaries.Domain.Datasets;
-using CaptionBoundaries.Infrastructure.DatasetVersions;
+using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.DatasetVersions;
+using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Infrastructure.Tracking;
 using FluentValidation;
 using Mediator;

@@ -1,10 +1,10 @@
-using CaptionBoundaries.Application.Security;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Application.Features.Experiments;
-using CaptionBoundaries.Infrastructure.DatasetVersions;
+using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.DatasetVersions;
+using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Infrastructure.Tracking;
 using FluentValidation;
 using Mediator;

@@ -1,9 +1,9 @@
 using System.Text.RegularExpressions;
+using CaptionBoundaries.Domain.Errors;
 using CaptionBoundaries.Domain.Tracking;
 using CaptionBoundaries.Infrastructure.Tracking;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
-using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Application.Features.DatasetVersions;
 

@@ -1,8 +1,8 @@
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Infrastructure.DatasetVersions;
 using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.DatasetVersions;
+using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Infrastructure.Tracking;
 using FluentValidation;
 using Mediator;

@@ -1,9 +1,9 @@
 using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Contracts;
+using CaptionBoundaries.Domain.Common;
+using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Domain.Datasets;
-using CaptionBoundaries.Domain.Common;
-using CaptionBoundaries.Contracts;
 using Mediator;
 
 namespace CaptionBoundaries.Application.Features.Datasets;

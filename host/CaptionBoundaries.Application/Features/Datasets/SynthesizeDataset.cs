@@ -1,8 +1,8 @@
 using CaptionBoundaries.Application.Features.Inference;
 using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Domain.Datasets;
 using FluentValidation;
 using Mediator;
 

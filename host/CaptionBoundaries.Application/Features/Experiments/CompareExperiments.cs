@@ -1,8 +1,8 @@
+using System.Text.Json;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
-using System.Text.Json;
 using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Infrastructure.Tracking;
 using FluentValidation;
 using Mediator;

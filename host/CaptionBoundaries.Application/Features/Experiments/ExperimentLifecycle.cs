@@ -1,14 +1,14 @@
-using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Application.Security;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Application.Validation;
+using CaptionBoundaries.Domain.Errors;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Domain.Training;
+using CaptionBoundaries.Grains.Abstractions;
+using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Infrastructure.Tracking;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
-using CaptionBoundaries.Domain.Training;
-using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Application.Features.Experiments;
 

@@ -1,13 +1,13 @@
+using System.Text.Json;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
-using System.Text.Json;
 using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Domain.Training;
+using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Infrastructure.Tracking;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
-using CaptionBoundaries.Domain.Training;
 
 namespace CaptionBoundaries.Application.Features.Experiments;
 
@@ -113,9 +113,16 @@ public sealed class GetExperimentDetailHandler(TrackingDbContext db, Domain.Secu
             if (child is not null)
                 epochs.AddRange(child.Epochs.Select(m => new EpochMetric
                 {
-                    ExperimentId = parent.Id, Epoch = offset + m.Epoch, TrainLoss = m.TrainLoss, ValLoss = m.ValLoss,
-                    ValAccuracy = m.ValAccuracy, ValMacroF1 = m.ValMacroF1, PerClassF1Json = m.PerClassF1Json,
-                    ConfusionMatrixJson = m.ConfusionMatrixJson, DurationSeconds = m.DurationSeconds, RecordedAtUtc = m.RecordedAtUtc,
+                    ExperimentId = parent.Id,
+                    Epoch = offset + m.Epoch,
+                    TrainLoss = m.TrainLoss,
+                    ValLoss = m.ValLoss,
+                    ValAccuracy = m.ValAccuracy,
+                    ValMacroF1 = m.ValMacroF1,
+                    PerClassF1Json = m.PerClassF1Json,
+                    ConfusionMatrixJson = m.ConfusionMatrixJson,
+                    DurationSeconds = m.DurationSeconds,
+                    RecordedAtUtc = m.RecordedAtUtc,
                 }));
             offset += stage.Epochs;
         }

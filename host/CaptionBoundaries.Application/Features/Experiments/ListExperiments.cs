@@ -1,12 +1,12 @@
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Domain.Training;
+using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Infrastructure.Tracking;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
-using CaptionBoundaries.Domain.Training;
 
 namespace CaptionBoundaries.Application.Features.Experiments;
 

@@ -1,10 +1,10 @@
 using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Domain.Errors;
 using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Grains.Abstractions;
+using CaptionBoundaries.Infrastructure.Security;
 using FluentValidation;
 using Mediator;
-using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Application.Features.Experiments;
 

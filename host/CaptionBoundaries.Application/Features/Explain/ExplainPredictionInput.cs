@@ -1,20 +1,20 @@
 using System.Security.Cryptography;
-using CaptionBoundaries.Domain.Datasets;
-using CaptionBoundaries.Domain.Explain;
 using CaptionBoundaries.Application.Features.Benchmarks;
 using CaptionBoundaries.Application.Features.Registry;
 using CaptionBoundaries.Application.Features.Serving;
-using CaptionBoundaries.Domain.Inference;
-using CaptionBoundaries.Domain.Common;
 using CaptionBoundaries.Application.Security;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Contracts;
+using CaptionBoundaries.Domain.Common;
+using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Domain.Errors;
+using CaptionBoundaries.Domain.Explain;
+using CaptionBoundaries.Domain.Inference;
+using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Grains.Abstractions;
+using CaptionBoundaries.Infrastructure.Security;
 using FluentValidation;
 using Mediator;
 using static TorchSharp.torch;
-using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Application.Features.Explain;
 

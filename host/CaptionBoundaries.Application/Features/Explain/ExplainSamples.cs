@@ -1,18 +1,18 @@
-using CaptionBoundaries.Domain.Security.Paths;
-using CaptionBoundaries.Infrastructure.Security.Paths;
-using CaptionBoundaries.Application.Security;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using System.Text.Json;
-using CaptionBoundaries.Domain.Benchmarks;
-using CaptionBoundaries.Domain.Datasets;
-using CaptionBoundaries.Domain.Explain;
 using CaptionBoundaries.Application.Features.Inference;
+using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Domain.Benchmarks;
 using CaptionBoundaries.Domain.Common;
+using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Domain.Errors;
+using CaptionBoundaries.Domain.Explain;
 using CaptionBoundaries.Domain.Inference;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Domain.Security.Paths;
+using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Infrastructure.Security.Paths;
 using FluentValidation;
 using Mediator;
-using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Application.Features.Explain;
 

@@ -1,17 +1,17 @@
-using CaptionBoundaries.Domain.Common;
-using CaptionBoundaries.Application.Security;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Domain.Explain;
 using CaptionBoundaries.Application.Features.Experiments;
-using CaptionBoundaries.Domain.Inference;
-using CaptionBoundaries.Domain.Tracking;
-using CaptionBoundaries.Infrastructure.Tracking;
+using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Contracts;
+using CaptionBoundaries.Domain.Common;
+using CaptionBoundaries.Domain.Errors;
+using CaptionBoundaries.Domain.Explain;
+using CaptionBoundaries.Domain.Inference;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Infrastructure.Tracking;
 using FluentValidation;
 using Mediator;
 using static TorchSharp.torch;
-using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Application.Features.Explain;
 

@@ -1,10 +1,10 @@
+using System.Text.Json;
 using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Domain.Common;
+using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Domain.Inference;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
-using System.Text.Json;
-using CaptionBoundaries.Domain.Datasets;
-using CaptionBoundaries.Domain.Common;
-using CaptionBoundaries.Domain.Inference;
 using FluentValidation;
 using Mediator;
 

@@ -1,20 +1,20 @@
-using CaptionBoundaries.Application.Features.Inference;
-using CaptionBoundaries.Application.Security;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using System.Text.Json;
 using CaptionBoundaries.Application.Features.Benchmarks;
+using CaptionBoundaries.Application.Features.Inference;
 using CaptionBoundaries.Application.Features.Registry;
-using CaptionBoundaries.Domain.Monitoring;
-using CaptionBoundaries.Infrastructure.Monitoring;
-using CaptionBoundaries.Domain.Tracking;
-using CaptionBoundaries.Infrastructure.Tracking;
+using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Contracts;
+using CaptionBoundaries.Domain.Errors;
+using CaptionBoundaries.Domain.Monitoring;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Domain.Tracking;
 using CaptionBoundaries.Grains.Abstractions;
+using CaptionBoundaries.Infrastructure.Monitoring;
+using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Infrastructure.Tracking;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
-using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Application.Features.Monitoring;
 

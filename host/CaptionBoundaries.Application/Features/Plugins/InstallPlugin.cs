@@ -1,5 +1,5 @@
-using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
 using Mediator;

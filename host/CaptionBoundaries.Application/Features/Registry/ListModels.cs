@@ -1,7 +1,7 @@
 using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Domain.Plugins;
 using Mediator;
 
 namespace CaptionBoundaries.Application.Features.Registry;

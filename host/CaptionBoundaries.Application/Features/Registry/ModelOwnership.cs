@@ -1,7 +1,7 @@
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Infrastructure.Tracking;
 using Microsoft.EntityFrameworkCore;
 

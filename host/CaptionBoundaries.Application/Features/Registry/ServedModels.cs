@@ -1,12 +1,12 @@
 using CaptionBoundaries.Application.Features.Inference;
 using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Domain.Errors;
 using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Grains.Abstractions;
+using CaptionBoundaries.Infrastructure.Security;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
-using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Application.Features.Registry;
 

@@ -1,14 +1,14 @@
-using CaptionBoundaries.Domain.Serving;
-using CaptionBoundaries.Domain.Registry;
 using CaptionBoundaries.Application.Features.Serving;
 using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Domain.Errors;
+using CaptionBoundaries.Domain.Registry;
 using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Domain.Serving;
 using CaptionBoundaries.Grains.Abstractions;
+using CaptionBoundaries.Infrastructure.Security;
 using FluentValidation;
 using FluentValidation.Results;
 using Mediator;
-using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Application.Features.Registry;
 

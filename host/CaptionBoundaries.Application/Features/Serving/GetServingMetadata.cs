@@ -1,17 +1,17 @@
 using System.Text.Json;
-using CaptionBoundaries.Domain.Checkpoints;
 using CaptionBoundaries.Application.Features.Benchmarks;
 using CaptionBoundaries.Application.Features.Registry;
 using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Domain.Checkpoints;
+using CaptionBoundaries.Domain.Errors;
 using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Domain.Tracking;
-using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Grains.Abstractions;
+using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Infrastructure.Tracking;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
-using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Application.Features.Serving;
 

@@ -1,20 +1,20 @@
-using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Application.Features.Benchmarks;
 using CaptionBoundaries.Application.Features.Datasets;
 using CaptionBoundaries.Application.Features.Experiments;
 using CaptionBoundaries.Application.Features.Registry;
-using CaptionBoundaries.Domain.Common;
 using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Domain.Common;
+using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Domain.Errors;
 using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Domain.Security.Paths;
-using CaptionBoundaries.Infrastructure.Security.Paths;
 using CaptionBoundaries.Domain.Tracking;
-using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Grains.Abstractions;
+using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Infrastructure.Security.Paths;
+using CaptionBoundaries.Infrastructure.Tracking;
 using FluentValidation;
 using Mediator;
-using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Application.Features.Serving;
 

@@ -1,8 +1,8 @@
+using CaptionBoundaries.Application.Features.Registry;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Application.Features.Registry;
 using CaptionBoundaries.Grains.Abstractions;
+using CaptionBoundaries.Infrastructure.Security;
 using FluentValidation;
 using Mediator;
 

@@ -1,15 +1,15 @@
 using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Domain.Sweeps;
+using CaptionBoundaries.Domain.Training;
+using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Infrastructure.Security.Paths;
 using CaptionBoundaries.Infrastructure.Training;
-using CaptionBoundaries.Domain.Plugins;
-using CaptionBoundaries.Domain.Sweeps;
-using CaptionBoundaries.Grains.Abstractions;
 using FluentValidation;
 using FluentValidation.Results;
 using Mediator;
-using CaptionBoundaries.Domain.Training;
 
 namespace CaptionBoundaries.Application.Features.Sweeps;
 

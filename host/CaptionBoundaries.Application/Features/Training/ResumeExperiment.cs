@@ -1,14 +1,14 @@
-using CaptionBoundaries.Application.Security;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Application.Features.Experiments;
+using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Domain.Errors;
+using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Domain.Tracking;
-using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Domain.Training;
+using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Infrastructure.Training;
 using FluentValidation;
 using Mediator;
-using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Application.Features.Training;
 

@@ -1,9 +1,9 @@
 using CaptionBoundaries.Application.Security;
-using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
-using CaptionBoundaries.Domain.Training;
-using FluentValidation;
 using CaptionBoundaries.Application.Validation;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Domain.Training;
+using CaptionBoundaries.Infrastructure.Security;
+using FluentValidation;
 using Mediator;
 
 namespace CaptionBoundaries.Application.Features.Training;

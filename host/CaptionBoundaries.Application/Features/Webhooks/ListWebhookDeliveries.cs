@@ -1,9 +1,9 @@
-using CaptionBoundaries.Domain.Registry;
-using CaptionBoundaries.Infrastructure.Registry;
 using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Domain.Registry;
 using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Registry;
+using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Infrastructure.Tracking;
 using FluentValidation;
 using Mediator;

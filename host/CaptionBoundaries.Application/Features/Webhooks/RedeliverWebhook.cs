@@ -1,14 +1,14 @@
-using CaptionBoundaries.Domain.Registry;
-using CaptionBoundaries.Infrastructure.Registry;
 using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Domain.Errors;
+using CaptionBoundaries.Domain.Registry;
 using CaptionBoundaries.Domain.Security;
-using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Registry;
+using CaptionBoundaries.Infrastructure.Security;
 using CaptionBoundaries.Infrastructure.Tracking;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
-using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Application.Features.Webhooks;
 

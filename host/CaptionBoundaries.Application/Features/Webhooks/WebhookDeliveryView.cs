@@ -1,5 +1,5 @@
-using CaptionBoundaries.Infrastructure.Configuration;
 using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Infrastructure.Configuration;
 using CaptionBoundaries.Infrastructure.Tracking;
 
 namespace CaptionBoundaries.Application.Features.Webhooks;

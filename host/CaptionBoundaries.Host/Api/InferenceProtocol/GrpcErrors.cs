@@ -1,13 +1,13 @@
-using CaptionBoundaries.Domain.Common;
 using CaptionBoundaries.Application.Security;
+using CaptionBoundaries.Contracts;
+using CaptionBoundaries.Domain.Common;
+using CaptionBoundaries.Domain.Errors;
+using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
 using FluentValidation;
 using FluentValidation.Results;
 using Grpc.Core;
-using CaptionBoundaries.Domain.Errors;
-using CaptionBoundaries.Domain.Plugins;
-using CaptionBoundaries.Contracts;
 
 namespace CaptionBoundaries.Host.Api.InferenceProtocol;
 

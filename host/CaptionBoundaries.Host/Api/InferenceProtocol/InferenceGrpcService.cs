@@ -72,7 +72,9 @@ public sealed class InferenceGrpcService(IMediator mediator, LimitsOptions limit
 
             var response = new ModelInferResponse
             {
-                ModelName = batch.Model, ModelVersion = batch.Version.ToString(CultureInfo.InvariantCulture), Id = request.Id,
+                ModelName = batch.Model,
+                ModelVersion = batch.Version.ToString(CultureInfo.InvariantCulture),
+                Id = request.Id,
             };
             foreach (var output in TensorMapping.Outputs(batch, outputs, raw))
             {

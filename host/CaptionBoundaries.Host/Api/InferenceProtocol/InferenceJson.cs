@@ -62,7 +62,7 @@ public static class InferenceJson
         [JsonPropertyName("shape")] public long[]? Shape { get; set; }
         [JsonPropertyName("datatype")] public string? Datatype { get; set; }
         [JsonPropertyName("parameters")] public Dictionary<string, JsonElement>? Parameters { get; set; }
-        [JsonPropertyName("data")] [JsonConverter(typeof(TensorDataConverter))] public TensorData? Data { get; set; }
+        [JsonPropertyName("data")][JsonConverter(typeof(TensorDataConverter))] public TensorData? Data { get; set; }
     }
 
     public sealed class RequestOutput

@@ -1,6 +1,6 @@
 using CaptionBoundaries.Application.Features.Serving;
-using CaptionBoundaries.Domain.Common;
 using CaptionBoundaries.Contracts;
+using CaptionBoundaries.Domain.Common;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Grains.Abstractions;
 using FluentValidation;
@@ -160,38 +160,38 @@ public static class TensorMapping
         switch (tensor.Datatype)
         {
             case ModelSignature.Fp32:
-            {
-                // ShapeProblem checked the rank, the channels and the pixel cap.
-                var (height, width) = (tensor.Shape[2], tensor.Shape[3]);
-                var values = tensor.Fp32!;
-                for (var i = 0; i < values.Length; i++)
                 {
-                    if (float.IsFinite(values[i]) && values[i] is >= 0f and <= 1f) continue;
-                    fail(name, $"Input '{name}' holds pixel values in [0, 1]; value {i} is {values[i]}.");
-                    return null;
+                    // ShapeProblem checked the rank, the channels and the pixel cap.
+                    var (height, width) = (tensor.Shape[2], tensor.Shape[3]);
+                    var values = tensor.Fp32!;
+                    for (var i = 0; i < values.Length; i++)
+                    {
+                        if (float.IsFinite(values[i]) && values[i] is >= 0f and <= 1f) continue;
+                        fail(name, $"Input '{name}' holds pixel values in [0, 1]; value {i} is {values[i]}.");
+                        return null;
+                    }
+                    var size = (int)(TaskSpec.ImageChannels * height * width);
+                    return Enumerable.Range(0, n)
+                        .Select(i => InputImage.FromPixels(values.AsSpan(i * size, size).ToArray(), (int)height, (int)width)).ToArray();
                 }
-                var size = (int)(TaskSpec.ImageChannels * height * width);
-                return Enumerable.Range(0, n)
-                    .Select(i => InputImage.FromPixels(values.AsSpan(i * size, size).ToArray(), (int)height, (int)width)).ToArray();
-            }
             case ModelSignature.Bytes:
-            {
-                if (tensor.Shape is not ([_] or [_, 1]))
                 {
-                    fail(name, $"BYTES input '{name}' must have shape [N] (or [N, 1]): one encoded PNG or JPEG file per sample; got [{Shape(tensor.Shape)}].");
-                    return null;
+                    if (tensor.Shape is not ([_] or [_, 1]))
+                    {
+                        fail(name, $"BYTES input '{name}' must have shape [N] (or [N, 1]): one encoded PNG or JPEG file per sample; got [{Shape(tensor.Shape)}].");
+                        return null;
+                    }
+                    var elements = tensor.Bytes!;
+                    for (var i = 0; i < elements.Length; i++)
+                    {
+                        if (elements[i].Length == 0) fail(name, $"Input '{name}': element {i} is empty; each element is a PNG or JPEG file.");
+                        else if (elements[i].Length > InputLimits.MaxImageBytes)
+                            fail(name, $"Input '{name}': element {i} is {elements[i].Length:N0} bytes; at most {InputLimits.MaxImageBytes:N0} are accepted.");
+                        else continue;
+                        return null;
+                    }
+                    return elements.Select(InputImage.FromEncoded).ToArray();
                 }
-                var elements = tensor.Bytes!;
-                for (var i = 0; i < elements.Length; i++)
-                {
-                    if (elements[i].Length == 0) fail(name, $"Input '{name}': element {i} is empty; each element is a PNG or JPEG file.");
-                    else if (elements[i].Length > InputLimits.MaxImageBytes)
-                        fail(name, $"Input '{name}': element {i} is {elements[i].Length:N0} bytes; at most {InputLimits.MaxImageBytes:N0} are accepted.");
-                    else continue;
-                    return null;
-                }
-                return elements.Select(InputImage.FromEncoded).ToArray();
-            }
             default:
                 fail(name, $"Input '{name}' has datatype {tensor.Datatype}; it takes FP32 [N, 3, H, W] pixel values in [0, 1] or BYTES [N] encoded PNG/JPEG images.");
                 return null;

@@ -35,10 +35,17 @@ public static class BenchPyTorchCommand
         {
             var settings = new PyTorchBenchSettings
             {
-                ImageSize = parse.GetValue(imageSize), BatchSize = parse.GetValue(batchSize), Steps = parse.GetValue(steps),
-                Warmup = parse.GetValue(warmup), Epochs = parse.GetValue(epochs), Threads = parse.GetValue(threads),
-                Device = parse.GetValue(device)!, ServingRequests = parse.GetValue(requests), ServingCallers = parse.GetValue(callers),
-                Python = parse.GetValue(python)!, Script = parse.GetValue(script),
+                ImageSize = parse.GetValue(imageSize),
+                BatchSize = parse.GetValue(batchSize),
+                Steps = parse.GetValue(steps),
+                Warmup = parse.GetValue(warmup),
+                Epochs = parse.GetValue(epochs),
+                Threads = parse.GetValue(threads),
+                Device = parse.GetValue(device)!,
+                ServingRequests = parse.GetValue(requests),
+                ServingCallers = parse.GetValue(callers),
+                Python = parse.GetValue(python)!,
+                Script = parse.GetValue(script),
             };
             settings.Validate();
             var loadBefore = LoadAverage.ReadOneMinute();

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using CaptionBoundaries.Infrastructure.DatasetVersions;
 using CaptionBoundaries.Application.Features.DatasetVersions;
+using CaptionBoundaries.Infrastructure.DatasetVersions;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;

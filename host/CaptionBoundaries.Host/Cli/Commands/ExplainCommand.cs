@@ -1,8 +1,8 @@
 using System.CommandLine;
+using CaptionBoundaries.Application.Features.Explain;
 using CaptionBoundaries.Domain.Benchmarks;
 using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Domain.Explain;
-using CaptionBoundaries.Application.Features.Explain;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;

@@ -1,7 +1,7 @@
 using System.CommandLine;
+using CaptionBoundaries.Application.Features.Benchmarks;
 using CaptionBoundaries.Domain.Benchmarks;
 using CaptionBoundaries.Domain.Datasets;
-using CaptionBoundaries.Application.Features.Benchmarks;
 using CaptionBoundaries.Host.Api;
 using Spectre.Console;
 

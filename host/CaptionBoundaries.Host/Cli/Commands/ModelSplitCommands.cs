@@ -1,7 +1,7 @@
-using CaptionBoundaries.Domain.Registry;
 using System.CommandLine;
 using System.Globalization;
 using CaptionBoundaries.Application.Features.Registry;
+using CaptionBoundaries.Domain.Registry;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Grains.Abstractions;
 using Spectre.Console;

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using CaptionBoundaries.Application.Features.Monitoring;
+using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Domain.Monitoring;
 using CaptionBoundaries.Infrastructure.Monitoring;
-using CaptionBoundaries.Contracts;
 using Spectre.Console;
 
 namespace CaptionBoundaries.Host.Cli.Commands;

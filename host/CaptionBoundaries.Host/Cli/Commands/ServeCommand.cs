@@ -1,13 +1,13 @@
 using System.CommandLine;
 using CaptionBoundaries.Application.Features.Datasets;
+using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Common;
+using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Domain.Tracking;
-using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Host.Server;
 using CaptionBoundaries.Host.Server.Clustering;
-using CaptionBoundaries.Application.Security;
-using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Infrastructure.Security;
+using CaptionBoundaries.Infrastructure.Tracking;
 using Mediator;
 
 namespace CaptionBoundaries.Host.Cli.Commands;

@@ -1,5 +1,5 @@
-using CaptionBoundaries.Domain.Training;
 using System.CommandLine;
+using CaptionBoundaries.Domain.Training;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Grains.Abstractions;
 using Spectre.Console;

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using CaptionBoundaries.Application.Features.Training;
+using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Domain.Tracking;
 using CaptionBoundaries.Domain.Training;
-using CaptionBoundaries.Contracts;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
@@ -69,7 +69,8 @@ public static class TrainCommand
                 Device = parse.GetValue(device)!,
                 ResumeFrom = parse.GetValue(resume),
                 Stages = stages,
-            }) { Observers = new RunObservers(progress, onEpoch) }, ct).AsTask());
+            })
+            { Observers = new RunObservers(progress, onEpoch) }, ct).AsTask());
             return Report(result);
         }));
         return command;

@@ -1,16 +1,16 @@
-using CaptionBoundaries.Infrastructure.Training;
-using CaptionBoundaries.Infrastructure.Training.Isolation;
 using System.CommandLine;
 using System.Text.Json;
 using CaptionBoundaries.Application.Features.Experiments;
 using CaptionBoundaries.Application.Features.Training;
 using CaptionBoundaries.Domain.Common;
 using CaptionBoundaries.Domain.Tracking;
-using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Domain.Training;
 using CaptionBoundaries.Domain.Training.Isolation;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Grains.Abstractions;
+using CaptionBoundaries.Infrastructure.Tracking;
+using CaptionBoundaries.Infrastructure.Training;
+using CaptionBoundaries.Infrastructure.Training.Isolation;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CaptionBoundaries.Host.Cli.Commands;

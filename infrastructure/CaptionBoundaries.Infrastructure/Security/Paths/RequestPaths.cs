@@ -1,11 +1,11 @@
-using CaptionBoundaries.Domain.Training;
-using CaptionBoundaries.Domain.Security;
-using Microsoft.Extensions.DependencyInjection;
 using CaptionBoundaries.Domain.Common;
-using CaptionBoundaries.Domain.Tracking;
-using CaptionBoundaries.Infrastructure.Tracking;
-using CaptionBoundaries.Domain.Security.Paths;
 using CaptionBoundaries.Domain.Errors;
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Domain.Security.Paths;
+using CaptionBoundaries.Domain.Tracking;
+using CaptionBoundaries.Domain.Training;
+using CaptionBoundaries.Infrastructure.Tracking;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CaptionBoundaries.Infrastructure.Security.Paths;
 

@@ -1,14 +1,13 @@
-using CaptionBoundaries.Domain.Training;
-using CaptionBoundaries.Domain.Security;
 using System.Diagnostics;
 using System.Text.Json;
 using CaptionBoundaries.Domain.Common;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging;
+using CaptionBoundaries.Domain.Security;
 using CaptionBoundaries.Domain.Tracking;
-
+using CaptionBoundaries.Domain.Training;
 using CaptionBoundaries.Domain.Training.Isolation;
 using CaptionBoundaries.Infrastructure.Configuration;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 
 namespace CaptionBoundaries.Infrastructure.Training.Isolation;
 

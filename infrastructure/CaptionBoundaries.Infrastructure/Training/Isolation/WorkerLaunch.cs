@@ -1,12 +1,10 @@
-using CaptionBoundaries.Domain.Training;
-using CaptionBoundaries.Domain.Security;
 using System.Diagnostics;
 using System.Reflection;
-
-using Microsoft.Extensions.Configuration;
-
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Domain.Training;
 using CaptionBoundaries.Domain.Training.Isolation;
 using CaptionBoundaries.Infrastructure.Configuration;
+using Microsoft.Extensions.Configuration;
 
 namespace CaptionBoundaries.Infrastructure.Training.Isolation;
 

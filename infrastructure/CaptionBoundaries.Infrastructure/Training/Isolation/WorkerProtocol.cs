@@ -1,8 +1,7 @@
-using CaptionBoundaries.Domain.Training;
-using CaptionBoundaries.Domain.Security;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-
+using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Domain.Training;
 using CaptionBoundaries.Domain.Training.Isolation;
 using CaptionBoundaries.Infrastructure.Configuration;
 

@@ -1,7 +1,7 @@
+using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Domain.Checkpoints;
 using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Domain.Plugins;
-using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Serving;

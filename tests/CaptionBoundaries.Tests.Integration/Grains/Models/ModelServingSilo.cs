@@ -1,7 +1,7 @@
-using Microsoft.Extensions.Configuration;
 using CaptionBoundaries.Application;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Grains.Abstractions;
+using Microsoft.Extensions.Configuration;
 using Orleans.TestingHost;
 
 namespace CaptionBoundaries.Tests.Grains.Models;

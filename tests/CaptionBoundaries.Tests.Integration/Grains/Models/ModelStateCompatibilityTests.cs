@@ -37,8 +37,11 @@ public sealed class ModelStateCompatibilityTests
 
         var old = new GrainState<StateBeforeSplits>(new StateBeforeSplits
         {
-            Versions = [version, version with { Version = 2 }], ActiveVersion = 1, NextVersion = 3,
-            Activations = [new ModelActivation(1, null, ModelActivation.SwitchKind, "launch", at)], Aliases = { ["production"] = 1 },
+            Versions = [version, version with { Version = 2 }],
+            ActiveVersion = 1,
+            NextVersion = 3,
+            Activations = [new ModelActivation(1, null, ModelActivation.SwitchKind, "launch", at)],
+            Aliases = { ["production"] = 1 },
         });
         await storage.WriteStateAsync("model", grain, old);
 

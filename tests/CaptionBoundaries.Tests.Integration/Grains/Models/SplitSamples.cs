@@ -20,7 +20,12 @@ public static class SplitSamples
         using var folder = new TempFolder("cb-split-samples");
         SyntheticDatasetGenerator.Generate(new SyntheticDatasetOptions
         {
-            OutputFolder = folder.Path, SamplesPerClass = 6, Seed = 16, Width = 64, Height = 48, ValidationFraction = 0.2,
+            OutputFolder = folder.Path,
+            SamplesPerClass = 6,
+            Seed = 16,
+            Width = 64,
+            Height = 48,
+            ValidationFraction = 0.2,
         });
         return DatasetManifest.Load(folder.Path).Samples.Select(s =>
         {

@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using CaptionBoundaries.Domain.Registry;
-using CaptionBoundaries.Infrastructure.Registry;
 using CaptionBoundaries.Domain.Tracking;
-using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Grains.Abstractions;
+using CaptionBoundaries.Infrastructure.Registry;
+using CaptionBoundaries.Infrastructure.Tracking;
 using CaptionBoundaries.Serving;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

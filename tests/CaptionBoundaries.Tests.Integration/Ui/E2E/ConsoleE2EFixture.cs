@@ -38,7 +38,9 @@ public sealed class ConsoleE2EFixture : IAsyncLifetime
     {
         var page = await Browser.Instance.NewPageAsync(new()
         {
-            BaseURL = Server.BaseUrl, ViewportSize = new() { Width = 1400, Height = 1000 }, StorageState = _signedIn,
+            BaseURL = Server.BaseUrl,
+            ViewportSize = new() { Width = 1400, Height = 1000 },
+            StorageState = _signedIn,
         });
         await page.GotoAsync(path);
         // Prerendered HTML looks ready before the circuit is: wait until the layout says it is interactive.

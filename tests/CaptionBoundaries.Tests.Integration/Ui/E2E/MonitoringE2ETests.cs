@@ -1,9 +1,9 @@
 using System.Net.Http.Json;
 using CaptionBoundaries.Application.Features.Monitoring;
 using CaptionBoundaries.Domain.Monitoring;
-using CaptionBoundaries.Infrastructure.Monitoring;
 using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Host.Cli;
+using CaptionBoundaries.Infrastructure.Monitoring;
 using CaptionBoundaries.Tests.Grains;
 using CaptionBoundaries.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -32,7 +32,12 @@ public sealed class SweepsE2ETests(ConsoleE2EFixture console)
         if (!File.Exists(Path.Combine(folder, "manifest.json")))
             SyntheticDatasetGenerator.Generate(new SyntheticDatasetOptions
             {
-                OutputFolder = folder, SamplesPerClass = 4, Seed = 8, Width = 48, Height = 32, ValidationFraction = 0.25,
+                OutputFolder = folder,
+                SamplesPerClass = 4,
+                Seed = 8,
+                Width = 48,
+                Height = 32,
+                ValidationFraction = 0.25,
             });
         return folder;
     }

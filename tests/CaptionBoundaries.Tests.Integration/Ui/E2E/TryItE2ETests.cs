@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Net.Http.Json;
-using CaptionBoundaries.Domain.Datasets;
 using CaptionBoundaries.Application.Features.Monitoring;
-using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Contracts;
+using CaptionBoundaries.Domain.Datasets;
+using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Host.Cli;
 using CaptionBoundaries.Tests.Grains;
 using CaptionBoundaries.Tests.Support;

@@ -2,6 +2,7 @@ using Bunit;
 using CaptionBoundaries.Application.Features.Datasets;
 using CaptionBoundaries.Application.Features.Registry;
 using CaptionBoundaries.Application.Features.Sweeps;
+using CaptionBoundaries.Domain.Errors;
 using CaptionBoundaries.Grains;
 using CaptionBoundaries.Grains.Abstractions;
 using CaptionBoundaries.Tests.Support;
@@ -13,7 +14,6 @@ using FluentValidation.Results;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Radzen.Blazor;
-using CaptionBoundaries.Domain.Errors;
 
 namespace CaptionBoundaries.Tests.Ui.Sweeps;
 
