@@ -31,7 +31,7 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExce
     }
 
     /// <summary>The answer to an error a caller caused, or null for one of ours (a 500).</summary>
-    public static ProblemDetails? ProblemFor(Exception exception) => exception switch
+    private static ProblemDetails? ProblemFor(Exception exception) => exception switch
     {
         ValidationException v => Invalid(v.Errors.GroupBy(e => e.PropertyName).ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).ToArray())),
         DomainException { Kind: DomainErrorKind.Invalid, Field: { } field } d => Invalid(new Dictionary<string, string[]> { [field] = [d.Message] }),

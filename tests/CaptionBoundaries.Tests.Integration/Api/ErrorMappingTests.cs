@@ -14,31 +14,35 @@ namespace CaptionBoundaries.Tests.Api;
 /// The edge maps each error type explicitly: a <see cref="DomainException"/> gets its kind's status, and a framework
 /// exception from our own code (a bug) is a logged 500, never a 404 or 400 that would blame the caller.
 /// </summary>
-public sealed class ErrorMappingTests : IAsyncLifetime
+public sealed class ErrorMappingTests(ErrorMappingTests.Server server) : IClassFixture<ErrorMappingTests.Server>
 {
-    private readonly CapturedErrors _logged = new();
-    private readonly ApiFactory _factory;
-    private HttpClient _client = null!;
-
-    public ErrorMappingTests()
+    /// <summary>One server for every case, with the throwing routes and a capture of what it logs as errors.</summary>
+    public sealed class Server : IAsyncLifetime
     {
-        _factory = new ApiFactory
+        public CapturedErrors Logged { get; } = new();
+        public ApiFactory Factory { get; }
+        public HttpClient Client { get; private set; } = null!;
+
+        public Server() => Factory = new ApiFactory
         {
             ExtraServices = services =>
             {
                 services.AddTransient<IStartupFilter, ThrowingRoutes>();
-                services.AddSingleton<ILoggerProvider>(_logged);
+                services.AddSingleton<ILoggerProvider>(Logged);
             },
         };
+
+        public Task InitializeAsync()
+        {
+            Client = Factory.CreateClient();
+            return Task.CompletedTask;
+        }
+
+        public async Task DisposeAsync() => await Factory.DisposeAsync();
     }
 
-    public Task InitializeAsync()
-    {
-        _client = _factory.CreateClient();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
+    private HttpClient Client => server.Client;
+    private CapturedErrors Logged => server.Logged;
 
     [Theory]
     [InlineData("key-not-found")]
@@ -47,13 +51,13 @@ public sealed class ErrorMappingTests : IAsyncLifetime
     [InlineData("file-not-found")]
     public async Task AFrameworkExceptionIsAServerErrorAndIsLogged(string kind)
     {
-        var response = await _client.GetAsync($"/throw/{kind}");
+        var response = await Client.GetAsync($"/throw/{kind}");
 
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         var body = await response.Content.ReadAsStringAsync();
         Assert.DoesNotContain("Not found.", body);
         Assert.DoesNotContain(ThrowingRoutes.Secret, body);
-        Assert.Contains(_logged.Errors, e => e.Message.Contains(ThrowingRoutes.Secret));
+        Assert.Contains(Logged.Errors, e => e.Message.Contains($"{ThrowingRoutes.Secret} ({kind})"));
     }
 
     [Theory]
@@ -62,7 +66,7 @@ public sealed class ErrorMappingTests : IAsyncLifetime
     [InlineData("domain-conflict", HttpStatusCode.Conflict, "The request conflicts with the current state.")]
     public async Task ADomainErrorGetsItsKindsStatus(string kind, HttpStatusCode status, string title)
     {
-        var response = await _client.GetAsync($"/throw/{kind}");
+        var response = await Client.GetAsync($"/throw/{kind}");
 
         Assert.Equal(status, response.StatusCode);
         var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
@@ -73,7 +77,7 @@ public sealed class ErrorMappingTests : IAsyncLifetime
     [Fact]
     public async Task AnInvalidFieldIsNamedLikeAValidationError()
     {
-        var response = await _client.GetAsync("/throw/domain-invalid-field");
+        var response = await Client.GetAsync("/throw/domain-invalid-field");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
@@ -99,10 +103,10 @@ public sealed class ErrorMappingTests : IAsyncLifetime
 
         private static Exception Exception(string kind) => kind switch
         {
-            "key-not-found" => new KeyNotFoundException(Secret),
-            "argument" => new ArgumentException(Secret),
-            "not-supported" => new NotSupportedException(Secret),
-            "file-not-found" => new FileNotFoundException(Secret),
+            "key-not-found" => new KeyNotFoundException($"{Secret} ({kind})"),
+            "argument" => new ArgumentException($"{Secret} ({kind})"),
+            "not-supported" => new NotSupportedException($"{Secret} ({kind})"),
+            "file-not-found" => new FileNotFoundException($"{Secret} ({kind})"),
             "domain-not-found" => DomainException.NotFound(Secret),
             "domain-invalid" => DomainException.Invalid(Secret),
             "domain-invalid-field" => DomainException.Invalid(Secret, "dataset"),
@@ -112,7 +116,7 @@ public sealed class ErrorMappingTests : IAsyncLifetime
     }
 
     /// <summary>Every error-level log entry, with its exception's message.</summary>
-    private sealed class CapturedErrors : ILoggerProvider
+    public sealed class CapturedErrors : ILoggerProvider
     {
         public ConcurrentQueue<(string Category, string Message)> Entries { get; } = new();
 

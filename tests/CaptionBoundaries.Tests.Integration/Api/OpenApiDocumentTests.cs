@@ -6,19 +6,25 @@ namespace CaptionBoundaries.Tests.Api;
 /// The OpenAPI document (/openapi/v1.json) lists, for each operation, the errors it can answer, so a client generated
 /// from it knows a 404 or a 409 is a possible answer and what its body is (problem details; a validation problem for 400).
 /// </summary>
-public sealed class OpenApiDocumentTests : IAsyncLifetime
+public sealed class OpenApiDocumentTests(OpenApiDocumentTests.Document document) : IClassFixture<OpenApiDocumentTests.Document>
 {
-    private readonly ApiFactory _factory = new();
-    private JsonElement _paths;
-
-    public async Task InitializeAsync()
+    /// <summary>The document as one server serves it, fetched once for every case.</summary>
+    public sealed class Document : IAsyncLifetime
     {
-        using var client = _factory.CreateClient();
-        var document = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json"));
-        _paths = document.RootElement.GetProperty("paths").Clone();
+        private readonly ApiFactory _factory = new();
+
+        public JsonElement Paths { get; private set; }
+
+        public async Task InitializeAsync()
+        {
+            using var client = _factory.CreateClient();
+            Paths = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json")).RootElement.GetProperty("paths").Clone();
+        }
+
+        public async Task DisposeAsync() => await _factory.DisposeAsync();
     }
 
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
+    private JsonElement Paths => document.Paths;
 
     [Theory]
     [InlineData("/api/experiments", "post", "202", new[] { "400", "401", "403", "429" })]
@@ -67,7 +73,7 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
 
     private Dictionary<string, JsonElement> Responses(string path, string method)
     {
-        Assert.True(_paths.TryGetProperty(path, out var item), $"the document has no path {path}");
+        Assert.True(Paths.TryGetProperty(path, out var item), $"the document has no path {path}");
         Assert.True(item.TryGetProperty(method, out var operation), $"{path} has no {method}");
         return operation.GetProperty("responses").EnumerateObject().ToDictionary(p => p.Name, p => p.Value);
     }
