@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Text.Json.Serialization;
 
 namespace CaptionBoundaries.Domain.Training;
 
@@ -49,9 +49,12 @@ public sealed record RunSpec
     public bool Private { get; init; }
 
     /// <summary>Epochs of the whole run: the plan's total when it has stages.</summary>
+    // Derived: never written to grain calls or grain state (both JSON).
+    [JsonIgnore]
     public int TotalEpochs => Stages.Count > 0 ? Stages.Sum(s => s.Epochs) : Epochs;
 
     /// <summary>The hyperparameters the trainer uses for a single-stage run.</summary>
+    [JsonIgnore]
     public TrainingHyperparameters Hyperparameters => new()
     {
         LearningRate = LearningRate,
