@@ -46,6 +46,32 @@ public sealed class Experiment
     public string Owner { get; set; } = "local";
     public bool IsPrivate { get; set; }
 
+    /// <summary>"native" (trained here) or "mlflow" (logged from outside through the MLflow REST API).</summary>
+    public string Source { get; set; } = NativeSource;
+
+    public const string NativeSource = "native";
+    public const string MlflowSource = "mlflow";
+
+    /// <summary>The run group (MLflow experiment) it is filed under; null is the Default group (id 0).</summary>
+    public long? RunGroupId { get; set; }
+
+    /// <summary>A free-text note the owner keeps on the run (MLflow's mlflow.note.content tag).</summary>
+    public string? Note { get; set; }
+
+    /// <summary>Deleted runs (MLflow's lifecycle stage) are hidden from lists and searches but kept, and can be restored.</summary>
+    public DateTime? DeletedAtUtc { get; set; }
+
+    /// <summary>The held-out test split, evaluated once with the best checkpoint; never seen in training or model selection.</summary>
+    public double? TestLoss { get; set; }
+    public double? TestAccuracy { get; set; }
+    public double? TestMacroF1 { get; set; }
+
+    /// <summary>JSON object class name -> F1 on the test split.</summary>
+    public string? TestPerClassF1Json { get; set; }
+
+    /// <summary>JSON array of rows (true class) of counts per predicted class, on the test split.</summary>
+    public string? TestConfusionMatrixJson { get; set; }
+
     public List<EpochMetric> Epochs { get; set; } = [];
     public List<CheckpointRecord> Checkpoints { get; set; } = [];
 }

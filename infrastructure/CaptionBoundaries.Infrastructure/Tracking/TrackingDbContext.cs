@@ -37,6 +37,10 @@ public abstract partial class TrackingDbContext(DbContextOptions options) : Iden
             e.Property(x => x.GitCommit).HasMaxLength(64);
             e.Property(x => x.Device).HasMaxLength(50);
             e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.Source).HasMaxLength(20);
+            e.Property(x => x.Note).HasMaxLength(20_000);
+            e.HasIndex(x => x.RunGroupId);
+            e.HasOne<RunGroup>().WithMany().HasForeignKey(x => x.RunGroupId).OnDelete(DeleteBehavior.Restrict);
             e.HasIndex(x => x.ArchitectureName);
             e.HasIndex(x => x.BestValMacroF1);
             e.HasIndex(x => x.DatasetIdentity);
@@ -68,5 +72,6 @@ public abstract partial class TrackingDbContext(DbContextOptions options) : Iden
         OnModelCreatingBenchmarks(modelBuilder);
         OnModelCreatingMonitoring(modelBuilder);
         OnModelCreatingWebhooks(modelBuilder);
+        OnModelCreatingRunRecords(modelBuilder);
     }
 }
