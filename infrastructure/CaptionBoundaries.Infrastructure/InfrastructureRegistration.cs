@@ -54,6 +54,7 @@ public static class InfrastructureRegistration
         services.AddSingleton(configuration.GetSection(WebhookOptions.Section).Get<WebhookOptions>() ?? new WebhookOptions());
         services.AddSingleton<WebhookPublisher>();
         services.AddSingleton<WebhookDispatcher>();
+        services.AddScoped<RunArtifactStore>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
         services.AddMonitoring(configuration);
         services.AddSingleton<Trainer>();

@@ -10,7 +10,7 @@ public sealed class CorruptBlobException(string message, string sha, string used
 
     public string UsedFor { get; } = usedFor;
 
-    internal static CorruptBlobException Missing(string sha, string usedFor) =>
+    public static CorruptBlobException Missing(string sha, string usedFor) =>
         new($"Blob {sha} ({usedFor}) is missing from the blob store.", sha, usedFor);
 
     internal static CorruptBlobException Mismatch(string sha, string actual, string usedFor) =>

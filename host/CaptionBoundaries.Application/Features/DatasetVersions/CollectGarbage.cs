@@ -43,6 +43,7 @@ public sealed class CollectGarbageHandler(TrackingDbContext db, BlobStore store,
         var blobs = store.Enumerate().ToList();
         var referenced = (await db.DatasetVersionBlobs.Select(b => b.BlobSha).Distinct().ToListAsync(cancellationToken))
             .Concat(await db.DatasetVersions.Select(v => v.ManifestBlob).ToListAsync(cancellationToken))
+            .Concat(await db.RunArtifacts.Select(a => a.Sha256).Distinct().ToListAsync(cancellationToken))
             .ToHashSet(StringComparer.Ordinal);
 
         var deleted = new List<StoredBlob>();
