@@ -16,9 +16,11 @@ public static class ExperimentEndpoints
     {
         var experiments = api.MapGroup("/experiments").WithTags("Experiments");
 
-        experiments.MapGet("/", async (string? architecture, string? status, string? dataset, string? sort, int? limit, IMediator m, CancellationToken ct) =>
-            await m.Send(new ListExperimentsQuery(architecture, status, dataset, sort ?? "best_f1", limit ?? 50), ct))
-            .WithSummary("Tracked experiments, filtered and sorted (best_f1 or created).")
+        experiments.MapGet("/", async (string? architecture, string? status, string? dataset, string? sort, int? limit, string[]? tag, string? name,
+                IMediator m, CancellationToken ct) =>
+            await m.Send(new ListExperimentsQuery(architecture, status, dataset, sort ?? "best_f1", limit ?? 50) { Tags = tag ?? [], NameContains = name }, ct))
+            .WithSummary("Tracked experiments, filtered and sorted (best_f1 or created). tag=key (has the tag) or tag=key=value, repeatable; " +
+                "name=text (the name contains it, any case).")
             .ProducesProblems(Status400BadRequest);
 
         experiments.MapGet("/{id:guid}", async (Guid id, IMediator m, CancellationToken ct) => await m.Send(new GetExperimentQuery(id), ct))
@@ -40,5 +42,7 @@ public static class ExperimentEndpoints
             .WithSummary("Admin: stop a running experiment now and requeue it; it resumes from its last checkpoint (at most the current epoch is lost). " +
                 "An experiment that is not running is refused (409).")
             .ProducesProblems(Status400BadRequest, Status403Forbidden, Status404NotFound, Status409Conflict);
+
+        experiments.MapRunRecordEndpoints();
     }
 }
