@@ -66,7 +66,8 @@ public sealed class RunRecordsFixture : IAsyncLifetime
     {
         var root = Factory.Services.GetRequiredService<BlobStore>().Root;
         return Directory.Exists(root)
-            ? Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Count(f => !f.Contains(Path.DirectorySeparatorChar + BlobStore.TempFolderName + Path.DirectorySeparatorChar))
+            ? Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+                .Count(f => !Path.GetRelativePath(root, f).StartsWith(BlobStore.TempFolderName + Path.DirectorySeparatorChar, StringComparison.Ordinal))
             : 0;
     }
 
