@@ -73,7 +73,7 @@ public static class TrackedRuns
         Name = name,
         ArchitectureName = architecture,
         ModelConfigJson = "{}",
-        HyperparametersJson = source == Experiment.NativeSource ? """{"lr":0.01,"epochs":3}""" : "{}",
+        HyperparametersJson = source == Experiment.NativeSource ? """{"lr":"0.01","epochs":"3"}""" : "{}",
         AugmentationName = source == Experiment.NativeSource ? "none" : "",
         EmbedderName = "",
         EmbedderVersion = "",

@@ -17,13 +17,26 @@ namespace CaptionBoundaries.Application.Features.Experiments;
 [RequiresRole(Roles.Viewer)]
 public sealed record CompareExperimentsQuery(IReadOnlyList<string> Ids) : IQuery<ExperimentComparison>;
 
-public sealed record ComparedExperiment(Guid Id, string Name, IReadOnlyList<EpochCurvePoint> Curve);
+public sealed record ComparedExperiment(Guid Id, string Name, IReadOnlyList<EpochCurvePoint> Curve)
+{
+    public string Source { get; init; } = Experiment.NativeSource;
+
+    /// <summary>
+    /// Every metric of the run as a series by key, so native and external runs meet on the same keys: a native run's
+    /// epochs as train_loss, val_loss, val_accuracy and val_macro_f1 with step = epoch, then its logged series.
+    /// </summary>
+    public IReadOnlyList<MetricSeriesDetail> Series { get; init; } = [];
+}
 
 public sealed record EpochCurvePoint(int Epoch, double TrainLoss, double ValLoss, double ValMacroF1);
 
 public sealed record ComparisonRow(string Key, IReadOnlyList<string> Values, bool Differs);
 
-public sealed record ExperimentComparison(IReadOnlyList<ComparedExperiment> Experiments, IReadOnlyList<ComparisonRow> Rows);
+public sealed record ExperimentComparison(IReadOnlyList<ComparedExperiment> Experiments, IReadOnlyList<ComparisonRow> Rows)
+{
+    /// <summary>Every metric key any compared run has, the epoch metrics first.</summary>
+    public IReadOnlyList<string> MetricKeys { get; init; } = [];
+}
 
 public sealed class CompareExperimentsValidator : AbstractValidator<CompareExperimentsQuery>
 {
@@ -42,16 +55,31 @@ public sealed class CompareExperimentsHandler(TrackingDbContext db, Domain.Secur
         foreach (var id in query.Ids)
             experiments.Add(await ExperimentLookup.FindAsync(db, id, actors.Current, cancellationToken));
 
-        var columns = experiments.Select(Describe).ToList();
+        var series = new List<IReadOnlyList<MetricSeriesDetail>>();
+        foreach (var e in experiments)
+            series.Add(ComparedSeries.Of(e, await RunMetricSeries.LoadAsync(db, e.Id, RunMetricSeries.DefaultMaxPoints, cancellationToken)));
+        var columns = new List<Dictionary<string, string>>();
+        for (var i = 0; i < experiments.Count; i++)
+        {
+            var column = Describe(experiments[i]);
+            foreach (var (k, v) in await RunMetricSeries.ParamsAsync(db, experiments[i].Id, cancellationToken)) column[$"param.{k}"] = v;
+            foreach (var tag in await RunTagView.OfAsync(db, experiments[i].Id, cancellationToken)) column[$"tag.{tag.Key}"] = tag.Value;
+            foreach (var s in series[i].Where(s => s.Points.Count > 0)) column[$"metric.{s.Key}"] = ComparedSeries.Format(s.Points[^1].Value);
+            columns.Add(column);
+        }
         var keys = columns.SelectMany(c => c.Keys).Distinct().ToList();
         var rows = keys.Select(k =>
         {
             var values = columns.Select(c => c.TryGetValue(k, out var v) ? v : "").ToList();
             return new ComparisonRow(k, values, values.Distinct().Count() > 1);
         }).ToList();
-        var compared = experiments.Select(e => new ComparedExperiment(e.Id, e.Name,
-            e.Epochs.OrderBy(m => m.Epoch).Select(m => new EpochCurvePoint(m.Epoch, m.TrainLoss, m.ValLoss, m.ValMacroF1)).ToList())).ToList();
-        return new ExperimentComparison(compared, rows);
+        var compared = experiments.Select((e, i) => new ComparedExperiment(e.Id, e.Name,
+            e.Epochs.OrderBy(m => m.Epoch).Select(m => new EpochCurvePoint(m.Epoch, m.TrainLoss, m.ValLoss, m.ValMacroF1)).ToList())
+        {
+            Source = e.Source,
+            Series = series[i],
+        }).ToList();
+        return new ExperimentComparison(compared, rows) { MetricKeys = ComparedSeries.Keys(series) };
     }
 
     private static Dictionary<string, string> Describe(Experiment e)
@@ -59,9 +87,11 @@ public sealed class CompareExperimentsHandler(TrackingDbContext db, Domain.Secur
         var d = new Dictionary<string, string>
         {
             ["name"] = e.Name,
+            ["source"] = e.Source,
+            ["owner"] = e.Owner,
             ["status"] = e.Status.ToString(),
             ["architecture"] = e.ArchitectureName,
-            ["dataset"] = $"{e.DatasetName} ({e.DatasetIdentity[..Math.Min(12, e.DatasetIdentity.Length)]})",
+            ["dataset"] = e.DatasetIdentity.Length == 0 ? e.DatasetName : $"{e.DatasetName} ({e.DatasetIdentity[..Math.Min(12, e.DatasetIdentity.Length)]})",
             ["augmentation"] = e.AugmentationName,
             ["embedder"] = $"{e.EmbedderName} {e.EmbedderVersion}",
             ["git_commit"] = e.GitCommit,

@@ -16,7 +16,11 @@ namespace CaptionBoundaries.Application.Features.Experiments;
 /// read from the tracking database so finished runs stay viewable after their grain is gone.
 /// </summary>
 [RequiresRole(Roles.Viewer)]
-public sealed record GetExperimentDetailQuery(string Id) : IQuery<ExperimentDetail>;
+public sealed record GetExperimentDetailQuery(string Id) : IQuery<ExperimentDetail>
+{
+    /// <summary>Each metric series thinned to at most this many points (null: every point, as exports want).</summary>
+    public int? MaxPointsPerSeries { get; init; } = RunMetricSeries.DefaultMaxPoints;
+}
 
 public sealed record ExperimentDetail(
     Guid Id, string Name, string Status, string ArchitectureName, string AugmentationName, string EmbedderName,
@@ -37,6 +41,20 @@ public sealed record ExperimentDetail(
     /// <summary>Set on a stage's own run: the experiment it belongs to.</summary>
     public Guid? ParentExperimentId { get; init; }
     public string? StageName { get; init; }
+
+    /// <summary>"native" (trained here: epochs, checkpoints) or "mlflow" (logged from outside: metric series, params, tags only).</summary>
+    public string Source { get; init; } = Experiment.NativeSource;
+
+    public string Owner { get; init; } = "";
+    public bool IsPrivate { get; init; }
+    public string? Note { get; init; }
+    public IReadOnlyList<RunTagView> Tags { get; init; } = [];
+
+    /// <summary>Parameters logged through the MLflow API (native runs keep theirs in <see cref="Hyperparameters"/>).</summary>
+    public IReadOnlyDictionary<string, string> Params { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Metric series by key, step by step (see <see cref="GetExperimentDetailQuery.MaxPointsPerSeries"/>).</summary>
+    public IReadOnlyList<MetricSeriesDetail> MetricSeries { get; init; } = [];
 }
 
 /// <summary>One stage of a plan as it ran: its child run, settings, trainable parameters and where it sits on the parent's timeline.</summary>
@@ -53,8 +71,11 @@ public sealed record CheckpointDetail(string Kind, int Epoch, string Path, strin
 
 public sealed class GetExperimentDetailValidator : AbstractValidator<GetExperimentDetailQuery>
 {
-    public GetExperimentDetailValidator() =>
+    public GetExperimentDetailValidator()
+    {
         RuleFor(q => q.Id).NotEmpty().MinimumLength(4).WithMessage("Experiment id prefixes need at least 4 characters.").OverridePropertyName("id");
+        RuleFor(q => q.MaxPointsPerSeries).GreaterThanOrEqualTo(2).When(q => q.MaxPointsPerSeries is not null).OverridePropertyName("max_points");
+    }
 }
 
 public sealed class GetExperimentDetailHandler(TrackingDbContext db, Domain.Security.ActorContext actors) : IQueryHandler<GetExperimentDetailQuery, ExperimentDetail>
@@ -81,6 +102,13 @@ public sealed class GetExperimentDetailHandler(TrackingDbContext db, Domain.Secu
             Stages = stages,
             ParentExperimentId = e.ParentExperimentId,
             StageName = e.StageName,
+            Source = e.Source,
+            Owner = e.Owner,
+            IsPrivate = e.IsPrivate,
+            Note = e.Note,
+            Tags = await RunTagView.OfAsync(db, e.Id, cancellationToken),
+            Params = await RunMetricSeries.ParamsAsync(db, e.Id, cancellationToken),
+            MetricSeries = await RunMetricSeries.LoadAsync(db, e.Id, query.MaxPointsPerSeries, cancellationToken),
         };
     }
 
