@@ -1,3 +1,4 @@
+using CaptionBoundaries.Application.Charts;
 using CaptionBoundaries.Application.Features.Sweeps;
 using CaptionBoundaries.Domain.Sweeps;
 using CaptionBoundaries.Grains;

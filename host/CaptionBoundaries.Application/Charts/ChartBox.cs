@@ -1,8 +1,11 @@
 using System.Globalization;
 
-namespace CaptionBoundaries.Ui.Sweeps;
+namespace CaptionBoundaries.Application.Charts;
 
-/// <summary>An SVG chart's size and the margins around its plot area (labels and ticks go in the margins).</summary>
+/// <summary>
+/// An SVG chart's size and the margins around its plot area (labels and ticks go in the margins). Shared by the
+/// console's charts and the exported HTML reports, which draw the same SVG.
+/// </summary>
 public sealed record ChartBox(double Width, double Height, double Top, double Right, double Bottom, double Left)
 {
     public double PlotLeft => Left;

@@ -1,0 +1,2 @@
+// The chart geometry the console shares with exported reports (ChartBox, ticks, smoothing, layouts).
+global using CaptionBoundaries.Application.Charts;
