@@ -27,6 +27,7 @@ public static class ApiRoutes
         api.MapUserEndpoints();
         api.MapMonitoringEndpoints();
         api.MapWebhookEndpoints();
+        api.MapReportEndpoints();
         return app;
     }
 }

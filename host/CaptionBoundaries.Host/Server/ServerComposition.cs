@@ -100,6 +100,7 @@ public static class ServerComposition
             // Callers authenticate with "authorization: Bearer …" metadata; rate limits are set per method (serving for ModelInfer).
             endpoints.MapGrpcService<Api.InferenceProtocol.InferenceGrpcService>().RequireAuthorization().AcceptsPredictionBodies();
             endpoints.MapAccountEndpoints();
+            endpoints.MapConsoleDownloads();
             // The console: framework and library assets (blazor.web.js, Radzen's css/js) from the static web
             // assets manifest, then the interactive server-rendered pages.
             endpoints.MapStaticAssets();

@@ -15,7 +15,11 @@ namespace CaptionBoundaries.Application.Features.Experiments;
 /// values differ marked, so what changed between runs is visible at a glance.
 /// </summary>
 [RequiresRole(Roles.Viewer)]
-public sealed record CompareExperimentsQuery(IReadOnlyList<string> Ids) : IQuery<ExperimentComparison>;
+public sealed record CompareExperimentsQuery(IReadOnlyList<string> Ids) : IQuery<ExperimentComparison>
+{
+    /// <summary>Each metric series thinned to at most this many points (null: every point, as exports want).</summary>
+    public int? MaxPointsPerSeries { get; init; } = RunMetricSeries.DefaultMaxPoints;
+}
 
 public sealed record ComparedExperiment(Guid Id, string Name, IReadOnlyList<EpochCurvePoint> Curve)
 {
@@ -57,7 +61,7 @@ public sealed class CompareExperimentsHandler(TrackingDbContext db, Domain.Secur
 
         var series = new List<IReadOnlyList<MetricSeriesDetail>>();
         foreach (var e in experiments)
-            series.Add(ComparedSeries.Of(e, await RunMetricSeries.LoadAsync(db, e.Id, RunMetricSeries.DefaultMaxPoints, cancellationToken)));
+            series.Add(ComparedSeries.Of(e, await RunMetricSeries.LoadAsync(db, e.Id, query.MaxPointsPerSeries, cancellationToken)));
         var columns = new List<Dictionary<string, string>>();
         for (var i = 0; i < experiments.Count; i++)
         {

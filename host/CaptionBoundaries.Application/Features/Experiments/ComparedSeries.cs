@@ -14,15 +14,24 @@ public static class ComparedSeries
     /// <summary>The suffix of a logged series whose key an epoch metric already uses (a native run's per-step train_loss).</summary>
     public const string PerStepSuffix = "@step";
 
-    public static IReadOnlyList<MetricSeriesDetail> Of(Experiment run, IReadOnlyList<MetricSeriesDetail> logged)
+    public static IReadOnlyList<MetricSeriesDetail> Of(Experiment run, IReadOnlyList<MetricSeriesDetail> logged) =>
+        Build(run.Epochs.OrderBy(m => m.Epoch).Select(m => new EpochValues(m.Epoch, m.TrainLoss, m.ValLoss, m.ValAccuracy, m.ValMacroF1,
+            new DateTimeOffset(DateTime.SpecifyKind(m.RecordedAtUtc, DateTimeKind.Utc)).ToUnixTimeMilliseconds())).ToList(), logged);
+
+    /// <summary>The same from a run's detail (its epochs already on the run's timeline, stages included).</summary>
+    public static IReadOnlyList<MetricSeriesDetail> Of(ExperimentDetail run) =>
+        Build(run.Epochs.OrderBy(m => m.Epoch).Select(m => new EpochValues(m.Epoch, m.TrainLoss, m.ValLoss, m.ValAccuracy, m.ValMacroF1, 0)).ToList(),
+            run.MetricSeries);
+
+    private sealed record EpochValues(int Epoch, double TrainLoss, double ValLoss, double ValAccuracy, double ValMacroF1, long TimestampMs);
+
+    private static IReadOnlyList<MetricSeriesDetail> Build(IReadOnlyList<EpochValues> epochs, IReadOnlyList<MetricSeriesDetail> logged)
     {
         var series = new List<MetricSeriesDetail>();
-        var epochs = run.Epochs.OrderBy(m => m.Epoch).ToList();
         if (epochs.Count > 0)
         {
-            MetricSeriesDetail Epochwise(string key, Func<EpochMetric, double> value) => new(key,
-                epochs.Select(m => new MetricPoint(m.Epoch, value(m), new DateTimeOffset(DateTime.SpecifyKind(m.RecordedAtUtc, DateTimeKind.Utc)).ToUnixTimeMilliseconds())).ToList(),
-                epochs.Count);
+            MetricSeriesDetail Epochwise(string key, Func<EpochValues, double> value) =>
+                new(key, epochs.Select(m => new MetricPoint(m.Epoch, value(m), m.TimestampMs)).ToList(), epochs.Count);
             series.Add(Epochwise("train_loss", m => m.TrainLoss));
             series.Add(Epochwise("val_loss", m => m.ValLoss));
             series.Add(Epochwise("val_accuracy", m => m.ValAccuracy));
