@@ -21,6 +21,7 @@ public static class CliApp
         root.Subcommands.Add(ExplainCommand.Create());
         root.Subcommands.Add(PredictCommandLine.Create());
         root.Subcommands.Add(ExperimentsCommands.Create());
+        root.Subcommands.Add(ReportCommands.Create());
         root.Subcommands.Add(ModelBenchmarkCommands.Create());
         root.Subcommands.Add(SweepCommands.Create());
         root.Subcommands.Add(BenchCommands.Create());

@@ -57,6 +57,27 @@ public sealed class ServerApiClient : IDisposable
 
     public Task<T> Put<T>(string path, object body, CancellationToken ct) => Send<T>(() => _http.PutAsJsonAsync(path, body, Json, ct), ct);
 
+    /// <summary>A file the server hands out (a report, an artifact): its bytes and the file name it suggests.</summary>
+    public async Task<(byte[] Content, string? FileName)> Download(string path, CancellationToken ct)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.GetAsync(path, ct);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new InvalidOperationException($"Cannot reach the server at {_server} ({e.Message}). Start it with `caption-boundaries serve` or pass --server.");
+        }
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+                throw new InvalidOperationException(Describe((int)response.StatusCode, await response.Content.ReadAsStringAsync(ct)));
+            var disposition = response.Content.Headers.ContentDisposition;
+            return (await response.Content.ReadAsByteArrayAsync(ct), (disposition?.FileNameStar ?? disposition?.FileName)?.Trim('"'));
+        }
+    }
+
     private async Task<T> Send<T>(Func<Task<HttpResponseMessage>> send, CancellationToken ct)
     {
         HttpResponseMessage response;
