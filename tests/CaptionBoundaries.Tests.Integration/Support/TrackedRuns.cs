@@ -57,8 +57,12 @@ public static class TrackedRuns
             for (var step = 0; step < values.Length; step++)
                 db.RunMetrics.Add(new RunMetric
                 {
-                    ExperimentId = id, Key = key, Step = step * 10, Value = double.IsNaN(values[step]) ? 0 : values[step],
-                    IsNaN = double.IsNaN(values[step]), TimestampMs = 1_700_000_000_000 + step,
+                    ExperimentId = id,
+                    Key = key,
+                    Step = step * 10,
+                    Value = double.IsNaN(values[step]) ? 0 : values[step],
+                    IsNaN = double.IsNaN(values[step]),
+                    TimestampMs = 1_700_000_000_000 + step,
                 });
         foreach (var (key, value) in parameters ?? new Dictionary<string, string>()) db.RunParams.Add(new RunParam { ExperimentId = id, Key = key, Value = value });
         foreach (var (key, value) in tags ?? new Dictionary<string, string>()) db.RunTags.Add(new RunTag { ExperimentId = id, Key = key, Value = value });
@@ -68,28 +72,28 @@ public static class TrackedRuns
 
     private static Experiment Row(string name, string owner, bool isPrivate, string architecture, string source, ExperimentStatus status,
         DateTime started, TimeSpan duration) => new()
-    {
-        Id = Guid.NewGuid(),
-        Name = name,
-        ArchitectureName = architecture,
-        ModelConfigJson = "{}",
-        HyperparametersJson = source == Experiment.NativeSource ? """{"lr":"0.01","epochs":"3"}""" : "{}",
-        AugmentationName = source == Experiment.NativeSource ? "none" : "",
-        EmbedderName = "",
-        EmbedderVersion = "",
-        DatasetIdentity = source == Experiment.NativeSource ? "abcdef0123456789" : "",
-        DatasetName = source == Experiment.NativeSource ? "demo" : "",
-        DatasetPath = "",
-        GitCommit = "",
-        Device = "cpu",
-        Status = status,
-        CreatedAtUtc = started.AddSeconds(-5),
-        StartedAtUtc = started,
-        FinishedAtUtc = status is ExperimentStatus.Running or ExperimentStatus.Queued ? null : started + duration,
-        Owner = owner,
-        IsPrivate = isPrivate,
-        Source = source,
-    };
+        {
+            Id = Guid.NewGuid(),
+            Name = name,
+            ArchitectureName = architecture,
+            ModelConfigJson = "{}",
+            HyperparametersJson = source == Experiment.NativeSource ? """{"lr":"0.01","epochs":"3"}""" : "{}",
+            AugmentationName = source == Experiment.NativeSource ? "none" : "",
+            EmbedderName = "",
+            EmbedderVersion = "",
+            DatasetIdentity = source == Experiment.NativeSource ? "abcdef0123456789" : "",
+            DatasetName = source == Experiment.NativeSource ? "demo" : "",
+            DatasetPath = "",
+            GitCommit = "",
+            Device = "cpu",
+            Status = status,
+            CreatedAtUtc = started.AddSeconds(-5),
+            StartedAtUtc = started,
+            FinishedAtUtc = status is ExperimentStatus.Running or ExperimentStatus.Queued ? null : started + duration,
+            Owner = owner,
+            IsPrivate = isPrivate,
+            Source = source,
+        };
 
     private static async Task<Guid> SaveAsync(IServiceProvider services, Experiment run)
     {

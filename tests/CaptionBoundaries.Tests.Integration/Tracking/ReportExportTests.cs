@@ -177,7 +177,12 @@ public sealed class ReportExportTests(RunRecordsFixture fx)
             var db = scope.ServiceProvider.GetRequiredService<TrackingDbContext>();
             db.BenchmarkRuns.Add(new BenchmarkRun
             {
-                Id = runId, ModelName = model, DatasetIdentity = "feedbeef", DatasetName = "demo, v2", Split = "val", Device = "cpu",
+                Id = runId,
+                ModelName = model,
+                DatasetIdentity = "feedbeef",
+                DatasetName = "demo, v2",
+                Split = "val",
+                Device = "cpu",
                 CreatedAtUtc = new DateTime(2026, 3, 1, 0, 0, 0, DateTimeKind.Utc),
                 Results = [new BenchmarkResult
                 {

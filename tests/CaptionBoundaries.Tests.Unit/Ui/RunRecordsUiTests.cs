@@ -187,7 +187,10 @@ public sealed class RunRecordsUiTests : IDisposable
         ExperimentSummary Row(string name, string owner, string source, double? seconds, params RunTagView[] tags) =>
             new(Guid.NewGuid(), name, "tiny_cnn", "Completed", "demo", "abcdef0123456789", 0.5, 1, source == "mlflow" ? 0 : 3, new DateTime(2026, 1, 1), null)
             {
-                Owner = owner, Source = source, DurationSeconds = seconds, Tags = tags,
+                Owner = owner,
+                Source = source,
+                DurationSeconds = seconds,
+                Tags = tags,
             };
         ExperimentSummary[] all =
         [
