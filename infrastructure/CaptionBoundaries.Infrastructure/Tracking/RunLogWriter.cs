@@ -1,0 +1,95 @@
+using CaptionBoundaries.Domain.Errors;
+using CaptionBoundaries.Domain.Tracking;
+using Microsoft.EntityFrameworkCore;
+
+namespace CaptionBoundaries.Infrastructure.Tracking;
+
+/// <summary>
+/// Writes a checked <see cref="RunLogBatch"/> to a run in one transaction: all of it or none. Params are written once
+/// (logging the same value again is allowed, a different one is refused, as in MLflow); tags are replaced; the note
+/// tag sets the run's note. Metric points are appended without change tracking: ingestion speed matters here.
+/// </summary>
+public sealed class RunLogWriter(TrackingDbContext db)
+{
+    public async Task WriteAsync(Guid runId, RunLogBatch batch, CancellationToken ct)
+    {
+        batch.Validate();
+        var paramKeys = batch.Params.Select(p => p.Key).Distinct().ToList();
+        if (paramKeys.Count > 0)
+        {
+            var existing = await db.RunParams.AsNoTracking().Where(p => p.ExperimentId == runId && paramKeys.Contains(p.Key))
+                .ToDictionaryAsync(p => p.Key, p => p.Value, ct);
+            foreach (var param in batch.Params.DistinctBy(p => p.Key))
+            {
+                if (existing.TryGetValue(param.Key, out var old))
+                {
+                    if (old != param.Value)
+                        throw DomainException.Invalid(
+                            $"Changing param values is not allowed. Param with key='{param.Key}' was already logged with value='{old}' for run ID='{runId:N}'. Attempted logging new value '{param.Value}'.",
+                            "params");
+                    continue;
+                }
+                db.RunParams.Add(new RunParam { ExperimentId = runId, Key = param.Key, Value = param.Value });
+            }
+        }
+
+        var tags = batch.Tags.GroupBy(t => t.Key).Select(g => g.Last()).ToList();
+        if (tags.Count > 0)
+        {
+            var keys = tags.Select(t => t.Key).ToList();
+            var existing = await db.RunTags.Where(t => t.ExperimentId == runId && keys.Contains(t.Key)).ToDictionaryAsync(t => t.Key, ct);
+            foreach (var tag in tags)
+            {
+                if (tag.Key == RunLogBatch.NoteTag)
+                {
+                    // Tracked, so the note is saved in the same transaction as the rest of the batch.
+                    var run = await db.Experiments.FirstAsync(e => e.Id == runId, ct);
+                    run.Note = tag.Value;
+                    continue;
+                }
+                if (existing.TryGetValue(tag.Key, out var row)) row.Value = tag.Value;
+                else db.RunTags.Add(new RunTag { ExperimentId = runId, Key = tag.Key, Value = tag.Value });
+            }
+        }
+
+        foreach (var metric in batch.Metrics)
+        {
+            var isNaN = double.IsNaN(metric.Value);
+            db.RunMetrics.Add(new RunMetric
+            {
+                ExperimentId = runId,
+                Key = metric.Key,
+                Value = isNaN ? 0 : metric.Value,
+                IsNaN = isNaN,
+                TimestampMs = metric.TimestampMs,
+                Step = metric.Step,
+            });
+        }
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException) when (paramKeys.Count > 0)
+        {
+            // Another writer logged one of these params between our read and our write: say so like any changed param.
+            throw DomainException.Invalid("A param in this batch was logged by another request at the same time; log it again to compare.", "params");
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    /// <summary>Removes a tag (or clears the note); removing a tag the run does not have is refused as MLflow does.</summary>
+    public async Task DeleteTagAsync(Guid runId, string key, CancellationToken ct)
+    {
+        RunLogBatch.CheckKey(key, "key");
+        if (key == RunLogBatch.NoteTag)
+        {
+            await db.Experiments.Where(e => e.Id == runId).ExecuteUpdateAsync(s => s.SetProperty(e => e.Note, (string?)null), ct);
+            return;
+        }
+        var deleted = await db.RunTags.Where(t => t.ExperimentId == runId && t.Key == key).ExecuteDeleteAsync(ct);
+        if (deleted == 0) throw DomainException.NotFound($"No tag with name: {key} in run with id {runId:N}");
+    }
+}
