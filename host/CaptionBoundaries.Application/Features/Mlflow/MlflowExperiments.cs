@@ -24,7 +24,7 @@ public sealed record SearchMlflowExperimentsQuery(int MaxResults, string? PageTo
 
 /// <summary>Renames, deletes, restores or tags an experiment (MLflow's update, delete, restore, set-experiment-tag).</summary>
 [RequiresRole(Roles.Researcher)]
-public sealed record ChangeMlflowExperimentCommand(string ExperimentId, string? NewName, bool? Delete, MlflowKeyValue? Tag) : ICommand<Unit>;
+public sealed record ChangeMlflowExperimentCommand(string? ExperimentId, string? NewName, bool? Delete, MlflowKeyValue? Tag) : ICommand<Unit>;
 
 public sealed record MlflowPage<T>(IReadOnlyList<T> Items, string? NextPageToken);
 
@@ -32,7 +32,7 @@ public sealed class CreateMlflowExperimentValidator : AbstractValidator<CreateMl
 {
     public CreateMlflowExperimentValidator()
     {
-        RuleFor(c => c.Name).NotEmpty().MaximumLength(500).Must(n => !n.Any(char.IsControl)).WithMessage("The name may not hold control characters.").OverridePropertyName("name");
+        RuleFor(c => c.Name).Given("name").MaximumLength(500).Must(n => !n.Any(char.IsControl)).WithMessage("The name may not hold control characters.").OverridePropertyName("name");
         RuleFor(c => c.ArtifactLocation).MaximumLength(1000).OverridePropertyName("artifact_location");
         RuleFor(c => c.Tags).Must(t => t.Count <= 100).WithMessage("At most 100 tags.").OverridePropertyName("tags");
         RuleForEach(c => c.Tags).Must(t => !string.IsNullOrEmpty(t.Key) && t.Key.Length <= 250 && t.Value is { Length: <= 5000 })
@@ -45,14 +45,19 @@ public sealed class SearchMlflowExperimentsValidator : AbstractValidator<SearchM
     public SearchMlflowExperimentsValidator() => RuleFor(q => q.MaxResults).InclusiveBetween(1, 50_000).OverridePropertyName("max_results");
 }
 
-public sealed class GetMlflowExperimentValidator : AbstractValidator<GetMlflowExperimentQuery>;
+public sealed class GetMlflowExperimentValidator : AbstractValidator<GetMlflowExperimentQuery>
+{
+    public GetMlflowExperimentValidator() =>
+        RuleFor(q => q.ExperimentId).Given("experiment_id").When(q => q.Name is null);
+}
 
 public sealed class ChangeMlflowExperimentValidator : AbstractValidator<ChangeMlflowExperimentCommand>
 {
     public ChangeMlflowExperimentValidator()
     {
-        RuleFor(c => c.NewName).NotEmpty().MaximumLength(500).When(c => c.NewName is not null).OverridePropertyName("new_name");
-        RuleFor(c => c.Tag!.Key).NotEmpty().MaximumLength(250).When(c => c.Tag is not null).OverridePropertyName("key");
+        RuleFor(c => c.ExperimentId).Given("experiment_id");
+        RuleFor(c => c.NewName).Given("new_name").MaximumLength(500).When(c => c.NewName is not null);
+        RuleFor(c => c.Tag!.Key).Given("key").MaximumLength(250).When(c => c.Tag is not null);
         RuleFor(c => c.Tag!.Value).MaximumLength(5000).When(c => c.Tag is not null).OverridePropertyName("value");
     }
 }

@@ -15,18 +15,52 @@ namespace CaptionBoundaries.Application.Features.Mlflow;
 /// Not audited: a training script logs thousands of points; the run itself records who logged them.
 /// </summary>
 [RequiresRole(Roles.Researcher), NotAudited]
-public sealed record LogToMlflowRunCommand(string? RunId, RunLogBatch Batch) : ICommand<Unit>;
+public sealed record LogToMlflowRunCommand(
+    string? RunId, IReadOnlyList<MlflowMetricInput?> Metrics, IReadOnlyList<MlflowKeyValue?> Params, IReadOnlyList<MlflowKeyValue?> Tags) : ICommand<Unit>
+{
+    /// <summary>The points, params and tags as the tracking store takes them (after the validator saw every field given).</summary>
+    public RunLogBatch ToBatch() => new(
+        Metrics.Select(m => new LoggedMetric(m!.Key!, m.Value!.Value, m.Timestamp!.Value, m.Step ?? 0)).ToList(),
+        Params.Select(p => new LoggedValue(p!.Key, p.Value)).ToList(),
+        Tags.Select(t => new LoggedValue(t!.Key, t.Value)).ToList());
+}
+
+/// <summary>A metric point as it arrives: every field optional, so a missing one is refused by name.</summary>
+public sealed record MlflowMetricInput(string? Key, double? Value, long? Timestamp, long? Step);
 
 [RequiresRole(Roles.Researcher), NotAudited]
-public sealed record DeleteMlflowRunTagCommand(string? RunId, string Key) : ICommand<Unit>;
+public sealed record DeleteMlflowRunTagCommand(string? RunId, string? Key) : ICommand<Unit>;
 
 /// <summary>Every point of one metric of a run, in step order (MLflow's metrics/get-history).</summary>
 [RequiresRole(Roles.Viewer)]
 public sealed record GetMlflowMetricHistoryQuery(string? RunId, string MetricKey, int MaxResults, string? PageToken) : IQuery<MlflowPage<MlflowMetric>>;
 
-public sealed class LogToMlflowRunValidator : AbstractValidator<LogToMlflowRunCommand>;
+public sealed class LogToMlflowRunValidator : AbstractValidator<LogToMlflowRunCommand>
+{
+    public LogToMlflowRunValidator()
+    {
+        RuleFor(c => c.RunId).Given("run_id");
+        RuleForEach(c => c.Metrics).ChildRules(metric =>
+        {
+            metric.RuleFor(m => m!.Key).Given("key");
+            metric.RuleFor(m => m!.Value).NotNull().WithMessage("Missing value for required parameter 'value'.").OverridePropertyName("value");
+            metric.RuleFor(m => m!.Timestamp).NotNull().WithMessage("Missing value for required parameter 'timestamp'.").OverridePropertyName("timestamp");
+        }).OverridePropertyName("metrics");
+        RuleForEach(c => c.Params).Must(p => p is { Key: not null, Value: not null })
+            .WithMessage("Every param needs a key and a value.").OverridePropertyName("params");
+        RuleForEach(c => c.Tags).Must(t => t is { Key: not null, Value: not null })
+            .WithMessage("Every tag needs a key and a value.").OverridePropertyName("tags");
+    }
+}
 
-public sealed class DeleteMlflowRunTagValidator : AbstractValidator<DeleteMlflowRunTagCommand>;
+public sealed class DeleteMlflowRunTagValidator : AbstractValidator<DeleteMlflowRunTagCommand>
+{
+    public DeleteMlflowRunTagValidator()
+    {
+        RuleFor(c => c.RunId).Given("run_id");
+        RuleFor(c => c.Key).Given("key");
+    }
+}
 
 public sealed class GetMlflowMetricHistoryValidator : AbstractValidator<GetMlflowMetricHistoryQuery>
 {
@@ -44,18 +78,19 @@ public sealed class MlflowLoggingHandlers(TrackingDbContext db, ActorContext act
 {
     public async ValueTask<Unit> Handle(LogToMlflowRunCommand command, CancellationToken ct)
     {
-        command.Batch.Validate();
+        var batch = command.ToBatch();
+        batch.Validate();
         var run = await WritableRun(command.RunId, ct);
-        if (run.Source == Experiment.NativeSource && (command.Batch.Metrics.Count > 0 || command.Batch.Params.Count > 0))
+        if (run.Source == Experiment.NativeSource && (batch.Metrics.Count > 0 || batch.Params.Count > 0))
             throw DomainException.Conflict($"Run {run.Id:N} is trained here: its metrics and params are the trainer's; only tags and notes can be added to it.");
-        await writer.WriteAsync(run.Id, command.Batch, ct);
+        await writer.WriteAsync(run.Id, batch, ct);
         return Unit.Value;
     }
 
     public async ValueTask<Unit> Handle(DeleteMlflowRunTagCommand command, CancellationToken ct)
     {
         var run = await WritableRun(command.RunId, ct);
-        await writer.DeleteTagAsync(run.Id, command.Key, ct);
+        await writer.DeleteTagAsync(run.Id, command.Key!, ct);
         return Unit.Value;
     }
 

@@ -37,7 +37,7 @@ public sealed record CreateMlflowModelVersionCommand(string Model, string? Sourc
 public sealed record GetMlflowModelVersionQuery(string Model, string? Version, string? Alias) : IModelRequest, IQuery<MlflowModelVersion>;
 
 [RequiresRole(Roles.Researcher)]
-public sealed record SetMlflowModelAliasCommand(string Model, string Alias, string? Version) : IModelRequest, ICommand<Unit>;
+public sealed record SetMlflowModelAliasCommand(string Model, string? Alias, string? Version) : IModelRequest, ICommand<Unit>;
 
 public sealed class CreateMlflowRegisteredModelValidator : AbstractValidator<CreateMlflowRegisteredModelCommand>
 {
@@ -74,7 +74,12 @@ public sealed class GetMlflowModelVersionValidator : AbstractValidator<GetMlflow
 
 public sealed class SetMlflowModelAliasValidator : AbstractValidator<SetMlflowModelAliasCommand>
 {
-    public SetMlflowModelAliasValidator() => RuleFor(c => c.Model).MustBeModelName().OverridePropertyName("name");
+    public SetMlflowModelAliasValidator()
+    {
+        RuleFor(c => c.Model).MustBeModelName().OverridePropertyName("name");
+        RuleFor(c => c.Alias).Given("alias");
+        RuleFor(c => c.Version).Given("version");
+    }
 }
 
 public sealed class MlflowRegistryHandlers(IMediator mediator, TrackingDbContext db, ActorContext actors, PrivateModels privateModels,
@@ -168,7 +173,7 @@ public sealed class MlflowRegistryHandlers(IMediator mediator, TrackingDbContext
     {
         if (!int.TryParse(command.Version, out var version)) throw DomainException.Invalid($"Version '{command.Version}' is not a number.", "version");
         // MLflow moves an alias that points elsewhere; so does this call.
-        var result = await mediator.Send(new SetModelAliasCommand(command.Model, command.Alias, version, "set through the MLflow API", Move: true), ct);
+        var result = await mediator.Send(new SetModelAliasCommand(command.Model, command.Alias!, version, "set through the MLflow API", Move: true), ct);
         if (result.Refused) throw DomainException.Conflict(result.Reason ?? $"Alias '{command.Alias}' could not be set.");
         return Unit.Value;
     }

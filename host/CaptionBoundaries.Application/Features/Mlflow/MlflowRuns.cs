@@ -45,12 +45,16 @@ public sealed class CreateMlflowRunValidator : AbstractValidator<CreateMlflowRun
     }
 }
 
-public sealed class GetMlflowRunValidator : AbstractValidator<GetMlflowRunQuery>;
+public sealed class GetMlflowRunValidator : AbstractValidator<GetMlflowRunQuery>
+{
+    public GetMlflowRunValidator() => RuleFor(q => q.RunId).Given("run_id");
+}
 
 public sealed class UpdateMlflowRunValidator : AbstractValidator<UpdateMlflowRunCommand>
 {
     public UpdateMlflowRunValidator()
     {
+        RuleFor(c => c.RunId).Given("run_id");
         RuleFor(c => c.Status).Must(s => s is null || MlflowRunStatus.Parse(s) is not null)
             .WithMessage(c => $"Status '{c.Status}' is not one of RUNNING, SCHEDULED, FINISHED, FAILED, KILLED.").OverridePropertyName("status");
         RuleFor(c => c.RunName).MaximumLength(200).OverridePropertyName("run_name");
@@ -58,7 +62,10 @@ public sealed class UpdateMlflowRunValidator : AbstractValidator<UpdateMlflowRun
     }
 }
 
-public sealed class DeleteMlflowRunValidator : AbstractValidator<DeleteMlflowRunCommand>;
+public sealed class DeleteMlflowRunValidator : AbstractValidator<DeleteMlflowRunCommand>
+{
+    public DeleteMlflowRunValidator() => RuleFor(c => c.RunId).Given("run_id");
+}
 
 public sealed class SearchMlflowRunsValidator : AbstractValidator<SearchMlflowRunsQuery>
 {

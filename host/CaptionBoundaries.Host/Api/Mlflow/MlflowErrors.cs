@@ -42,7 +42,7 @@ public static class MlflowErrors
         NotAuthenticatedException => (StatusCodes.Status401Unauthorized, "UNAUTHENTICATED"),
         ForbiddenException => (StatusCodes.Status403Forbidden, "PERMISSION_DENIED"),
         UploadTooLargeException or InputTooLargeException => (StatusCodes.Status413PayloadTooLarge, "RESOURCE_LIMIT_EXCEEDED"),
-        BadHttpRequestException b => (b.StatusCode, "BAD_REQUEST"),
+        BadHttpRequestException b => (b.StatusCode, b.StatusCode == StatusCodes.Status413PayloadTooLarge ? "RESOURCE_LIMIT_EXCEEDED" : "BAD_REQUEST"),
         CorruptBlobException => (StatusCodes.Status500InternalServerError, "DATA_LOSS"),
         _ => null,
     };

@@ -14,7 +14,7 @@ public static class MlflowRegistryEndpoints
         models.MapPost("/create", async (HttpRequest request, IMediator m, CancellationToken ct) =>
         {
             var body = await MlflowJson.ReadAsync<CreateRegisteredModelBody>(request, ct);
-            return MlflowJson.Ok(new { registered_model = await m.Send(new CreateMlflowRegisteredModelCommand(Required(body.Name, "name"), body.Description), ct) });
+            return MlflowJson.Ok(new { registered_model = await m.Send(new CreateMlflowRegisteredModelCommand(body.Name ?? "", body.Description), ct) });
         });
         models.MapGet("/get", async (string? name, IMediator m, CancellationToken ct) =>
             MlflowJson.Ok(new { registered_model = await m.Send(new GetMlflowRegisteredModelQuery(Required(name, "name")), ct) }));
@@ -34,7 +34,7 @@ public static class MlflowRegistryEndpoints
         models.MapPost("/alias", async (HttpRequest request, IMediator m, CancellationToken ct) =>
         {
             var body = await MlflowJson.ReadAsync<SetAliasBody>(request, ct);
-            await m.Send(new SetMlflowModelAliasCommand(Required(body.Name, "name"), Required(body.Alias, "alias"), Required(body.Version, "version")), ct);
+            await m.Send(new SetMlflowModelAliasCommand(body.Name ?? "", body.Alias, body.Version), ct);
             return MlflowJson.Empty();
         });
 
@@ -42,7 +42,7 @@ public static class MlflowRegistryEndpoints
         versions.MapPost("/create", async (HttpRequest request, SecurityOptions limits, IMediator m, CancellationToken ct) =>
         {
             var body = await MlflowJson.ReadAsync<CreateModelVersionBody>(request, ct);
-            var command = new CreateMlflowModelVersionCommand(Required(body.Name, "name"), body.Source, body.RunId, limits.MaxUploadMegabytes * 1024L * 1024L);
+            var command = new CreateMlflowModelVersionCommand(body.Name ?? "", body.Source, body.RunId, limits.MaxUploadMegabytes * 1024L * 1024L);
             return MlflowJson.Ok(new { model_version = await m.Send(command, ct) });
         });
         versions.MapGet("/get", async (string? name, string? version, IMediator m, CancellationToken ct) =>

@@ -40,7 +40,7 @@ public static class MlflowTrackingEndpoints
         experiments.MapPost("/update", async (HttpRequest request, IMediator m, CancellationToken ct) =>
         {
             var body = await MlflowJson.ReadAsync<ExperimentChangeBody>(request, ct);
-            await m.Send(new ChangeMlflowExperimentCommand(Required(body.ExperimentId, "experiment_id"), Required(body.NewName, "new_name"), null, null), ct);
+            await m.Send(new ChangeMlflowExperimentCommand(body.ExperimentId, body.NewName ?? "", null, null), ct);
             return MlflowJson.Empty();
         });
         experiments.MapPost("/delete", (HttpRequest request, IMediator m, CancellationToken ct) => ChangeLifecycle(request, m, delete: true, ct));
@@ -48,8 +48,8 @@ public static class MlflowTrackingEndpoints
         experiments.MapPost("/set-experiment-tag", async (HttpRequest request, IMediator m, CancellationToken ct) =>
         {
             var body = await MlflowJson.ReadAsync<ExperimentChangeBody>(request, ct);
-            var tag = new MlflowKeyValue(Required(body.Key, "key"), body.Value ?? "");
-            await m.Send(new ChangeMlflowExperimentCommand(Required(body.ExperimentId, "experiment_id"), null, null, tag), ct);
+            var tag = new MlflowKeyValue(body.Key ?? "", body.Value ?? "");
+            await m.Send(new ChangeMlflowExperimentCommand(body.ExperimentId, null, null, tag), ct);
             return MlflowJson.Empty();
         });
 
@@ -64,7 +64,7 @@ public static class MlflowTrackingEndpoints
         runs.MapPost("/update", async (HttpRequest request, IMediator m, CancellationToken ct) =>
         {
             var body = await MlflowJson.ReadAsync<RunChangeBody>(request, ct);
-            return MlflowJson.Ok(new { run_info = await m.Send(new UpdateMlflowRunCommand(Required(body.Id, "run_id"), body.Status, body.EndTime, body.RunName), ct) });
+            return MlflowJson.Ok(new { run_info = await m.Send(new UpdateMlflowRunCommand(body.Id, body.Status, body.EndTime, body.RunName), ct) });
         });
         runs.MapPost("/delete", (HttpRequest request, IMediator m, CancellationToken ct) => DeleteRun(request, m, restore: false, ct));
         runs.MapPost("/restore", (HttpRequest request, IMediator m, CancellationToken ct) => DeleteRun(request, m, restore: true, ct));
@@ -78,38 +78,33 @@ public static class MlflowTrackingEndpoints
         runs.MapPost("/log-metric", async (HttpRequest request, IMediator m, CancellationToken ct) =>
         {
             var body = await MlflowJson.ReadAsync<LogMetricBody>(request, ct);
-            var metric = Metric(new MetricBody(body.Key, body.Value, body.Timestamp, body.Step), "");
-            await m.Send(new LogToMlflowRunCommand(Required(body.Id, "run_id"), new RunLogBatch([metric], [], [])), ct);
+            var metric = new MlflowMetricInput(body.Key, body.Value, body.Timestamp, body.Step);
+            await m.Send(new LogToMlflowRunCommand(body.Id, [metric], [], []), ct);
             return MlflowJson.Empty();
         });
         runs.MapPost("/log-parameter", async (HttpRequest request, IMediator m, CancellationToken ct) =>
         {
             var body = await MlflowJson.ReadAsync<LogValueBody>(request, ct);
-            var param = new LoggedValue(Required(body.Key, "key"), Required(body.Value, "value"));
-            await m.Send(new LogToMlflowRunCommand(Required(body.Id, "run_id"), new RunLogBatch([], [param], [])), ct);
+            await m.Send(new LogToMlflowRunCommand(body.Id, [], [new MlflowKeyValue(body.Key!, body.Value!)], []), ct);
             return MlflowJson.Empty();
         });
         runs.MapPost("/set-tag", async (HttpRequest request, IMediator m, CancellationToken ct) =>
         {
             var body = await MlflowJson.ReadAsync<LogValueBody>(request, ct);
-            var tag = new LoggedValue(Required(body.Key, "key"), Required(body.Value, "value"));
-            await m.Send(new LogToMlflowRunCommand(Required(body.Id, "run_id"), new RunLogBatch([], [], [tag])), ct);
+            await m.Send(new LogToMlflowRunCommand(body.Id, [], [], [new MlflowKeyValue(body.Key!, body.Value!)]), ct);
             return MlflowJson.Empty();
         });
         runs.MapPost("/delete-tag", async (HttpRequest request, IMediator m, CancellationToken ct) =>
         {
             var body = await MlflowJson.ReadAsync<LogValueBody>(request, ct);
-            await m.Send(new DeleteMlflowRunTagCommand(Required(body.Id, "run_id"), Required(body.Key, "key")), ct);
+            await m.Send(new DeleteMlflowRunTagCommand(body.Id, body.Key), ct);
             return MlflowJson.Empty();
         });
         runs.MapPost("/log-batch", async (HttpRequest request, IMediator m, CancellationToken ct) =>
         {
             var body = await MlflowJson.ReadAsync<LogBatchBody>(request, ct);
-            var metrics = (body.Metrics ?? []).Select((metric, i) => Metric(metric, $"metrics[{i}].")).ToList();
-            var batch = new RunLogBatch(metrics,
-                (body.Params ?? []).Select(p => new LoggedValue(p?.Key ?? "", p?.Value!)).ToList(),
-                (body.Tags ?? []).Select(t => new LoggedValue(t?.Key ?? "", t?.Value!)).ToList());
-            await m.Send(new LogToMlflowRunCommand(Required(body.RunId, "run_id"), batch), ct);
+            var metrics = (body.Metrics ?? []).Select(x => x is null ? null : new MlflowMetricInput(x.Key, x.Value, x.Timestamp, x.Step)).ToList();
+            await m.Send(new LogToMlflowRunCommand(body.RunId, metrics, body.Params ?? [], body.Tags ?? []), ct);
             return MlflowJson.Empty();
         });
 
@@ -134,22 +129,16 @@ public static class MlflowTrackingEndpoints
     private static async Task<JsonHttpResult<object>> ChangeLifecycle(HttpRequest request, IMediator m, bool delete, CancellationToken ct)
     {
         var body = await MlflowJson.ReadAsync<ExperimentChangeBody>(request, ct);
-        await m.Send(new ChangeMlflowExperimentCommand(Required(body.ExperimentId, "experiment_id"), null, delete, null), ct);
+        await m.Send(new ChangeMlflowExperimentCommand(body.ExperimentId, null, delete, null), ct);
         return MlflowJson.Empty();
     }
 
     private static async Task<JsonHttpResult<object>> DeleteRun(HttpRequest request, IMediator m, bool restore, CancellationToken ct)
     {
         var body = await MlflowJson.ReadAsync<RunChangeBody>(request, ct);
-        await m.Send(new DeleteMlflowRunCommand(Required(body.Id, "run_id"), restore), ct);
+        await m.Send(new DeleteMlflowRunCommand(body.Id, restore), ct);
         return MlflowJson.Empty();
     }
-
-    private static LoggedMetric Metric(MetricBody? metric, string prefix) => new(
-        Required(metric?.Key, prefix + "key"),
-        metric?.Value ?? throw DomainException.Invalid($"Missing value for required parameter '{prefix}value'.", prefix + "value"),
-        metric.Timestamp ?? throw DomainException.Invalid($"Missing value for required parameter '{prefix}timestamp'.", prefix + "timestamp"),
-        metric.Step ?? 0);
 
     /// <summary>A required field, refused in MLflow's words when absent.</summary>
     public static string Required(string? value, string field) =>
