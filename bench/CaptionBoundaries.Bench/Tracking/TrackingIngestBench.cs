@@ -91,9 +91,22 @@ public sealed class TrackingIngestBench
         var db = scope.ServiceProvider.GetRequiredService<TrackingDbContext>();
         var run = new Experiment
         {
-            Id = Guid.NewGuid(), Name = "bench-tracking", ArchitectureName = "external", ModelConfigJson = "{}", HyperparametersJson = "{}",
-            AugmentationName = "", EmbedderName = "", EmbedderVersion = "", DatasetIdentity = "", DatasetName = "", DatasetPath = "",
-            GitCommit = "", Device = "", Source = Experiment.MlflowSource, Owner = "bench", CreatedAtUtc = DateTime.UtcNow,
+            Id = Guid.NewGuid(),
+            Name = "bench-tracking",
+            ArchitectureName = "external",
+            ModelConfigJson = "{}",
+            HyperparametersJson = "{}",
+            AugmentationName = "",
+            EmbedderName = "",
+            EmbedderVersion = "",
+            DatasetIdentity = "",
+            DatasetName = "",
+            DatasetPath = "",
+            GitCommit = "",
+            Device = "",
+            Source = Experiment.MlflowSource,
+            Owner = "bench",
+            CreatedAtUtc = DateTime.UtcNow,
         };
         db.Experiments.Add(run);
         await db.SaveChangesAsync(ct);
@@ -110,7 +123,8 @@ public sealed class TrackingIngestBench
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(dataFolder, recursive: true);
             return Task.CompletedTask;
-        });
+        }
+        );
     }
 
     private static async Task<(string, ServiceProvider, Func<Task>)> Postgres(string server, CancellationToken ct)
@@ -126,7 +140,8 @@ public sealed class TrackingIngestBench
             await admin.OpenAsync(CancellationToken.None);
             await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", admin);
             await drop.ExecuteNonQueryAsync(CancellationToken.None);
-        });
+        }
+        );
     }
 
     private static ServiceProvider Build(DatabaseOptions options, string dataFolder)

@@ -159,9 +159,21 @@ public sealed class MlflowAbuseTests(MlflowAbuseFixture fixture) : IClassFixture
         var db = scope.ServiceProvider.GetRequiredService<TrackingDbContext>();
         var native = new Experiment
         {
-            Id = Guid.NewGuid(), Name = "native", ArchitectureName = "tiny_cnn", ModelConfigJson = "{\"width\":\"8\"}", HyperparametersJson = "{\"lr\":\"0.001\"}",
-            AugmentationName = "none", EmbedderName = "glyph_profile", EmbedderVersion = "1", DatasetIdentity = "abc", DatasetName = "d", DatasetPath = "/x",
-            GitCommit = "c0ffee", Device = "cpu", Owner = "ann", CreatedAtUtc = DateTime.UtcNow,
+            Id = Guid.NewGuid(),
+            Name = "native",
+            ArchitectureName = "tiny_cnn",
+            ModelConfigJson = "{\"width\":\"8\"}",
+            HyperparametersJson = "{\"lr\":\"0.001\"}",
+            AugmentationName = "none",
+            EmbedderName = "glyph_profile",
+            EmbedderVersion = "1",
+            DatasetIdentity = "abc",
+            DatasetName = "d",
+            DatasetPath = "/x",
+            GitCommit = "c0ffee",
+            Device = "cpu",
+            Owner = "ann",
+            CreatedAtUtc = DateTime.UtcNow,
         };
         db.Experiments.Add(native);
         db.EpochMetrics.Add(new EpochMetric { ExperimentId = native.Id, Epoch = 1, TrainLoss = 1.5, ValLoss = 1.2, ValAccuracy = 0.4, ValMacroF1 = 0.3, PerClassF1Json = "{}", ConfusionMatrixJson = "[]" });

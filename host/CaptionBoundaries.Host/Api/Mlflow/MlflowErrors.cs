@@ -1,8 +1,8 @@
 using CaptionBoundaries.Domain.Common;
 using CaptionBoundaries.Domain.Errors;
-using CaptionBoundaries.Infrastructure.DatasetVersions;
 using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Infrastructure.DatasetVersions;
 using FluentValidation;
 
 namespace CaptionBoundaries.Host.Api.Mlflow;

@@ -1,6 +1,6 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CaptionBoundaries.Host.Api.Mlflow;
 

@@ -1,9 +1,9 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using System.Text.Json;
 using CaptionBoundaries.Application.Features.Mlflow;
 using CaptionBoundaries.Domain.Errors;
 using CaptionBoundaries.Domain.Tracking;
 using Mediator;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CaptionBoundaries.Host.Api.Mlflow;
 
