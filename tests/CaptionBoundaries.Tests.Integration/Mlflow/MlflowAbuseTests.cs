@@ -261,3 +261,55 @@ public sealed class MlflowAbuseTests(MlflowAbuseFixture fixture) : IClassFixture
         Assert.Equal(html, await response.Content.ReadAsByteArrayAsync());
     }
 }
+
+/// <summary>MLflow's model-version sources tried as an attacker would: server paths, files that are not checkpoints, runs one may not see.</summary>
+public sealed class MlflowRegistryAbuseTests(MlflowAbuseFixture fixture) : IClassFixture<MlflowAbuseFixture>
+{
+    private const string Api = "/api/2.0/mlflow";
+
+    [Theory]
+    [InlineData("/etc/passwd")]
+    [InlineData("file:///etc/shadow")]
+    [InlineData("s3://bucket/model")]
+    [InlineData("")]
+    public async Task A_source_that_is_not_a_run_artifact_is_refused(string source)
+    {
+        var body = await ApiJson.Expect(await fixture.Ann.PostAsJsonAsync($"{Api}/model-versions/create", new { name = "abuse-model", source }), HttpStatusCode.BadRequest);
+        Assert.Equal("INVALID_PARAMETER_VALUE", body.GetProperty("error_code").GetString());
+        Assert.Contains("source", body.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task An_artifact_that_is_not_a_checkpoint_registers_nothing()
+    {
+        var run = fixture.AnnsRun;
+        await ApiJson.Expect(await fixture.Ann.PutAsync($"/api/2.0/mlflow-artifacts/artifacts/0/{run}/artifacts/fake.pt", new ByteArrayContent(new byte[4096])), HttpStatusCode.OK);
+        var body = await ApiJson.Expect(await fixture.Ann.PostAsJsonAsync($"{Api}/model-versions/create", new { name = "fake-model", source = $"runs:/{run}/fake.pt" }),
+            HttpStatusCode.BadRequest);
+        Assert.Equal("INVALID_PARAMETER_VALUE", body.GetProperty("error_code").GetString());
+        var missing = await ApiJson.Expect(await fixture.Viewer.GetAsync($"{Api}/registered-models/get?name=fake-model"), HttpStatusCode.NotFound);
+        Assert.Equal("RESOURCE_DOES_NOT_EXIST", missing.GetProperty("error_code").GetString());
+    }
+
+    [Fact]
+    public async Task Another_accounts_private_run_cannot_be_a_source()
+    {
+        var body = await ApiJson.Expect(await fixture.Ben.PostAsJsonAsync($"{Api}/model-versions/create",
+            new { name = "stolen", source = $"runs:/{fixture.AnnsPrivateRun}/model.pt" }), HttpStatusCode.NotFound);
+        Assert.Equal("RESOURCE_DOES_NOT_EXIST", body.GetProperty("error_code").GetString());
+    }
+
+    [Fact]
+    public async Task Registered_model_names_and_aliases_follow_the_registry_rules()
+    {
+        var bad = await ApiJson.Expect(await fixture.Ann.PostAsJsonAsync($"{Api}/registered-models/create", new { name = "../../etc" }), HttpStatusCode.BadRequest);
+        Assert.Equal("INVALID_PARAMETER_VALUE", bad.GetProperty("error_code").GetString());
+        await ApiJson.Expect(await fixture.Ann.PostAsJsonAsync($"{Api}/registered-models/create", new { name = "anns-model" }), HttpStatusCode.OK);
+        var again = await ApiJson.Expect(await fixture.Ben.PostAsJsonAsync($"{Api}/registered-models/create", new { name = "anns-model" }), HttpStatusCode.BadRequest);
+        Assert.Equal("RESOURCE_ALREADY_EXISTS", again.GetProperty("error_code").GetString());
+        var noAlias = await ApiJson.Expect(await fixture.Viewer.GetAsync($"{Api}/registered-models/alias?name=anns-model&alias=champion"), HttpStatusCode.NotFound);
+        Assert.Equal("RESOURCE_DOES_NOT_EXIST", noAlias.GetProperty("error_code").GetString());
+        var search = await ApiJson.Expect(await fixture.Viewer.GetAsync($"{Api}/registered-models/search?filter=" + Uri.EscapeDataString("name LIKE 'anns-%'")), HttpStatusCode.OK);
+        Assert.Equal(["anns-model"], search.GetProperty("registered_models").EnumerateArray().Select(m => m.GetProperty("name").GetString()));
+    }
+}
