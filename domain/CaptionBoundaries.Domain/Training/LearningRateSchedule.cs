@@ -62,7 +62,7 @@ public sealed class LearningRateSchedule
         var span = Math.Max(1, TotalSteps - WarmupSteps);
         return Kind switch
         {
-            Cosine => BaseRate * (1 + Math.Cos(Math.PI * Math.Min(s, span) / span)) / 2,
+            Cosine => BaseRate * (1 + Math.Cos(Math.PI * Math.Min(s, span - 1) / span)) / 2,
             Step => BaseRate * Math.Pow(Gamma, (step - 1) / StepsPerEpoch / StepEpochs),
             OneCycle => OneCycleAt(Math.Min(s, span - 1), span),
             _ => BaseRate,
