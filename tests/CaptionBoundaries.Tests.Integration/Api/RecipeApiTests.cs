@@ -28,7 +28,13 @@ public sealed class RecipeApiTests : IAsyncLifetime
         _dataset = Path.Combine(_factory.DataFolder, "datasets", "recipe");
         SyntheticDatasetGenerator.Generate(new SyntheticDatasetOptions
         {
-            OutputFolder = _dataset, SamplesPerClass = 6, Seed = 8, Width = 48, Height = 32, ValidationFraction = 0.34, TestFraction = 0.34,
+            OutputFolder = _dataset,
+            SamplesPerClass = 6,
+            Seed = 8,
+            Width = 48,
+            Height = 32,
+            ValidationFraction = 0.34,
+            TestFraction = 0.34,
         });
     }
 

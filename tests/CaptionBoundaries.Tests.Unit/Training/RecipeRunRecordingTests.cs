@@ -27,11 +27,22 @@ public sealed class RecipeRunFixture : IAsyncLifetime
         WithoutTest = Path.Combine(Host.DataFolder, "datasets", "without-test");
         SyntheticDatasetGenerator.Generate(new SyntheticDatasetOptions
         {
-            OutputFolder = WithTest, SamplesPerClass = 8, Seed = 5, Width = 48, Height = 32, ValidationFraction = 0.25, TestFraction = 0.375,
+            OutputFolder = WithTest,
+            SamplesPerClass = 8,
+            Seed = 5,
+            Width = 48,
+            Height = 32,
+            ValidationFraction = 0.25,
+            TestFraction = 0.375,
         });
         SyntheticDatasetGenerator.Generate(new SyntheticDatasetOptions
         {
-            OutputFolder = WithoutTest, SamplesPerClass = 5, Seed = 6, Width = 48, Height = 32, ValidationFraction = 0.4,
+            OutputFolder = WithoutTest,
+            SamplesPerClass = 5,
+            Seed = 6,
+            Width = 48,
+            Height = 32,
+            ValidationFraction = 0.4,
         });
     }
 
@@ -95,8 +106,14 @@ public sealed class RecipeRunRecordingTests(RecipeRunFixture fx) : IClassFixture
     {
         var recipe = new TrainingRecipe
         {
-            LrSchedule = LearningRateSchedule.Cosine, WarmupSteps = 3, GradClipNorm = 2.5, LabelSmoothing = 0.05,
-            ClassWeighting = ClassWeights.Balanced, GradAccumulationSteps = 2, EarlyStoppingPatience = 4, LogEveryNSteps = 5,
+            LrSchedule = LearningRateSchedule.Cosine,
+            WarmupSteps = 3,
+            GradClipNorm = 2.5,
+            LabelSmoothing = 0.05,
+            ClassWeighting = ClassWeights.Balanced,
+            GradAccumulationSteps = 2,
+            EarlyStoppingPatience = 4,
+            LogEveryNSteps = 5,
         };
         var result = await fx.Host.SendAsync(new TrainModelCommand(Run("recorded", fx.WithTest, recipe, epochs: 1)));
         Assert.Equal(ExperimentStatus.Completed, result.Status);
