@@ -30,10 +30,12 @@ public interface IExperimentGrain : IGrainWithGuidKey
     Task Unsubscribe(IExperimentObserver observer);
 }
 
-/// <summary>Live updates for the console and the CLI: every epoch as it is logged, every phase change.</summary>
+/// <summary>Live updates for the console and the CLI: every epoch as it is logged, every batch of step losses, every phase change.</summary>
 public interface IExperimentObserver : IGrainObserver
 {
     void OnEpoch(EpochMetrics metrics);
+
+    void OnSteps(StepLosses steps);
 
     void OnChanged(ExperimentInfo info);
 }

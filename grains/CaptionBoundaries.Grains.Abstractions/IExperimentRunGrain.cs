@@ -32,5 +32,12 @@ public interface IExperimentRunGrain : IGrainWithGuidKey
     Task<bool> ReportEpoch(Guid runId, EpochMetrics metrics, string? bestCheckpoint);
 
     Task ReportEnded(Guid runId, RunOutcome outcome);
+
+    /// <summary>
+    /// Step losses the run has just recorded, passed on to the observers (the console's live run page). One-way: the
+    /// training never waits for live views; the points are already in the tracking database.
+    /// </summary>
+    [OneWay]
+    Task ReportSteps(Guid runId, StepLosses steps);
 }
 

@@ -17,6 +17,7 @@ public static class ServiceRegistration
     {
         services.AddCaptionBoundariesInfrastructure(configuration);
         services.AddScoped<Features.Serving.PredictionAttempt>();
+        services.AddScoped<Features.Mlflow.MlflowRunReader>();
         services.AddMediator((MediatorOptions o) =>
         {
             o.ServiceLifetime = ServiceLifetime.Scoped;

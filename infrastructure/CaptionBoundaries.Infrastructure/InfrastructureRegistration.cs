@@ -55,6 +55,7 @@ public static class InfrastructureRegistration
         services.AddSingleton<WebhookPublisher>();
         services.AddSingleton<WebhookDispatcher>();
         services.AddScoped<RunArtifactStore>();
+        services.AddScoped<RunLogWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
         services.AddMonitoring(configuration);
         services.AddSingleton<Trainer>();

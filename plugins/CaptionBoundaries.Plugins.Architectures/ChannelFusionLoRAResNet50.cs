@@ -4,7 +4,7 @@ using CaptionBoundaries.Contracts;
 namespace CaptionBoundaries.Plugins.Architectures;
 
 /// <summary>Channel fusion of the three images into one frozen ResNet-50 fine-tuned through LoRA adapters.</summary>
-public sealed class ChannelFusionLoRAResNet50 : IModelArchitecture
+public sealed class ChannelFusionLoRAResNet50 : IModelArchitecture, IChecksModelConfig
 {
     public const string ArchitectureName = "channel_fusion_lora_resnet50";
     public const string LoraRank = "lora_rank";
@@ -32,10 +32,7 @@ public sealed class ChannelFusionLoRAResNet50 : IModelArchitecture
 
     public CaptionBoundaryModel Create(ModelConfig config)
     {
-        var dropout = CommonConfig.ReadDropout(config);
-        var rank = config.GetInt(LoraRank, 1, MaxRank);
-        var alpha = config.GetDouble(LoraAlpha);
-        if (alpha <= 0) throw new ModelConfigException(LoraAlpha, $"model config '{LoraAlpha}' must be greater than 0, got {alpha}");
+        var (dropout, rank, alpha) = Read(config);
         var pretrained = CommonConfig.ReadPretrainedPath(config);
 
         var backbone = LoRABackbone.Create(rank, alpha, pretrained);
@@ -48,5 +45,17 @@ public sealed class ChannelFusionLoRAResNet50 : IModelArchitecture
             backbone.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The values Create reads, read the same way (pretrained is a path: the platform checks it).</summary>
+    public void CheckConfig(ModelConfig config) => Read(config);
+
+    private static (double Dropout, int Rank, double Alpha) Read(ModelConfig config)
+    {
+        var dropout = CommonConfig.ReadDropout(config);
+        var rank = config.GetInt(LoraRank, 1, MaxRank);
+        var alpha = config.GetDouble(LoraAlpha);
+        if (alpha <= 0) throw new ModelConfigException(LoraAlpha, $"model config '{LoraAlpha}' must be greater than 0, got {alpha}");
+        return (dropout, rank, alpha);
     }
 }

@@ -3,7 +3,7 @@ using CaptionBoundaries.Contracts;
 namespace CaptionBoundaries.Plugins.Architectures;
 
 /// <summary>A single ResNet-50 applied to all three images (shared weights).</summary>
-public sealed class SharedBackboneResNet50 : IModelArchitecture
+public sealed class SharedBackboneResNet50 : IModelArchitecture, IChecksModelConfig
 {
     public const string ArchitectureName = "shared_backbone_resnet50";
 
@@ -41,4 +41,7 @@ public sealed class SharedBackboneResNet50 : IModelArchitecture
         var total = ResNet50Backbone.ParameterCount + FusionHead.ParameterCount(3 * ResNet50Backbone.FeatureDimension);
         return new ParameterCount(total, total);
     }
+
+    /// <summary>The values Create reads, read the same way (pretrained is a path: the platform checks it).</summary>
+    public void CheckConfig(ModelConfig config) => CommonConfig.ReadDropout(config);
 }

@@ -3,7 +3,7 @@ using CaptionBoundaries.Contracts;
 namespace CaptionBoundaries.Plugins.Architectures;
 
 /// <summary>Three independent ResNet-50 backbones, one per image input.</summary>
-public sealed class TripleBackboneResNet50 : IModelArchitecture
+public sealed class TripleBackboneResNet50 : IModelArchitecture, IChecksModelConfig
 {
     public const string ArchitectureName = "triple_backbone_resnet50";
 
@@ -42,4 +42,7 @@ public sealed class TripleBackboneResNet50 : IModelArchitecture
         var total = 3 * ResNet50Backbone.ParameterCount + FusionHead.ParameterCount(3 * ResNet50Backbone.FeatureDimension);
         return new ParameterCount(total, total);
     }
+
+    /// <summary>The values Create reads, read the same way (pretrained is a path: the platform checks it).</summary>
+    public void CheckConfig(ModelConfig config) => CommonConfig.ReadDropout(config);
 }

@@ -12,7 +12,7 @@ namespace CaptionBoundaries.Domain.Datasets;
 public sealed class CaptionDataset
 {
     private CaptionDataset(string folder, string name, string identity, ImageTransform transform, IEmbedder embedder,
-        IReadOnlyList<DatasetSample> train, IReadOnlyList<DatasetSample> validation)
+        IReadOnlyList<DatasetSample> train, IReadOnlyList<DatasetSample> validation, IReadOnlyList<DatasetSample> test)
     {
         Folder = folder;
         Name = name;
@@ -22,6 +22,7 @@ public sealed class CaptionDataset
         FontEmbedderVersion = embedder.Version;
         Train = train;
         Validation = validation;
+        Test = test;
         TrainClassCounts = CountClasses(train);
         ValidationClassCounts = CountClasses(validation);
     }
@@ -44,6 +45,12 @@ public sealed class CaptionDataset
 
     public IReadOnlyList<DatasetSample> Validation { get; }
 
+    /// <summary>
+    /// The held-out test split (empty when the manifest has none): never trained on nor used to pick a model; a run
+    /// evaluates its best checkpoint on it once, at the end.
+    /// </summary>
+    public IReadOnlyList<DatasetSample> Test { get; }
+
     /// <summary>Samples per class in the train split, indexed like <see cref="TaskSpec.Classes"/>.</summary>
     public IReadOnlyList<int> TrainClassCounts { get; }
 
@@ -64,6 +71,7 @@ public sealed class CaptionDataset
         var fileHashes = new List<byte[]>();
         var train = new List<DatasetSample>();
         var validation = new List<DatasetSample>();
+        var test = new List<DatasetSample>();
         foreach (var s in manifest.Samples)
         {
             var images = new RgbImage[3];
@@ -87,11 +95,11 @@ public sealed class CaptionDataset
             var (f1, f2, ocr, embedding) = PreparedImages.Prepare(
                 s.Id, images[0], images[1], images[2], s.SpatialFeatures, s.CaptionBox, fontEmbedder, transform);
             var sample = new DatasetSample(s.Id, TaskSpec.ClassIndex(s.Label), s.Split, f1, f2, ocr, s.SpatialFeatures, embedding);
-            (s.Split == DatasetSplit.Train ? train : validation).Add(sample);
+            (s.Split switch { DatasetSplit.Train => train, DatasetSplit.Test => test, _ => validation }).Add(sample);
         }
 
         return new CaptionDataset(folder, manifest.Name, DatasetIdentity.Combine(manifestBytes, fileHashes),
-            transform, fontEmbedder, train, validation);
+            transform, fontEmbedder, train, validation, test);
     }
 
     /// <summary>

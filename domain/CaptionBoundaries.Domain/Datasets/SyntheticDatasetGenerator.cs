@@ -22,6 +22,7 @@ public static class SyntheticDatasetGenerator
         Directory.CreateDirectory(imagesPath);
 
         var validationCount = ValidationCountPerClass(options.SamplesPerClass, options.ValidationFraction);
+        var testCount = TestCountPerClass(options.SamplesPerClass, validationCount, options.TestFraction);
         var samples = new List<DatasetManifestSample>(options.SamplesPerClass * TaskSpec.ClassCount);
         for (var index = 0; index < options.SamplesPerClass; index++)
         {
@@ -39,8 +40,11 @@ public static class SyntheticDatasetGenerator
                 rendered.Frame2.SavePng(Path.Combine(options.OutputFolder, frame2));
                 rendered.OcrViz.SavePng(Path.Combine(options.OutputFolder, ocrViz));
 
-                // The last indices of each class go to validation: stratified, and independent of the seed.
-                var split = index >= options.SamplesPerClass - validationCount ? DatasetSplit.Validation : DatasetSplit.Train;
+                // The last indices of each class go to validation, the ones before them to test: stratified, independent of
+                // the seed, and the validation samples are the same with or without a test split.
+                var split = index >= options.SamplesPerClass - validationCount ? DatasetSplit.Validation
+                    : index >= options.SamplesPerClass - validationCount - testCount ? DatasetSplit.Test
+                    : DatasetSplit.Train;
                 samples.Add(new DatasetManifestSample(id, split, label, frame1, frame2, ocrViz, rendered.SpatialFeatures, rendered.CaptionBox));
                 progress?.Report(samples.Count);
             }
@@ -49,7 +53,8 @@ public static class SyntheticDatasetGenerator
         var manifest = new DatasetManifest(
             DatasetManifest.FormatId,
             options.Name ?? $"synthetic-seed{options.Seed}",
-            $"{GeneratorName} seed={options.Seed} samples_per_class={options.SamplesPerClass} size={options.Width}x{options.Height} validation_fraction={options.ValidationFraction.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+            $"{GeneratorName} seed={options.Seed} samples_per_class={options.SamplesPerClass} size={options.Width}x{options.Height} validation_fraction={options.ValidationFraction.ToString(System.Globalization.CultureInfo.InvariantCulture)}" +
+            (testCount > 0 ? $" test_fraction={options.TestFraction.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : ""),
             options.Width,
             options.Height,
             samples);
@@ -62,6 +67,16 @@ public static class SyntheticDatasetGenerator
     {
         if (validationFraction <= 0 || samplesPerClass < 2) return 0;
         return Math.Clamp((int)Math.Round(samplesPerClass * validationFraction, MidpointRounding.AwayFromZero), 1, samplesPerClass - 1);
+    }
+
+    /// <summary>
+    /// Test samples per class: the rounded fraction, at least one when asked for any, always leaving one train sample.
+    /// </summary>
+    public static int TestCountPerClass(int samplesPerClass, int validationCount, double testFraction)
+    {
+        var available = samplesPerClass - validationCount - 1;
+        if (testFraction <= 0 || available < 1) return 0;
+        return Math.Clamp((int)Math.Round(samplesPerClass * testFraction, MidpointRounding.AwayFromZero), 1, available);
     }
 
     // SplitMix64 finaliser: nearby (seed, class, index) triples give unrelated generator seeds.

@@ -17,6 +17,12 @@ public sealed record SyntheticDatasetOptions
     /// <summary>Share of each class put in the validation split (stratified, so every class appears in both splits).</summary>
     public double ValidationFraction { get; init; } = 0.25;
 
+    /// <summary>
+    /// Share of each class put in a held-out "test" split (stratified, taken just before the validation samples). 0 by
+    /// default, which writes exactly the train and validation splits (and bytes) the generator always wrote.
+    /// </summary>
+    public double TestFraction { get; init; }
+
     /// <summary>Dataset name written to the manifest; defaults to "synthetic-seed{Seed}".</summary>
     public string? Name { get; init; }
 
@@ -30,5 +36,7 @@ public sealed record SyntheticDatasetOptions
             throw new ArgumentOutOfRangeException(nameof(Width), $"Images of {Width}x{Height} are larger than the 4096 limit of the generator.");
         if (!(ValidationFraction >= 0 && ValidationFraction < 1))
             throw new ArgumentOutOfRangeException(nameof(ValidationFraction), ValidationFraction, "ValidationFraction must be in [0, 1).");
+        if (!(TestFraction >= 0 && TestFraction < 1 && ValidationFraction + TestFraction < 1))
+            throw new ArgumentOutOfRangeException(nameof(TestFraction), TestFraction, "TestFraction must be in [0, 1) and leave samples for training (ValidationFraction + TestFraction < 1).");
     }
 }

@@ -8,6 +8,9 @@ public static partial class AuditText
 {
     private static readonly string[] SecretNames = ["password", "token", "secret", "connectionstring"];
 
+    // A request may carry NaN or infinity (a body's "NaN" read as a number): recorded as such, not a failed audit.
+    private static readonly JsonSerializerOptions DetailsJson = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
     public static string ActionOf(Type requestType)
     {
         var name = Regex.Replace(requestType.Name, "(Command|Query)$", "");
@@ -28,7 +31,7 @@ public static partial class AuditText
             values[property.Name] = SecretNames.Any(s => property.Name.Contains(s, StringComparison.OrdinalIgnoreCase)) && value is not null ? "***" : value;
         }
         string json;
-        try { json = JsonSerializer.Serialize(values); }
+        try { json = JsonSerializer.Serialize(values, DetailsJson); }
         catch (Exception e) when (e is NotSupportedException or JsonException) { json = string.Join(", ", values.Keys); }
         return json.Length > 4000 ? json[..4000] : json;
     }

@@ -6,8 +6,8 @@ namespace CaptionBoundaries.Domain.Training;
 /// What to train: the one description of a run, from the request that asks for it to the worker that trains it.
 /// Every default lives here. The API and CLI map their own request shapes onto it; the console edits a copy; the
 /// scheduler, the experiment grain and the training worker carry it as it is (Orleans sends it as JSON, see
-/// ServerComposition). It is checked once, where it enters: RunSpecRules for the fields, the edge's validator for
-/// paths and memory.
+/// ServerComposition). It is checked once, where it enters, by RunSpecValidator: fields, paths and memory, with
+/// TrainingPlanRules for the stages and TrainingRecipeRules for the recipe.
 /// </summary>
 public sealed record RunSpec
 {
@@ -48,6 +48,9 @@ public sealed record RunSpec
     /// <summary>Private runs are seen by their owner and admins only; shared ones by everyone who can read.</summary>
     public bool Private { get; init; }
 
+    /// <summary>LR schedule, early stopping, clipping, loss, accumulation, precision, step logging; every stage uses it.</summary>
+    public TrainingRecipe Recipe { get; init; } = TrainingRecipe.Default;
+
     /// <summary>Epochs of the whole run: the plan's total when it has stages.</summary>
     // Derived: never written to grain calls or grain state (both JSON).
     [JsonIgnore]
@@ -64,6 +67,7 @@ public sealed record RunSpec
         Seed = Seed,
         ImageHeight = ImageHeight,
         ImageWidth = ImageWidth,
+        Recipe = Recipe,
     };
 
     /// <summary>A stage's hyperparameters: its own where given, the run's otherwise.</summary>

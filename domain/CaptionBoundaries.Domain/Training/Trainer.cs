@@ -8,8 +8,10 @@ using static TorchSharp.torch;
 namespace CaptionBoundaries.Domain.Training;
 
 /// <summary>
-/// The training loop: AdamW on the trainable parameters, cross-entropy, validation after every epoch,
-/// "last" checkpoint every epoch and "best" whenever validation macro-F1 improves. Seeded: the same spec
+/// The training loop: AdamW on the trainable parameters, cross-entropy (optionally class-weighted or label-smoothed),
+/// validation after every epoch, "last" checkpoint every epoch and "best" whenever validation macro-F1 improves. The run's
+/// <see cref="TrainingRecipe"/> sets the learning rate of every optimiser step (warm-up and schedule), clips gradients,
+/// accumulates batches into one step, logs the mean train loss every N steps and may stop early. Seeded: the same spec
 /// gives the same weights on the same device.
 /// </summary>
 public sealed class Trainer
@@ -23,9 +25,11 @@ public sealed class Trainer
         IProgress<TrainingProgress>? progress,
         CancellationToken cancellationToken,
         Action<ParameterCount>? onModelReady = null,
-        Action<WrittenCheckpoint>? onLastCheckpoint = null)
+        Action<WrittenCheckpoint>? onLastCheckpoint = null,
+        Action<StepLoss>? onStepLoss = null)
     {
         var hp = spec.Hyperparameters;
+        var recipe = hp.Recipe;
         torch.manual_seed(hp.Seed);
         using var model = spec.Architecture.Create(spec.ModelConfig);
         model.to(spec.Device);
@@ -42,20 +46,28 @@ public sealed class Trainer
         double best = double.NegativeInfinity;
         var bestEpoch = 0;
         string? bestPath = null, lastPath = null;
+        var stopping = new EarlyStopping(recipe.EarlyStoppingPatience, recipe.EarlyStoppingMinDelta);
         if (spec.ResumeFrom is not null)
         {
             var resumed = Resume(spec, model, optimizer);
             startEpoch = resumed.Epoch + 1;
             best = resumed.BestValMacroF1;
             bestEpoch = resumed.BestEpoch;
+            stopping.Resume(best, bestEpoch, resumed.Epoch);
         }
 
-        var stepsPerEpoch = (int)Math.Ceiling(spec.Dataset.Train.Count / (double)hp.BatchSize);
+        var plan = StepPlan.Of(spec.Dataset.Train.Count, hp.BatchSize, recipe.GradAccumulationSteps);
+        var loop = new StepLoop(spec, model, optimizer, trainable, plan,
+            LearningRateSchedule.Of(recipe, hp.LearningRate, Math.Max(1, hp.Epochs * plan.StepsPerEpoch), Math.Max(1, plan.StepsPerEpoch)),
+            new StepLossLog(recipe.LogEveryNSteps, onStepLoss));
+        using var loss = new TrainingLoss(ClassWeights.For(recipe.ClassWeighting, spec.Dataset.TrainClassCounts), recipe.LabelSmoothing, spec.Device);
+        var lastEpoch = startEpoch - 1;
+        string? stoppedEarly = null;
         for (var epoch = startEpoch; epoch <= hp.Epochs; epoch++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
-            var trainLoss = TrainEpoch(spec, model, optimizer, epoch, stepsPerEpoch, progress, cancellationToken);
+            var trainLoss = loop.TrainEpoch(epoch, loss, progress, cancellationToken);
             var (valLoss, metrics) = Evaluate(model, spec.Dataset, spec.Dataset.Validation, hp.BatchSize, spec.Device);
             var isBest = metrics.MacroF1 > best;
             if (isBest)
@@ -84,8 +96,15 @@ public sealed class Trainer
             // process killed in between re-runs that epoch (whose record is then replaced) instead of skipping its record.
             if (onLastCheckpoint is not null && modelState is not null)
                 onLastCheckpoint(WriteCheckpoint(spec, LastKind, lastPath!, epoch, valLoss, metrics, best, bestEpoch, counts, modelState, optimizerState!));
+            lastEpoch = epoch;
+            if (stopping.ShouldStop(epoch, metrics.MacroF1))
+            {
+                stoppedEarly = stopping.Reason(epoch);
+                break;
+            }
         }
-        return new TrainingOutcome(hp.Epochs, best, bestEpoch, bestPath, lastPath);
+        loop.Log.Flush();
+        return new TrainingOutcome(lastEpoch, best, bestEpoch, bestPath, lastPath) { StoppedEarly = stoppedEarly };
     }
 
     /// <summary>Validation loss and metrics of a model on some samples (eval mode, no gradients).</summary>
@@ -111,38 +130,6 @@ public sealed class Trainer
         return (count == 0 ? 0 : lossSum / count, ClassificationMetrics.FromConfusion(confusion));
     }
 
-    private static double TrainEpoch(
-        TrainingRunSpec spec, CaptionBoundaryModel model, optim.Optimizer optimizer, int epoch, int stepsPerEpoch,
-        IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
-    {
-        var hp = spec.Hyperparameters;
-        model.train();
-        using var generator = new Generator((ulong)(hp.Seed * 1_000L + epoch));
-        double lossSum = 0;
-        long count = 0;
-        var step = 0;
-        foreach (var batch in spec.Dataset.Batches(spec.Dataset.Train, hp.BatchSize, shuffle: true, seed: hp.Seed * 1_000 + epoch, spec.Device))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            using var scope = torch.NewDisposeScope();
-            using var _ = batch;
-            var started = Stopwatch.GetTimestamp();
-            var augmented = spec.Augmentation.Apply(batch.Inputs, generator);
-            optimizer.zero_grad();
-            var logits = model.forward(augmented);
-            var loss = nn.functional.cross_entropy(logits, batch.Labels);
-            loss.backward();
-            optimizer.step();
-            var n = batch.Labels.shape[0];
-            lossSum += loss.item<float>() * n;
-            var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-            count += n;
-            step++;
-            progress?.Report(new TrainingProgress(epoch, hp.Epochs, step, stepsPerEpoch, lossSum / count, seconds));
-        }
-        return count == 0 ? 0 : lossSum / count;
-    }
-
     private static WrittenCheckpoint WriteCheckpoint(
         TrainingRunSpec spec, string kind, string path, int epoch, double valLoss, ClassificationMetrics metrics,
         double best, int bestEpoch, ParameterCount counts, byte[] modelState, byte[] optimizerState)
@@ -151,7 +138,7 @@ public sealed class Trainer
         {
             ArchitectureName = spec.ArchitectureName,
             ModelConfig = spec.ModelConfig.Values,
-            Hyperparameters = spec.Hyperparameters.ToDictionary(),
+            Hyperparameters = spec.Hyperparameters.ToDictionary(spec.Device.type),
             ImageHeight = spec.Dataset.Transform.Height,
             ImageWidth = spec.Dataset.Transform.Width,
             Classes = TaskSpec.Classes,

@@ -1,4 +1,5 @@
 using System.Globalization;
+using TorchSharp;
 
 namespace CaptionBoundaries.Domain.Training;
 
@@ -16,16 +17,29 @@ public sealed record TrainingHyperparameters
     public required int ImageHeight { get; init; }
     public required int ImageWidth { get; init; }
 
-    public IReadOnlyDictionary<string, string> ToDictionary() => new SortedDictionary<string, string>
+    /// <summary>Schedule, early stopping, clipping, loss, accumulation, precision and step logging: the run's.</summary>
+    public TrainingRecipe Recipe { get; init; } = TrainingRecipe.Default;
+
+    /// <summary>
+    /// Every setting by its request field name. With the device the run trains on, also what mixed precision it
+    /// actually used (mixed_precision_effective), which "auto" leaves to the device.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ToDictionary(DeviceType? device = null)
     {
-        ["lr"] = LearningRate.ToString("R", CultureInfo.InvariantCulture),
-        ["batch_size"] = BatchSize.ToString(CultureInfo.InvariantCulture),
-        ["epochs"] = Epochs.ToString(CultureInfo.InvariantCulture),
-        ["weight_decay"] = WeightDecay.ToString("R", CultureInfo.InvariantCulture),
-        ["seed"] = Seed.ToString(CultureInfo.InvariantCulture),
-        ["image_height"] = ImageHeight.ToString(CultureInfo.InvariantCulture),
-        ["image_width"] = ImageWidth.ToString(CultureInfo.InvariantCulture),
-        ["optimizer"] = "adamw",
-        ["loss"] = "cross_entropy",
-    };
+        var values = new SortedDictionary<string, string>
+        {
+            ["lr"] = LearningRate.ToString("R", CultureInfo.InvariantCulture),
+            ["batch_size"] = BatchSize.ToString(CultureInfo.InvariantCulture),
+            ["epochs"] = Epochs.ToString(CultureInfo.InvariantCulture),
+            ["weight_decay"] = WeightDecay.ToString("R", CultureInfo.InvariantCulture),
+            ["seed"] = Seed.ToString(CultureInfo.InvariantCulture),
+            ["image_height"] = ImageHeight.ToString(CultureInfo.InvariantCulture),
+            ["image_width"] = ImageWidth.ToString(CultureInfo.InvariantCulture),
+            ["optimizer"] = "adamw",
+            ["loss"] = "cross_entropy",
+        };
+        Recipe.AddTo(values);
+        if (device is { } d) values["mixed_precision_effective"] = MixedPrecision.Effective(Recipe.MixedPrecision, d);
+        return values;
+    }
 }

@@ -39,4 +39,8 @@ public sealed record TrainingRunSpec(
 /// <summary>A checkpoint file the trainer wrote, with the hash tracking records.</summary>
 public sealed record WrittenCheckpoint(string Kind, int Epoch, string Path, string Sha256, long SizeBytes, double ValMacroF1);
 
-public sealed record TrainingOutcome(int LastEpoch, double BestValMacroF1, int BestEpoch, string? BestCheckpoint, string? LastCheckpoint);
+public sealed record TrainingOutcome(int LastEpoch, double BestValMacroF1, int BestEpoch, string? BestCheckpoint, string? LastCheckpoint)
+{
+    /// <summary>Why the run ended before its epoch budget (early stopping), or null when it trained every epoch.</summary>
+    public string? StoppedEarly { get; init; }
+}

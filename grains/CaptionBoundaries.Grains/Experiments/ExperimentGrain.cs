@@ -176,6 +176,13 @@ public sealed class ExperimentGrain(
         return !S.StopRequested;
     }
 
+    public Task ReportSteps(Guid runId, StepLosses steps)
+    {
+        // Only the current run's points; nothing is stored here (the runner recorded them).
+        if (runId == S.RunId && S.Phase == ExperimentStatus.Running) _observers.Notify(o => o.OnSteps(steps));
+        return Task.CompletedTask;
+    }
+
     public async Task ReportEnded(Guid runId, RunOutcome outcome)
     {
         logger.LogInformation("Experiment {ExperimentId}: run {RunId} ended {Phase} (current run {Current}, phase {Own})",

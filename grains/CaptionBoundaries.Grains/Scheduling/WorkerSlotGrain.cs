@@ -138,7 +138,10 @@ public sealed class WorkerSlotGrain(
             var runner = scope.ServiceProvider.GetRequiredService<ExperimentRunner>();
             var bestPath = Path.Combine(scope.ServiceProvider.GetRequiredService<CaptionBoundariesOptions>().ExperimentFolder(experimentId), Trainer.BestKind + ".pt");
             // Blocking in OnEpoch is fine (a pool thread, not the grain's): the next epoch waits until this one is reported.
-            var observers = new RunObservers(OnEpoch: epoch => Report(experiment, runId, EpochMetrics.Of(experimentId, epoch), epoch.IsBest ? bestPath : null, cancel));
+            var observers = new RunObservers(OnEpoch: epoch => Report(experiment, runId, EpochMetrics.Of(experimentId, epoch), epoch.IsBest ? bestPath : null, cancel))
+            {
+                OnSteps = steps => ReportSteps(experiment, runId, new StepLosses(experimentId, steps)),
+            };
             var result = await runner.RunAsync(experimentId, spec, observers, token);
             outcome = RunOutcome.Of(result);
         }
@@ -178,6 +181,10 @@ public sealed class WorkerSlotGrain(
                     logger.LogWarning(e, "Could not report epoch {Epoch} of experiment {ExperimentId}", metrics.Epoch, experimentId);
                     return true;
                 }
+            }, steps =>
+            {
+                ReportSteps(experiment, runId, new StepLosses(experimentId, steps));
+                return Task.CompletedTask;
             });
         }
         finally
@@ -206,6 +213,15 @@ public sealed class WorkerSlotGrain(
         {
             logger.LogError(e, "Could not report the end of experiment {ExperimentId}", experimentId);
         }
+    }
+
+    /// <summary>Live step losses: one-way and best effort (they are in the tracking database already).</summary>
+    private void ReportSteps(IExperimentRunGrain experiment, Guid runId, StepLosses steps)
+    {
+        if (_deactivating) return;
+        experiment.ReportSteps(runId, steps).ContinueWith(
+            t => logger.LogDebug(t.Exception, "Could not report step losses of experiment {ExperimentId}", steps.ExperimentId),
+            TaskContinuationOptions.OnlyOnFaulted);
     }
 
     private void Report(IExperimentRunGrain experiment, Guid runId, EpochMetrics metrics, string? bestCheckpoint, CancellationTokenSource cancel)

@@ -58,7 +58,8 @@ public sealed class SweepGrain(
         {
             parsed = SweepDefinitionParser.Parse(definition);
             var architecture = plugins.GetArchitecture(baseSpec.Architecture);
-            var problems = TrialSpecMapping.UnknownConfigKeys(parsed, architecture.DefaultConfig, baseSpec.Architecture).ToList();
+            var problems = TrialSpecMapping.UnknownConfigKeys(parsed, architecture.DefaultConfig, baseSpec.Architecture)
+                .Concat(TrialSpecMapping.ValueProblems(parsed)).ToList();
             if (!SweepMetricReader.IsKnown(parsed.Metric.Name))
                 problems.Add(new("metric.name", $"metric.name must be one of {string.Join(", ", SweepMetricReader.Names)} (got '{parsed.Metric.Name}')"));
             if (problems.Count > 0) throw new SweepDefinitionException(problems);
@@ -131,6 +132,11 @@ public sealed class SweepGrain(
     void IExperimentObserver.OnEpoch(EpochMetrics metrics) => Forward(self => self.TrialEpoch(metrics));
 
     void IExperimentObserver.OnChanged(ExperimentInfo info) => Forward(self => self.TrialChanged(info));
+
+    // Trials are judged by their epochs; step losses are for the run page.
+    void IExperimentObserver.OnSteps(StepLosses steps)
+    {
+    }
 
     public async Task TrialEpoch(EpochMetrics metrics)
     {

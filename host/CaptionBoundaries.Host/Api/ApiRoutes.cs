@@ -1,3 +1,4 @@
+using CaptionBoundaries.Host.Api.Mlflow;
 using CaptionBoundaries.Host.Server.Security;
 
 namespace CaptionBoundaries.Host.Api;
@@ -28,6 +29,12 @@ public static class ApiRoutes
         api.MapMonitoringEndpoints();
         api.MapWebhookEndpoints();
         api.MapReportEndpoints();
+
+        // MLflow's REST API, for the clients people already log with: its own paths and its own error shape.
+        var mlflow = api.MapGroup("/2.0/mlflow").WithTags("MLflow").WithMlflowErrors();
+        mlflow.MapMlflowTracking();
+        mlflow.MapMlflowRegistry();
+        api.MapGroup("/2.0/mlflow-artifacts").WithTags("MLflow").WithMlflowErrors().MapMlflowArtifacts();
         return app;
     }
 }

@@ -26,6 +26,12 @@ public static class ExperimentEndpoints
         experiments.MapGet("/{id:guid}", async (Guid id, IMediator m, CancellationToken ct) => await m.Send(new GetExperimentQuery(id), ct))
             .ProducesProblems(Status404NotFound);
 
+        experiments.MapGet("/{id}/detail", async (string id, IMediator m, CancellationToken ct) => await m.Send(new GetExperimentDetailQuery(id), ct))
+            .WithSummary("Everything tracked about a run (id or a prefix of at least 4 characters): settings and recipe, every epoch, " +
+                "the per-step train loss (train_loss_steps), the held-out test split's results (test, apart from validation), " +
+                "why it stopped early (stopped_early), checkpoints.")
+            .ProducesProblems(Status400BadRequest, Status404NotFound);
+
         experiments.MapPost("/", async (StartExperimentRequest body, IMediator m, CancellationToken ct) =>
         {
             var info = await m.Send(new StartExperimentCommand(body.ToRunSpec()), ct);

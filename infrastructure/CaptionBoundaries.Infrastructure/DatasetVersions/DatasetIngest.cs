@@ -73,7 +73,8 @@ public static class DatasetIngest
     {
         var list = samples.ToList();
         var counts = new Dictionary<string, IReadOnlyDictionary<string, int>>(StringComparer.Ordinal);
-        foreach (var split in DatasetSplit.All)
+        // The optional test split is listed only when the dataset has one, so versions without it keep their counts as they were.
+        foreach (var split in DatasetSplit.All.Where(s => s != DatasetSplit.Test || list.Any(x => x.Split == DatasetSplit.Test)))
         {
             var perClass = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var label in TaskSpec.Classes) perClass[label] = list.Count(s => s.Split == split && s.Label == label);

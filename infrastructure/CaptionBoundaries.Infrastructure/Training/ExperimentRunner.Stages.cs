@@ -70,8 +70,11 @@ public sealed partial class ExperimentRunner
                         InitialWeights = resumeFrom is null ? previousEnd : null,
                         StageLabel = $"stages[{index}]",
                     };
-                    return trainer.Run(spec, (epoch, written) =>
+                    RecordEffectiveHyperparameters(run, hyperparameters, spec);
+                    var steps = new StepMetricRecorder(db, run.Id, observers.OnSteps);
+                    var trained = trainer.Run(spec, (epoch, written) =>
                     {
+                        steps.Save();
                         RecordEpoch(run, epoch, written);
                         RecordParentBest(parent, run, offset);
                         // Observers (the console, a sweep's early-termination rule) see one continuous run.
@@ -80,9 +83,13 @@ public sealed partial class ExperimentRunner
                     {
                         parent.TotalParameters = counts.Total;
                         RecordParameters(run, counts);
-                    }, last => RecordLastCheckpoint(run.Id, last));
+                    }, last => RecordLastCheckpoint(run.Id, last), steps.Add);
+                    steps.Save();
+                    return trained;
                 }, CancellationToken.None);
 
+                // Early stopping ends the stage; the plan goes on with the next one.
+                if (outcome.StoppedEarly is { } reason) RecordStoppedEarly(run.Id, reason);
                 run.Status = ExperimentStatus.Completed;
                 run.FinishedAtUtc = DateTime.UtcNow;
                 await db.SaveChangesAsync(CancellationToken.None);
@@ -91,6 +98,7 @@ public sealed partial class ExperimentRunner
             }
 
             RecordParentCheckpoint(parent, Trainer.LastKind, current!, Trainer.LastKind);
+            await Task.Run(() => RecordPlanTestSplit(parent, runSpec), CancellationToken.None);
             parent.Status = ExperimentStatus.Completed;
             parent.FinishedAtUtc = DateTime.UtcNow;
             await db.SaveChangesAsync(CancellationToken.None);
@@ -110,6 +118,14 @@ public sealed partial class ExperimentRunner
             await Finish(parent, ExperimentStatus.Failed, current is null ? reason : $"stage '{current.StageName}' failed: {reason}");
             return Result(parent, null, null);
         }
+    }
+
+    /// <summary>A plan's test split is evaluated once, with the plan's best checkpoint (the best stage's), on the parent run.</summary>
+    private void RecordPlanTestSplit(Experiment parent, RunSpec runSpec)
+    {
+        var manifest = Domain.Datasets.DatasetManifest.Parse(Domain.Datasets.DatasetManifest.ReadManifestBytes(runSpec.DatasetFolder));
+        if (!manifest.Samples.Any(s => s.Split == Domain.Datasets.DatasetSplit.Test)) return;
+        RecordTestSplit(parent, ResolveSpec(parent, runSpec, runSpec.Hyperparameters, null), FindCheckpoint(parent.Id, Trainer.BestKind)?.Path);
     }
 
     /// <summary>The child run of a stage: found again when the plan is resumed, created (from the parent's settings) otherwise.</summary>

@@ -84,13 +84,20 @@ public sealed partial class ExperimentRunner(
             var outcome = await Task.Run(() =>
             {
                 var spec = ResolveSpec(experiment, runSpec, runSpec.Hyperparameters, runSpec.ResumeFrom);
-                return trainer.Run(spec, (epoch, written) =>
+                RecordEffectiveHyperparameters(experiment, runSpec.Hyperparameters, spec);
+                var steps = new StepMetricRecorder(db, experiment.Id, observers.OnSteps);
+                var trained = trainer.Run(spec, (epoch, written) =>
                 {
+                    steps.Save();
                     RecordEpoch(experiment, epoch, written);
                     observers.OnEpoch?.Invoke(epoch);
-                }, observers.Progress, cancellationToken, counts => RecordParameters(experiment, counts), last => RecordLastCheckpoint(experiment.Id, last));
+                }, observers.Progress, cancellationToken, counts => RecordParameters(experiment, counts), last => RecordLastCheckpoint(experiment.Id, last), steps.Add);
+                steps.Save();
+                RecordTestSplit(experiment, spec, FindCheckpoint(experiment.Id, Trainer.BestKind)?.Path);
+                return trained;
             }, CancellationToken.None);
 
+            if (outcome.StoppedEarly is { } reason) RecordStoppedEarly(experiment.Id, reason);
             experiment.Status = ExperimentStatus.Completed;
             experiment.FinishedAtUtc = DateTime.UtcNow;
             await db.SaveChangesAsync(CancellationToken.None);
@@ -168,6 +175,39 @@ public sealed partial class ExperimentRunner(
             runSpec.Augmentation, augmentation, runSpec.Embedder, embedder.Version, device,
             options.ExperimentFolder(run.Id), run.GitCommit, resumeFrom);
     }
+
+    /// <summary>
+    /// The hyperparameters as the run trains them, with what the device made of "auto" settings (mixed precision); the
+    /// queued record could not know the device.
+    /// </summary>
+    private static void RecordEffectiveHyperparameters(Experiment run, TrainingHyperparameters hyperparameters, TrainingRunSpec spec) =>
+        run.HyperparametersJson = JsonSerializer.Serialize(hyperparameters.ToDictionary(spec.Device.type));
+
+    /// <summary>
+    /// The held-out test split, evaluated once with the run's best checkpoint and recorded apart from validation; nothing
+    /// (null columns) when the dataset has no test split. Saved with the run's ending.
+    /// </summary>
+    private static void RecordTestSplit(Experiment run, TrainingRunSpec spec, string? bestCheckpoint)
+    {
+        if (TestSplitEvaluation.Evaluate(spec, bestCheckpoint) is not var (loss, metrics)) return;
+        run.TestLoss = loss;
+        run.TestAccuracy = metrics.Accuracy;
+        run.TestMacroF1 = metrics.MacroF1;
+        run.TestPerClassF1Json = JsonSerializer.Serialize(metrics.PerClassF1ByName());
+        run.TestConfusionMatrixJson = JsonSerializer.Serialize(metrics.ConfusionMatrix);
+    }
+
+    /// <summary>Why a run that completed trained fewer epochs than planned, as the run tag <see cref="StoppedEarlyTag"/>.</summary>
+    private void RecordStoppedEarly(Guid experimentId, string reason)
+    {
+        var tag = db.RunTags.Local.FirstOrDefault(t => t.ExperimentId == experimentId && t.Key == StoppedEarlyTag)
+            ?? db.RunTags.FirstOrDefault(t => t.ExperimentId == experimentId && t.Key == StoppedEarlyTag);
+        if (tag is null) db.RunTags.Add(new RunTag { ExperimentId = experimentId, Key = StoppedEarlyTag, Value = reason });
+        else tag.Value = reason;
+    }
+
+    /// <summary>The run tag saying why early stopping ended a run before its epoch budget (absent when it did not).</summary>
+    public const string StoppedEarlyTag = "cb.stopped_early";
 
     /// <summary>The tracked checkpoint of a run and kind, pending in this unit of work or stored.</summary>
     private CheckpointRecord? FindCheckpoint(Guid experimentId, string kind) =>

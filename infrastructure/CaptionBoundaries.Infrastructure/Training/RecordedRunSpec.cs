@@ -31,6 +31,7 @@ public static class RecordedRunSpec
             Stages = experiment.TrainingPlanJson is { } plan ? JsonSerializer.Deserialize<List<TrainingStage>>(plan) ?? [] : [],
             Owner = experiment.Owner,
             Private = experiment.IsPrivate,
+            Recipe = TrainingRecipe.From(recorded),
         };
     }
 }

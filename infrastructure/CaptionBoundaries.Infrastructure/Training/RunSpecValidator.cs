@@ -1,5 +1,6 @@
 using CaptionBoundaries.Contracts;
 using CaptionBoundaries.Domain.Common;
+using CaptionBoundaries.Domain.Plugins;
 using CaptionBoundaries.Domain.Training;
 using CaptionBoundaries.Domain.Training.Isolation;
 using CaptionBoundaries.Infrastructure.Security.Paths;
@@ -15,7 +16,8 @@ namespace CaptionBoundaries.Infrastructure.Training;
 public sealed class RunSpecValidator : AbstractValidator<RunSpec>
 {
     /// <param name="memory">This node's run memory check; absent where only the field rules apply (component tests).</param>
-    public RunSpecValidator(RequestPaths paths, RunMemoryEstimator? memory = null)
+    /// <param name="plugins">The architectures, to check a model config as its architecture would; absent in component tests.</param>
+    public RunSpecValidator(RequestPaths paths, RunMemoryEstimator? memory = null, PluginRegistry? plugins = null)
     {
         RuleFor(c => c.Name).NotEmpty().MaximumLength(200).OverridePropertyName("name");
         RuleFor(c => c.Architecture).NotEmpty().OverridePropertyName("architecture");
@@ -52,17 +54,40 @@ public sealed class RunSpecValidator : AbstractValidator<RunSpec>
             if (PretrainedWeightsProblem(paths, config.GetValueOrDefault(PretrainedWeights.ConfigKey)) is { } problem)
                 context.AddFailure($"model_config.{PretrainedWeights.ConfigKey}", problem);
         });
-        RuleFor(c => c.Stages).Custom(TrainingPlanRules.Check);
-        if (memory is not null)
+        // The config's keys and values as the architecture judges them (lora_rank=-3 is model_config.lora_rank here, at
+        // submit time, not a run that fails in its worker). An unknown architecture is the plugin lookup's error.
+        if (plugins is not null)
         {
-            // Last, and only for sizes the field rules accept: the estimate builds the model once to count its parameters.
             RuleFor(c => c).Custom((c, context) =>
             {
-                if (memory.Refusal(c) is { } refusal) context.AddFailure("memory", refusal);
+                if (ConfigProblem(plugins, c) is { } problem) context.AddFailure($"model_config.{problem.Key}", problem.Message);
+            }).When(c => c.ModelConfig is not null && !string.IsNullOrWhiteSpace(c.Architecture));
+        }
+        RuleFor(c => c.Stages).Custom(TrainingPlanRules.Check);
+        RuleFor(c => c.Recipe).Custom(TrainingRecipeRules.Check);
+        if (memory is not null)
+        {
+            // Last, and only for sizes and configs the other rules accept: the estimate may build the model once to count
+            // its parameters. An architecture that cannot check its config without building it refuses a bad value here.
+            RuleFor(c => c).Custom((c, context) =>
+            {
+                try
+                {
+                    if (memory.Refusal(c) is { } refusal) context.AddFailure("memory", refusal);
+                }
+                catch (ModelConfigException e)
+                {
+                    context.AddFailure($"model_config.{e.Key}", e.Message);
+                }
             }).When(c => c.BatchSize is >= 1 and <= 4096 && PretrainedWeightsProblem(paths, c.ModelConfig.GetValueOrDefault(PretrainedWeights.ConfigKey)) is null && c.ImageHeight is >= 32 and <= 2048 && c.ImageWidth is >= 32 and <= 2048
-                && c.Stages.All(s => s.BatchSize is null or (>= 1 and <= 4096)));
+                && c.Stages.All(s => s.BatchSize is null or (>= 1 and <= 4096)) && (plugins is null || ConfigProblem(plugins, c) is null));
         }
     }
+
+    private static ModelConfigException? ConfigProblem(PluginRegistry plugins, RunSpec spec) =>
+        plugins.TryGetArchitecture(spec.Architecture, out var architecture)
+            ? ModelConfigCheck.Problem(architecture, spec.Architecture, spec.ModelConfig)
+            : null;
 
     /// <summary>Null for no weights (blank) or a weights file the caller may read; else the one "missing or not allowed" message.</summary>
     public static string? PretrainedWeightsProblem(RequestPaths paths, string? weights) =>

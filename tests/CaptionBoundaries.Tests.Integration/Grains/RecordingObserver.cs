@@ -20,6 +20,10 @@ public sealed class RecordingObserver : IExperimentObserver
         lock (_gate) Epochs.Enqueue((metrics, _lastPhase));
     }
 
+    public ConcurrentQueue<StepLosses> Steps { get; } = new();
+
+    public void OnSteps(StepLosses steps) => Steps.Enqueue(steps);
+
     public void OnChanged(ExperimentInfo info)
     {
         lock (_gate)

@@ -93,6 +93,13 @@ public sealed class SchedulingTests(SchedulingClusterFixture fixture) : IClassFi
         Assert.Equal(3, row.Epochs.Count);
         Assert.Equal(row.BestValMacroF1, done.BestValMacroF1);
         Assert.Equal(observer.Epochs.Select(e => e.Metrics.TrainLoss), row.Epochs.OrderBy(e => e.Epoch).Select(e => e.TrainLoss));
+        // The per-step train loss reached the observers too, as the runner recorded it (run metrics at their global steps).
+        var recorded = await C.QueryDb(db => db.RunMetrics.Where(m => m.ExperimentId == id).OrderBy(m => m.Step).Select(m => new { m.Step, m.Value }).ToListAsync());
+        Assert.NotEmpty(recorded);
+        var streamed = observer.Steps.SelectMany(s => s.Points).ToList();
+        Assert.All(observer.Steps, s => Assert.Equal(id, s.ExperimentId));
+        Assert.NotEmpty(streamed);
+        Assert.All(streamed, p => Assert.Contains(recorded, r => r.Step == p.Step && r.Value == p.Loss));
         await WaitForAllSlotsFree();
         await C.Experiment(id).Unsubscribe(reference);
     }

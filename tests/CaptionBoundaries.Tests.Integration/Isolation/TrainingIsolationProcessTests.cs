@@ -122,6 +122,9 @@ public sealed class TrainingIsolationProcessTests
         Assert.True(info.Phase == ExperimentStatus.Completed, $"{info}\n{server.Log}");
         Assert.Single(info.Preemptions);
         Assert.Equal(Enumerable.Range(1, 12), RecordedEpochs(server, resumed));
+        // The workers recorded the per-step train loss too: 30 train samples in batches of 4 are 8 steps an epoch, 96 in
+        // all, logged every 10 and at the last; the resumed worker replaced what the first had logged past its checkpoint.
+        Assert.Equal([10, 20, 30, 40, 50, 60, 70, 80, 90, 96], RecordedSteps(server, resumed));
 
         // Cancelled while training: the worker stops and the run ends Cancelled, in the grain and in its row.
         var cancelled = await Submit(http, "cancelled", dataset, "tiny_test_cnn", epochs: 500);
@@ -144,6 +147,19 @@ public sealed class TrainingIsolationProcessTests
         var epochs = new List<int>();
         while (reader.Read()) epochs.Add(reader.GetInt32(0));
         return epochs;
+    }
+
+    private static List<long> RecordedSteps(IsolatedServer server, Guid id)
+    {
+        using var connection = new SqliteConnection($"Data Source={server.DatabaseFile};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var query = connection.CreateCommand();
+        query.CommandText = """SELECT "Step" FROM "RunMetrics" WHERE "ExperimentId" = $id AND "Key" = 'train_loss_step' ORDER BY "Step" """;
+        query.Parameters.AddWithValue("$id", id.ToString().ToUpperInvariant());
+        using var reader = query.ExecuteReader();
+        var steps = new List<long>();
+        while (reader.Read()) steps.Add(reader.GetInt64(0));
+        return steps;
     }
 
     private static string WriteCheckpoint(IsolatedServer server)

@@ -26,10 +26,11 @@ public class DatasetManifestValidationTests(SyntheticDatasetFixture fixture) : I
     [Fact]
     public void UnknownSplitIsRefused()
     {
-        var e = LoadWithChange(s => s with { Split = "test" });
+        var e = LoadWithChange(s => s with { Split = "holdout" });
         Assert.Equal("split", e.Field);
         Assert.Contains("train", e.Message);
         Assert.Contains("val", e.Message);
+        Assert.Contains("test", e.Message);
     }
 
     [Fact]

@@ -6,7 +6,7 @@ namespace CaptionBoundaries.TestPlugin.TinyCnn;
 /// tiny_test_cnn: a test-only architecture small enough that training tests reach convergence on a
 /// 2-core CPU in seconds, so they can assert that training actually learns rather than just runs.
 /// </summary>
-public sealed class TinyTestCnnArchitecture : IModelArchitecture
+public sealed class TinyTestCnnArchitecture : IModelArchitecture, IChecksModelConfig
 {
     public const string ArchitectureName = "tiny_test_cnn";
 
@@ -19,5 +19,15 @@ public sealed class TinyTestCnnArchitecture : IModelArchitecture
     public ModelConfig DefaultConfig => new(("width", "16"), ("dropout", "0.0"));
 
     public CaptionBoundaryModel Create(ModelConfig config) =>
-        new TinyTestCnnModel(config.GetInt("width", 1, 1024), config.GetDouble("dropout", 0.0, 0.99));
+        new TinyTestCnnModel(Width(config), Dropout(config));
+
+    public void CheckConfig(ModelConfig config)
+    {
+        Width(config);
+        Dropout(config);
+    }
+
+    private static int Width(ModelConfig config) => config.GetInt("width", 1, 1024);
+
+    private static double Dropout(ModelConfig config) => config.GetDouble("dropout", 0.0, 0.99);
 }

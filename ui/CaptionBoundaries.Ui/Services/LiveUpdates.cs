@@ -15,7 +15,7 @@ public sealed class LiveUpdates(IServiceProvider services, ILogger<LiveUpdates> 
 {
     public ILogger Logger => logger;
 
-    /// <summary>Calls <paramref name="changed"/> on every epoch and every phase change of the experiment.</summary>
+    /// <summary>Calls <paramref name="changed"/> on every epoch, every batch of step losses and every phase change of the experiment.</summary>
     public async Task<IAsyncDisposable> WatchExperiment(Guid id, Func<Task> changed)
     {
         var grain = Grains().GetGrain<IExperimentGrain>(id);
@@ -50,6 +50,8 @@ public sealed class LiveUpdates(IServiceProvider services, ILogger<LiveUpdates> 
     private sealed class ExperimentWatcher(Func<Task> changed, ILogger logger) : IExperimentObserver
     {
         public void OnEpoch(EpochMetrics metrics) => Detach(changed, logger);
+
+        public void OnSteps(StepLosses steps) => Detach(changed, logger);
 
         public void OnChanged(ExperimentInfo info) => Detach(changed, logger);
     }

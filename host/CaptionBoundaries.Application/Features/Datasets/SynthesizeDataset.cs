@@ -16,7 +16,8 @@ public sealed record SynthesizeDatasetCommand(
     int Seed = 1,
     int Width = 96,
     int Height = 64,
-    double ValidationFraction = 0.25) : ICommand<SynthesizedDataset>
+    double ValidationFraction = 0.25,
+    double TestFraction = 0) : ICommand<SynthesizedDataset>
 {
     /// <summary>Samples written so far; not part of the request's identity.</summary>
     public IProgress<int>? Progress { get; init; }
@@ -38,6 +39,9 @@ public sealed class SynthesizeDatasetValidator : AbstractValidator<SynthesizeDat
         RuleFor(c => c.Width).InclusiveBetween(32, 4096).OverridePropertyName("width");
         RuleFor(c => c.Height).InclusiveBetween(32, 4096).OverridePropertyName("height");
         RuleFor(c => c.ValidationFraction).ExclusiveBetween(0, 1).OverridePropertyName("val_fraction");
+        RuleFor(c => c.TestFraction).Must((c, f) => f >= 0 && f < 1 && c.ValidationFraction + f < 1)
+            .WithMessage(c => $"The test fraction must be in [0, 1) and leave samples for training (val + test < 1); got {c.TestFraction}.")
+            .OverridePropertyName("test_fraction");
     }
 }
 
@@ -53,6 +57,7 @@ public sealed class SynthesizeDatasetHandler : ICommandHandler<SynthesizeDataset
             Width = command.Width,
             Height = command.Height,
             ValidationFraction = command.ValidationFraction,
+            TestFraction = command.TestFraction,
         };
         SyntheticDatasetGenerator.Generate(options, command.Progress);
         var identity = DatasetIdentity.Compute(command.OutputFolder);

@@ -55,7 +55,23 @@ public sealed record ExperimentDetail(
 
     /// <summary>Metric series by key, step by step (see <see cref="GetExperimentDetailQuery.MaxPointsPerSeries"/>).</summary>
     public IReadOnlyList<MetricSeriesDetail> MetricSeries { get; init; } = [];
+    /// <summary>
+    /// The mean train loss every N optimiser steps (step = global optimiser step, 1-based across epochs; a plan's stages
+    /// follow one another), thinned evenly to at most <see cref="GetExperimentDetailHandler.MaxStepPoints"/> points.
+    /// </summary>
+    public IReadOnlyList<StepPoint> TrainLossSteps { get; init; } = [];
+
+    /// <summary>The held-out test split, evaluated once with the best checkpoint; null when the dataset has no test split.</summary>
+    public TestSplitResult? Test { get; init; }
+
+    /// <summary>Why the run ended before its epoch budget (early stopping); null when it did not.</summary>
+    public string? StoppedEarly { get; init; }
 }
+
+public sealed record StepPoint(long Step, double Value, long TimestampMs);
+
+public sealed record TestSplitResult(
+    double Loss, double Accuracy, double MacroF1, IReadOnlyDictionary<string, double> PerClassF1, IReadOnlyList<IReadOnlyList<int>> ConfusionMatrix);
 
 /// <summary>One stage of a plan as it ran: its child run, settings, trainable parameters and where it sits on the parent's timeline.</summary>
 public sealed record StageDetail(
@@ -80,6 +96,9 @@ public sealed class GetExperimentDetailValidator : AbstractValidator<GetExperime
 
 public sealed class GetExperimentDetailHandler(TrackingDbContext db, Domain.Security.ActorContext actors) : IQueryHandler<GetExperimentDetailQuery, ExperimentDetail>
 {
+    /// <summary>A chart shows no more; a long run's series is thinned evenly (its first point and its last are kept).</summary>
+    public const int MaxStepPoints = 2000;
+
     public async ValueTask<ExperimentDetail> Handle(GetExperimentDetailQuery query, CancellationToken cancellationToken)
     {
         var e = await ExperimentLookup.FindAsync(db, query.Id, actors.Current, cancellationToken);
@@ -109,7 +128,54 @@ public sealed class GetExperimentDetailHandler(TrackingDbContext db, Domain.Secu
             Tags = await RunTagView.OfAsync(db, e.Id, cancellationToken),
             Params = await RunMetricSeries.ParamsAsync(db, e.Id, cancellationToken),
             MetricSeries = await RunMetricSeries.LoadAsync(db, e.Id, query.MaxPointsPerSeries, cancellationToken),
+            TrainLossSteps = await StepSeries(e, stages, cancellationToken),
+            Test = e.TestMacroF1 is { } f1
+                ? new TestSplitResult(e.TestLoss ?? 0, e.TestAccuracy ?? 0, f1,
+                    JsonSerializer.Deserialize<Dictionary<string, double>>(e.TestPerClassF1Json ?? "{}") ?? [],
+                    JsonSerializer.Deserialize<List<List<int>>>(e.TestConfusionMatrixJson ?? "[]")?.Select(r => (IReadOnlyList<int>)r).ToList() ?? [])
+                : null,
+            StoppedEarly = await db.RunTags.AsNoTracking()
+                .Where(t => t.ExperimentId == e.Id && t.Key == Infrastructure.Training.ExperimentRunner.StoppedEarlyTag)
+                .Select(t => t.Value).FirstOrDefaultAsync(cancellationToken),
         };
+    }
+
+    /// <summary>
+    /// The run's step losses; a plan's are its stages', each stage's steps following the last step of the stage before.
+    /// </summary>
+    private async Task<List<StepPoint>> StepSeries(Experiment e, IReadOnlyList<StageDetail> stages, CancellationToken ct)
+    {
+        if (stages.Count == 0) return await Thinned(e.Id, 0, MaxStepPoints, ct);
+        var series = new List<StepPoint>();
+        var offset = 0L;
+        var runs = stages.Where(s => s.ExperimentId is not null).ToList();
+        foreach (var stage in runs)
+        {
+            var points = await Thinned(stage.ExperimentId!.Value, offset, MaxStepPoints / runs.Count, ct);
+            series.AddRange(points);
+            if (points.Count > 0) offset = points[^1].Step;
+        }
+        return series;
+    }
+
+    /// <summary>
+    /// At most about <paramref name="max"/> points, read in one query: every k-th logged step (steps are logged at
+    /// multiples of the run's N, so k times the first logged step is the stride), plus the last one.
+    /// </summary>
+    private async Task<List<StepPoint>> Thinned(Guid runId, long offset, int max, CancellationToken ct)
+    {
+        var series = db.RunMetrics.AsNoTracking().Where(m => m.ExperimentId == runId && m.Key == Domain.Training.StepLoss.MetricKey);
+        var count = await series.CountAsync(ct);
+        if (count == 0) return [];
+        var last = await series.MaxAsync(m => m.Step, ct);
+        if (count > max)
+        {
+            var first = await series.MinAsync(m => m.Step, ct);
+            var stride = Math.Max(1, first) * (long)Math.Ceiling(count / (double)Math.Max(1, max));
+            series = series.Where(m => m.Step % stride == 0 || m.Step == last);
+        }
+        var rows = await series.OrderBy(m => m.Step).Select(m => new { m.Step, m.Value, m.IsNaN, m.TimestampMs }).ToListAsync(ct);
+        return rows.Select(r => new StepPoint(offset + r.Step, r.IsNaN ? double.NaN : r.Value, r.TimestampMs)).ToList();
     }
 
     /// <summary>

@@ -55,7 +55,7 @@ public sealed class StartSweepValidator(IValidator<RunSpec> spec, RequestPaths p
         {
             return e.Errors;
         }
-        var problems = new List<SweepDefinitionError>();
+        var problems = TrialSpecMapping.ValueProblems(definition).ToList();
         if (!SweepMetricReader.IsKnown(definition.Metric.Name))
             problems.Add(new("metric.name", $"metric.name must be one of {string.Join(", ", SweepMetricReader.Names)} (got '{definition.Metric.Name}')"));
         // Swept weights files are paths like the base config's: each value must be one the caller may read.

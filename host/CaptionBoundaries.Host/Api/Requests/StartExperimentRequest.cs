@@ -4,9 +4,10 @@ namespace CaptionBoundaries.Host.Api.Requests;
 
 /// <summary>
 /// The body of <c>POST /api/experiments</c>: what a client may ask for. Absent values take the <see cref="RunSpec"/>
-/// defaults; who owns the run and where it trains are never the client's to say (the handler and the slot set them).
+/// defaults (the recipe fields too, see <see cref="RecipeRequestFields"/>); who owns the run and where it trains are
+/// never the client's to say (the handler and the slot set them).
 /// </summary>
-public sealed record StartExperimentRequest
+public sealed record StartExperimentRequest : RecipeRequestFields
 {
     public required string Name { get; init; }
     public required string DatasetFolder { get; init; }
@@ -44,6 +45,7 @@ public sealed record StartExperimentRequest
             ResumeFrom = ResumeFrom,
             Stages = Stages ?? spec.Stages,
             Private = Private,
+            Recipe = ToRecipe(),
         };
     }
 }

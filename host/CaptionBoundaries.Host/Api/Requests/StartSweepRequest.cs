@@ -4,9 +4,10 @@ namespace CaptionBoundaries.Host.Api.Requests;
 
 /// <summary>
 /// The body of <c>POST /api/sweeps</c>: the definition (YAML or JSON text) and the training settings it does not sweep.
-/// Absent settings take the <see cref="RunSpec"/> defaults, as a single experiment's do.
+/// Absent settings (the recipe's too) take the <see cref="RunSpec"/> defaults, as a single experiment's do; swept
+/// recipe fields override them per trial.
 /// </summary>
-public sealed record StartSweepRequest
+public sealed record StartSweepRequest : RecipeRequestFields
 {
     public string? Definition { get; init; }
     public string? DatasetFolder { get; init; }
@@ -41,6 +42,7 @@ public sealed record StartSweepRequest
             Embedder = Embedder ?? spec.Embedder,
             ModelConfig = ModelConfig ?? spec.ModelConfig,
             Stages = Stages ?? spec.Stages,
+            Recipe = ToRecipe(),
         };
     }
 }

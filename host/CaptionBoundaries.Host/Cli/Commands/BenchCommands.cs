@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CaptionBoundaries.Bench.Asha;
+using CaptionBoundaries.Bench.Tracking;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CaptionBoundaries.Host.Cli.Commands;
@@ -16,6 +17,7 @@ public static class BenchCommands
         bench.Subcommands.Add(SweepAsha());
         bench.Subcommands.Add(LoadBenchCommand.Create());
         bench.Subcommands.Add(BenchPyTorchCommand.Create());
+        bench.Subcommands.Add(Tracking());
         return bench;
     }
 
@@ -66,4 +68,35 @@ public static class BenchCommands
         }));
         return command;
     }
+
+    private static Command Tracking()
+    {
+        var batches = new Option<int>("--batches") { Description = "log-batch calls per pass", DefaultValueFactory = _ => 50 };
+        var batchSize = new Option<int>("--batch-size") { Description = "Metric points per call (MLflow allows up to 1000)", DefaultValueFactory = _ => 1000 };
+        var repeats = new Option<int>("--repeats") { Description = "Passes per provider (providers alternate)", DefaultValueFactory = _ => 3 };
+        var postgres = new Option<string?>("--postgres")
+        {
+            Description = "A PostgreSQL server's connection string (a fresh database is created on it and dropped); default: " +
+                "CAPTIONBOUNDARIES_TEST_POSTGRES when set, else SQLite only",
+        };
+        var command = new Command("tracking",
+            "MLflow log-batch ingestion into the tracking store (metrics/s), on SQLite and PostgreSQL side by side.")
+        {
+            batches, batchSize, repeats, postgres,
+        };
+        command.SetAction((parse, ct) => CliErrors.Run(async () =>
+        {
+            var request = new TrackingIngestRequest(
+                Math.Clamp(parse.GetValue(batches), 1, 100_000),
+                Math.Clamp(parse.GetValue(batchSize), 1, Domain.Tracking.RunLogBatch.MaxMetrics),
+                Math.Clamp(parse.GetValue(repeats), 1, 100),
+                parse.GetValue(postgres) ?? NullIfEmpty(Environment.GetEnvironmentVariable("CAPTIONBOUNDARIES_TEST_POSTGRES")),
+                Path.GetTempPath());
+            await TrackingIngestConsole.RunAsync(new TrackingIngestBench(), request, ct);
+            return CliErrors.Ok;
+        }));
+        return command;
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

@@ -24,9 +24,14 @@ public static class DatasetCommands
         var width = new Option<int>("--width") { Description = "Frame width in pixels", DefaultValueFactory = _ => 96 };
         var height = new Option<int>("--height") { Description = "Frame height in pixels", DefaultValueFactory = _ => 64 };
         var valFraction = new Option<double>("--val-fraction") { Description = "Share of each class put in the validation split", DefaultValueFactory = _ => 0.25 };
+        var testFraction = new Option<double>("--test-fraction")
+        {
+            Description = "Share of each class put in a held-out test split (evaluated once, with the best checkpoint, after training); 0 = none",
+            DefaultValueFactory = _ => 0,
+        };
         var command = new Command("synth", "Generate a deterministic synthetic caption-boundary dataset (images + manifest.json).")
         {
-            output, perClass, seed, width, height, valFraction,
+            output, perClass, seed, width, height, valFraction, testFraction,
         };
         command.SetAction((parse, ct) => CliErrors.Run(async () =>
         {
@@ -40,7 +45,7 @@ public static class DatasetCommands
                 var task = ctx.AddTask("writing samples", maxValue: total);
                 result = await mediator.Send(new SynthesizeDatasetCommand(
                     parse.GetValue(output)!, parse.GetValue(perClass), parse.GetValue(seed), parse.GetValue(width),
-                    parse.GetValue(height), parse.GetValue(valFraction))
+                    parse.GetValue(height), parse.GetValue(valFraction), parse.GetValue(testFraction))
                 {
                     Progress = new Progress<int>(n => task.Value = n),
                 }, ct);

@@ -39,10 +39,13 @@ public static class TrainCommand
             Description = "Multi-stage plan (YAML/JSON: stages with name, epochs, lr, weight_decay, batch_size, freeze, unfreeze); each stage is a child run",
         };
 
+        var recipe = new RecipeOptions();
+
         var command = new Command("train", "Train an architecture on a dataset; the run is recorded as an experiment with per-epoch metrics and checkpoints.")
         {
             dataset, name, architecture, modelConfig, lr, batchSize, epochs, weightDecay, seed, imageSize, augmentation, embedder, device, resume, plan,
         };
+        foreach (var option in recipe.All) command.Options.Add(option);
         command.SetAction((parse, ct) => CliErrors.Run(async () =>
         {
             var overrides = ParseModelConfig(parse.GetValue(modelConfig) ?? []);
@@ -69,6 +72,7 @@ public static class TrainCommand
                 Device = parse.GetValue(device)!,
                 ResumeFrom = parse.GetValue(resume),
                 Stages = stages,
+                Recipe = recipe.Read(parse),
             })
             { Observers = new RunObservers(progress, onEpoch) }, ct).AsTask());
             return Report(result);

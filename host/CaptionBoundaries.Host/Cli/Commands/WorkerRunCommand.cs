@@ -71,7 +71,11 @@ public static class WorkerRunCommand
                         BestCheckpoint = epoch.IsBest ? bestPath : null,
                     });
                     answers.Wait();
-                });
+                })
+            {
+                // Recorded already; the slot passes them on to live views without answering.
+                OnSteps = steps => Say(new WorkerMessage(WorkerMessageType.Steps) { Steps = steps }),
+            };
             var result = await runner.RunAsync(request.ExperimentId, request.Spec with { Device = request.Device }, observers, stop.Token);
             Say(new WorkerMessage(WorkerMessageType.Ended)
             {

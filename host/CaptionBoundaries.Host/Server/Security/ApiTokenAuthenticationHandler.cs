@@ -43,6 +43,11 @@ public sealed class ApiTokenAuthenticationHandler(
                 Api.InferenceProtocol.InferenceJson.Options);
             return;
         }
+        if (Api.Mlflow.MlflowJson.IsMlflowPath(Request.Path))
+        {
+            await Response.WriteAsJsonAsync(new Api.Mlflow.MlflowErrors.Body("UNAUTHENTICATED", $"Authentication required: {detail}"), Api.Mlflow.MlflowJson.Options);
+            return;
+        }
         await Response.WriteAsJsonAsync(new
         {
             status = 401,

@@ -35,6 +35,11 @@ public static class RequestBodyLimits
         if (http.Request.ContentLength > max)
         {
             http.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            if (Api.Mlflow.MlflowJson.IsMlflowPath(http.Request.Path))
+            {
+                await http.Response.WriteAsJsonAsync(new Api.Mlflow.MlflowErrors.Body("RESOURCE_LIMIT_EXCEEDED", TooLarge(max, setting)), Api.Mlflow.MlflowJson.Options);
+                return;
+            }
             await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
             {
                 HttpContext = http,

@@ -53,7 +53,9 @@ public sealed class TrainingWorker
         Send(WorkerProtocol.Stop);
     }
 
-    public async Task<WorkerEnding> RunAsync(WorkerRequest request, Func<EpochMetrics, string?, Task<bool>> onEpoch)
+    /// <param name="onSteps">Step losses the worker recorded, for live views (best effort: a failure is the caller's to log).</param>
+    public async Task<WorkerEnding> RunAsync(WorkerRequest request, Func<EpochMetrics, string?, Task<bool>> onEpoch,
+        Func<IReadOnlyList<StepLoss>, Task>? onSteps = null)
     {
         var process = new Process { StartInfo = _launch.StartInfo(_configuration) };
         try
@@ -113,6 +115,9 @@ public sealed class TrainingWorker
                         lastProgress = DateTime.UtcNow;
                         if (!goOn) RequestStop();
                         else Send(WorkerProtocol.Continue);
+                        break;
+                    case WorkerMessageType.Steps when message.Steps is { Count: > 0 } steps && onSteps is not null:
+                        await onSteps(steps);
                         break;
                     case WorkerMessageType.Ended:
                         reported = message.Outcome;

@@ -11,7 +11,7 @@ namespace CaptionBoundaries.Infrastructure.Training.Isolation;
 /// What a slot and its training worker say to each other. Parent to child, on stdin: the <see cref="WorkerRequest"/> as
 /// the first line, then <see cref="Continue"/> or <see cref="Stop"/> after each epoch, or <see cref="Stop"/> at any time.
 /// Child to parent, on stdout: <see cref="WorkerMessage"/> lines behind <see cref="Prefix"/> (any other line is the
-/// child's log). The child's stdin closing means its parent is gone: it exits at once, as it would have died with it.
+/// child's log): heartbeats, epochs, batches of step losses and the ending. The child's stdin closing means its parent is gone: it exits at once, as it would have died with it.
 /// </summary>
 public static class WorkerProtocol
 {
@@ -48,6 +48,9 @@ public enum WorkerMessageType
 
     /// <summary>The run ended and its row says how; the worker exits next.</summary>
     Ended,
+
+    /// <summary>Step losses the worker has just recorded, for live views; nothing is answered.</summary>
+    Steps,
 }
 
 public sealed record WorkerMessage(WorkerMessageType Type)
@@ -59,4 +62,7 @@ public sealed record WorkerMessage(WorkerMessageType Type)
 
     /// <summary>With the ending.</summary>
     public RunOutcome? Outcome { get; init; }
+
+    /// <summary>With step losses.</summary>
+    public IReadOnlyList<StepLoss>? Steps { get; init; }
 }
