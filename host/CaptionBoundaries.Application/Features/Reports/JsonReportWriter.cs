@@ -5,14 +5,14 @@ namespace CaptionBoundaries.Application.Features.Reports;
 /// <summary>
 /// The whole report as JSON: kind, title, generated_at_utc, facts, tables (columns and rows of cells: numbers as
 /// numbers, texts as strings, empty as null) and charts with their series. A non-finite number (a NaN a client
-/// logged) is null, as JSON has no NaN.
+/// logged) is null, as JSON has no NaN. Compact (not indented): a long run is millions of cells.
 /// </summary>
 public static class JsonReportWriter
 {
     public static byte[] Write(Report report)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false }))
         {
             json.WriteStartObject();
             json.WriteString("kind", report.Kind);
