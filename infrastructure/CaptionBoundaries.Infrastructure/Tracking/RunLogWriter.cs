@@ -1,6 +1,6 @@
+using System.Data.Common;
 using CaptionBoundaries.Domain.Errors;
 using CaptionBoundaries.Domain.Tracking;
-using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
