@@ -29,6 +29,14 @@ public sealed partial record RunLogBatch(IReadOnlyList<LoggedMetric> Metrics, IR
 
     public const int MaxNoteLength = 20_000;
 
+    /// <summary>The tag MLflow keeps a run's name in; setting it renames the run, as in MLflow.</summary>
+    public const string RunNameTag = "mlflow.runName";
+
+    /// <summary>Tags under this prefix are written by the trainer (e.g. cb.stopped_early) and never by clients.</summary>
+    public const string ReservedPrefix = "cb.";
+
+    public static bool IsReserved(string key) => key.StartsWith(ReservedPrefix, StringComparison.Ordinal);
+
     public void Validate()
     {
         if (Metrics.Count > MaxMetrics) throw DomainException.Invalid($"A batch may hold at most {MaxMetrics} metrics, not {Metrics.Count}.", "metrics");
@@ -45,6 +53,7 @@ public sealed partial record RunLogBatch(IReadOnlyList<LoggedMetric> Metrics, IR
         for (var i = 0; i < Tags.Count; i++)
         {
             CheckKey(Tags[i]?.Key, $"tags[{i}].key");
+            if (IsReserved(Tags[i].Key)) throw DomainException.Invalid($"Tag '{Tags[i].Key}' is the trainer's ('{ReservedPrefix}…' tags cannot be set by clients).", $"tags[{i}].key");
             CheckValue(Tags[i].Value, Tags[i].Key == NoteTag ? MaxNoteLength : MaxTagValueLength, $"tags[{i}].value");
         }
         var clash = Params.GroupBy(p => p.Key).FirstOrDefault(g => g.Select(p => p.Value).Distinct().Count() > 1);

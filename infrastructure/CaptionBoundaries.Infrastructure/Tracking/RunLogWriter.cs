@@ -44,6 +44,13 @@ public sealed class RunLogWriter(TrackingDbContext db)
             var existing = await db.RunTags.Where(t => t.ExperimentId == runId && keys.Contains(t.Key)).ToDictionaryAsync(t => t.Key, ct);
             foreach (var tag in tags)
             {
+                if (tag.Key == RunLogBatch.RunNameTag && tag.Value.Trim().Length > 0)
+                {
+                    // MLflow renames the run when this tag is set; the tag itself is shown from the name.
+                    var named = await db.Experiments.FirstAsync(e => e.Id == runId, ct);
+                    named.Name = tag.Value.Length > 200 ? tag.Value[..200] : tag.Value;
+                    continue;
+                }
                 if (tag.Key == RunLogBatch.NoteTag)
                 {
                     // Tracked, so the note is saved in the same transaction as the rest of the batch.
@@ -64,10 +71,10 @@ public sealed class RunLogWriter(TrackingDbContext db)
             {
                 await db.SaveChangesAsync(ct);
             }
-            catch (DbUpdateException) when (paramKeys.Count > 0)
+            catch (DbUpdateException)
             {
-                // Another writer logged one of these params between our read and our write: say so like any changed param.
-                throw DomainException.Invalid("A param in this batch was logged by another request at the same time; log it again to compare.", "params");
+                // Another request wrote one of these params or tags between our read and our write (its key is taken now).
+                throw DomainException.Conflict("Another request wrote a param or tag of this batch at the same time; send the batch again.");
             }
             if (batch.Metrics.Count > 0) await InsertMetricsAsync(runId, batch.Metrics, transaction.GetDbTransaction(), ct);
             await transaction.CommitAsync(ct);
@@ -142,9 +149,11 @@ public sealed class RunLogWriter(TrackingDbContext db)
     public async Task DeleteTagAsync(Guid runId, string key, CancellationToken ct)
     {
         RunLogBatch.CheckKey(key, "key");
+        if (RunLogBatch.IsReserved(key)) throw DomainException.Invalid($"Tag '{key}' is the trainer's and cannot be deleted by clients.", "key");
         if (key == RunLogBatch.NoteTag)
         {
             await db.Experiments.Where(e => e.Id == runId).ExecuteUpdateAsync(s => s.SetProperty(e => e.Note, (string?)null), ct);
+            await db.RunTags.Where(t => t.ExperimentId == runId && t.Key == key).ExecuteDeleteAsync(ct);
             return;
         }
         var deleted = await db.RunTags.Where(t => t.ExperimentId == runId && t.Key == key).ExecuteDeleteAsync(ct);

@@ -313,3 +313,68 @@ public sealed class MlflowRegistryAbuseTests(MlflowAbuseFixture fixture) : IClas
         Assert.Equal(["anns-model"], search.GetProperty("registered_models").EnumerateArray().Select(m => m.GetProperty("name").GetString()));
     }
 }
+
+/// <summary>What the hostile review of the MLflow layer found, each as a request that once answered 500 or was accepted.</summary>
+public sealed class MlflowReviewFindingsTests(MlflowAbuseFixture fixture) : IClassFixture<MlflowAbuseFixture>
+{
+    private const string Api = "/api/2.0/mlflow";
+
+    private static async Task Refused(HttpResponseMessage response, HttpStatusCode status, string errorCode)
+    {
+        var body = await ApiJson.Expect(response, status);
+        Assert.Equal(errorCode, body.GetProperty("error_code").GetString());
+    }
+
+    [Theory]
+    [InlineData("/runs/log-batch", """{"run_id": "RUN", "metrics": [null]}""")]
+    [InlineData("/runs/log-batch", """{"run_id": "RUN", "params": [null], "tags": [null]}""")]
+    [InlineData("/runs/create", """{"experiment_id": "0", "tags": [null]}""")]
+    [InlineData("/experiments/create", """{"name": "nulls", "tags": [null]}""")]
+    public async Task Null_array_elements_are_refused_not_crashed_on(string path, string body)
+    {
+        using var content = new StringContent(body.Replace("RUN", fixture.AnnsRun), Encoding.UTF8, "application/json");
+        await Refused(await fixture.Ann.PostAsync(Api + path, content), HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE");
+    }
+
+    [Fact]
+    public async Task The_trainers_tags_cannot_be_forged_by_clients()
+    {
+        await Refused(await fixture.Ann.PostAsJsonAsync($"{Api}/runs/set-tag", new { run_id = fixture.AnnsRun, key = "cb.stopped_early", value = "forged" }),
+            HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE");
+        await Refused(await fixture.Ann.PostAsJsonAsync($"{Api}/runs/delete-tag", new { run_id = fixture.AnnsRun, key = "cb.stopped_early" }),
+            HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE");
+        var native = await fixture.Ann.PutAsJsonAsync($"/api/experiments/{fixture.AnnsRun}/tags/cb.stopped_early", new { value = "forged" });
+        Assert.Equal(HttpStatusCode.BadRequest, native.StatusCode);
+    }
+
+    [Fact]
+    public async Task Experiments_hold_at_most_a_hundred_tags()
+    {
+        var created = await ApiJson.Expect(await fixture.Ann.PostAsJsonAsync($"{Api}/experiments/create", new { name = "tagged" }), HttpStatusCode.OK);
+        var id = created.GetProperty("experiment_id").GetString();
+        for (var i = 0; i < 100; i++)
+            await ApiJson.Expect(await fixture.Ann.PostAsJsonAsync($"{Api}/experiments/set-experiment-tag", new { experiment_id = id, key = $"k{i}", value = "v" }), HttpStatusCode.OK);
+        await Refused(await fixture.Ann.PostAsJsonAsync($"{Api}/experiments/set-experiment-tag", new { experiment_id = id, key = "k100", value = "v" }),
+            HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE");
+        // An existing tag can still change.
+        await ApiJson.Expect(await fixture.Ann.PostAsJsonAsync($"{Api}/experiments/set-experiment-tag", new { experiment_id = id, key = "k0", value = "w" }), HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Calls_this_server_does_not_offer_answer_in_mlflows_shape()
+    {
+        await Refused(await fixture.Ann.PostAsJsonAsync($"{Api}/runs/log-inputs", new { run_id = fixture.AnnsRun }), HttpStatusCode.NotFound, "ENDPOINT_NOT_FOUND");
+        await Refused(await fixture.Viewer.GetAsync($"{Api}/logged-models/get?model_id=x"), HttpStatusCode.NotFound, "ENDPOINT_NOT_FOUND");
+    }
+
+    [Fact]
+    public async Task Setting_the_run_name_tag_renames_the_run_and_a_rename_may_resend_the_status()
+    {
+        var run = await MlflowAbuseTests.CreateRun(fixture.Ann, "before");
+        await ApiJson.Expect(await fixture.Ann.PostAsJsonAsync($"{Api}/runs/set-tag", new { run_id = run, key = "mlflow.runName", value = "after" }), HttpStatusCode.OK);
+        var got = await ApiJson.Expect(await fixture.Viewer.GetAsync($"{Api}/runs/get?run_id={run}"), HttpStatusCode.OK);
+        Assert.Equal("after", got.GetProperty("run").GetProperty("info").GetProperty("run_name").GetString());
+        var updated = await ApiJson.Expect(await fixture.Ann.PostAsJsonAsync($"{Api}/runs/update", new { run_id = run, status = "RUNNING", run_name = "again" }), HttpStatusCode.OK);
+        Assert.Equal("again", updated.GetProperty("run_info").GetProperty("run_name").GetString());
+    }
+}

@@ -19,6 +19,8 @@ public static class RunRecordRules
             .Must(k => k is null || k.Length <= TrackingDbContext.MaxKeyLength)
             .WithMessage(k => $"A tag key is at most {TrackingDbContext.MaxKeyLength} characters.")
             .Must(k => k is null || !k.Any(char.IsControl)).WithMessage("A tag key may not hold control characters.")
+            .Must(k => k is null || (!Domain.Tracking.RunLogBatch.IsReserved(k) && k != Domain.Tracking.RunLogBatch.NoteTag))
+            .WithMessage(k => $"'{Domain.Tracking.RunLogBatch.ReservedPrefix}…' tags are the trainer's, and the note has its own field.")
             .OverridePropertyName(field);
 
     public static IRuleBuilderOptions<T, string> MustBeTagValue<T>(this IRuleBuilder<T, string> rule, string field = "value") =>

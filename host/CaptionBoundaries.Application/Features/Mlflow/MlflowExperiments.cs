@@ -35,7 +35,7 @@ public sealed class CreateMlflowExperimentValidator : AbstractValidator<CreateMl
         RuleFor(c => c.Name).Given("name").MaximumLength(500).Must(n => !n.Any(char.IsControl)).WithMessage("The name may not hold control characters.").OverridePropertyName("name");
         RuleFor(c => c.ArtifactLocation).MaximumLength(1000).OverridePropertyName("artifact_location");
         RuleFor(c => c.Tags).Must(t => t.Count <= 100).WithMessage("At most 100 tags.").OverridePropertyName("tags");
-        RuleForEach(c => c.Tags).Must(t => !string.IsNullOrEmpty(t.Key) && t.Key.Length <= 250 && t.Value is { Length: <= 5000 })
+        RuleForEach(c => c.Tags).Must(t => t is { Key.Length: > 0 and <= 250, Value.Length: <= 5000 })
             .WithMessage("Tag keys are 1-250 characters and values at most 5000.").OverridePropertyName("tags");
     }
 }
@@ -114,10 +114,12 @@ public sealed class MlflowExperimentHandlers(TrackingDbContext db, ActorContext 
         var view = ViewType.Parse(query.ViewType);
         var groups = (await db.RunGroups.AsNoTracking().ToListAsync(ct)).Select(Shape).Prepend(Default())
             .Where(e => view.Includes(e.LifecycleStage))
-            .Where(e => clauses.All(c => Matches(e, c)))
-            .OrderByDescending(e => e.LastUpdateTime).ThenBy(e => long.Parse(e.ExperimentId, CultureInfo.InvariantCulture))
             .ToList();
-        return MlflowPaging.Page(groups, query.PageToken, query.MaxResults);
+        // Creation order (newest first) is stable while experiments are tagged or renamed between pages.
+        var matching = Matching(groups, clauses)
+            .OrderByDescending(e => e.CreationTime).ThenBy(e => long.Parse(e.ExperimentId, CultureInfo.InvariantCulture))
+            .ToList();
+        return MlflowPaging.Page(matching, query.PageToken, query.MaxResults);
     }
 
     public async ValueTask<Unit> Handle(ChangeMlflowExperimentCommand command, CancellationToken ct)
@@ -135,17 +137,28 @@ public sealed class MlflowExperimentHandlers(TrackingDbContext db, ActorContext 
                 throw DomainException.Conflict($"Experiment '{name}' already exists.");
             group.Name = name;
         }
+        var tags = JsonSerializer.Deserialize<Dictionary<string, string>>(group.TagsJson) ?? [];
+        if (command.Tag is { } added && !tags.ContainsKey(added.Key) && tags.Count >= MaxTags)
+            throw DomainException.Invalid($"An experiment holds at most {MaxTags} tags.", "key");
         if (command.Delete is { } delete) group.LifecycleStage = delete ? RunGroup.Deleted : RunGroup.Active;
         if (command.Tag is { } tag)
         {
-            var tags = JsonSerializer.Deserialize<Dictionary<string, string>>(group.TagsJson) ?? [];
             tags[tag.Key] = tag.Value;
             group.TagsJson = JsonSerializer.Serialize(tags);
         }
         group.LastUpdatedAtUtc = DateTime.UtcNow;
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            throw DomainException.Conflict($"Experiment '{command.NewName}' already exists.");
+        }
         return Unit.Value;
     }
+
+    public const int MaxTags = 100;
 
     /// <summary>An experiment id as MLflow sends it (a decimal string); refused when it is not one.</summary>
     public static long ParseId(string? experimentId) =>
@@ -168,15 +181,16 @@ public sealed class MlflowExperimentHandlers(TrackingDbContext db, ActorContext 
             tags.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => new MlflowKeyValue(t.Key, t.Value)).ToList());
     }
 
-    private static bool Matches(MlflowExperiment e, SearchClause c)
+    /// <summary>Experiments through the run matcher (name as run_name, creation/last-update times as start/end), LIKE compiled once.</summary>
+    private static IEnumerable<MlflowExperiment> Matching(IReadOnlyList<MlflowExperiment> experiments, IReadOnlyList<SearchClause> clauses)
     {
-        var run = new SearchableRun(e.ExperimentId, e.Name, "", "", "", e.CreationTime, e.LastUpdateTime,
-            new Dictionary<string, double>(), new Dictionary<string, string>(), e.Tags.ToDictionary(t => t.Key, t => t.Value));
-        // Experiments reuse the run matcher: name as run_name, creation/last-update times as start/end.
-        var mapped = c.Entity == SearchEntity.Attribute
+        var mapped = clauses.Select(c => c.Entity == SearchEntity.Attribute
             ? c with { Key = c.Key switch { "name" => "run_name", "creation_time" => "start_time", _ => "end_time" } }
-            : c;
-        return RunSearch.Filter([run], [mapped]).Any();
+            : c).ToList();
+        var byId = experiments.ToDictionary(e => e.ExperimentId);
+        var runs = experiments.Select(e => new SearchableRun(e.ExperimentId, e.Name, "", "", "", e.CreationTime, e.LastUpdateTime,
+            new Dictionary<string, double>(), new Dictionary<string, string>(), e.Tags.ToDictionary(t => t.Key, t => t.Value)));
+        return RunSearch.Filter(runs, mapped).Select(r => byId[r.RunId]);
     }
 }
 

@@ -28,7 +28,11 @@ public sealed record LogToMlflowRunCommand(
 /// <summary>A metric point as it arrives: every field optional, so a missing one is refused by name.</summary>
 public sealed record MlflowMetricInput(string? Key, double? Value, long? Timestamp, long? Step);
 
-[RequiresRole(Roles.Researcher), NotAudited]
+/// <summary>One tag (MLflow's set-tag): audited, unlike metric logging, since it changes what others read about the run.</summary>
+[RequiresRole(Roles.Researcher)]
+public sealed record SetMlflowRunTagCommand(string? RunId, string? Key, string? Value) : ICommand<Unit>;
+
+[RequiresRole(Roles.Researcher)]
 public sealed record DeleteMlflowRunTagCommand(string? RunId, string? Key) : ICommand<Unit>;
 
 /// <summary>Every point of one metric of a run, in step order (MLflow's metrics/get-history).</summary>
@@ -40,16 +44,27 @@ public sealed class LogToMlflowRunValidator : AbstractValidator<LogToMlflowRunCo
     public LogToMlflowRunValidator()
     {
         RuleFor(c => c.RunId).Given("run_id");
+        RuleForEach(c => c.Metrics).NotNull().WithMessage("A metric may not be null.").OverridePropertyName("metrics");
         RuleForEach(c => c.Metrics).ChildRules(metric =>
         {
             metric.RuleFor(m => m!.Key).Given("key");
             metric.RuleFor(m => m!.Value).NotNull().WithMessage("Missing value for required parameter 'value'.").OverridePropertyName("value");
             metric.RuleFor(m => m!.Timestamp).NotNull().WithMessage("Missing value for required parameter 'timestamp'.").OverridePropertyName("timestamp");
-        }).OverridePropertyName("metrics");
+        }).When(c => c.Metrics.All(m => m is not null)).OverridePropertyName("metrics");
         RuleForEach(c => c.Params).Must(p => p is { Key: not null, Value: not null })
             .WithMessage("Every param needs a key and a value.").OverridePropertyName("params");
         RuleForEach(c => c.Tags).Must(t => t is { Key: not null, Value: not null })
             .WithMessage("Every tag needs a key and a value.").OverridePropertyName("tags");
+    }
+}
+
+public sealed class SetMlflowRunTagValidator : AbstractValidator<SetMlflowRunTagCommand>
+{
+    public SetMlflowRunTagValidator()
+    {
+        RuleFor(c => c.RunId).Given("run_id");
+        RuleFor(c => c.Key).Given("key");
+        RuleFor(c => c.Value).NotNull().WithMessage("Missing value for required parameter 'value'.").OverridePropertyName("value");
     }
 }
 
@@ -73,6 +88,7 @@ public sealed class GetMlflowMetricHistoryValidator : AbstractValidator<GetMlflo
 
 public sealed class MlflowLoggingHandlers(TrackingDbContext db, ActorContext actors, MlflowRunReader reader, RunLogWriter writer) :
     ICommandHandler<LogToMlflowRunCommand, Unit>,
+    ICommandHandler<SetMlflowRunTagCommand, Unit>,
     ICommandHandler<DeleteMlflowRunTagCommand, Unit>,
     IQueryHandler<GetMlflowMetricHistoryQuery, MlflowPage<MlflowMetric>>
 {
@@ -83,6 +99,15 @@ public sealed class MlflowLoggingHandlers(TrackingDbContext db, ActorContext act
         var run = await WritableRun(command.RunId, ct);
         if (run.Source == Experiment.NativeSource && (batch.Metrics.Count > 0 || batch.Params.Count > 0))
             throw DomainException.Conflict($"Run {run.Id:N} is trained here: its metrics and params are the trainer's; only tags and notes can be added to it.");
+        await writer.WriteAsync(run.Id, batch, ct);
+        return Unit.Value;
+    }
+
+    public async ValueTask<Unit> Handle(SetMlflowRunTagCommand command, CancellationToken ct)
+    {
+        var batch = new RunLogBatch([], [], [new LoggedValue(command.Key!, command.Value!)]);
+        batch.Validate();
+        var run = await WritableRun(command.RunId, ct);
         await writer.WriteAsync(run.Id, batch, ct);
         return Unit.Value;
     }

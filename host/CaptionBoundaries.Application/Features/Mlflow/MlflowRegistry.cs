@@ -117,6 +117,8 @@ public sealed class MlflowRegistryHandlers(IMediator mediator, TrackingDbContext
     {
         var clauses = ParseModelFilter(query.Filter);
         var hidden = await privateModels.HiddenFromAsync(db, actors.Current, ct);
+        var patterns = clauses.Where(c => c.Comparator is "LIKE" or "ILIKE")
+            .ToDictionary(c => c, c => RunSearch.Like(c.Text!, ignoreCase: c.Comparator == "ILIKE"));
         var names = (await db.ModelAccess.Select(a => a.ModelName).ToListAsync(ct))
             .Concat(await db.ModelVersions.Select(v => v.ModelName).Distinct().ToListAsync(ct))
             .Distinct().Where(n => !hidden.Contains(n))
@@ -124,7 +126,7 @@ public sealed class MlflowRegistryHandlers(IMediator mediator, TrackingDbContext
             {
                 "=" => n == c.Text,
                 "!=" => n != c.Text,
-                _ => RunSearch.Like(c.Text!, ignoreCase: c.Comparator == "ILIKE").IsMatch(n),
+                _ => patterns[c].IsMatch(n),
             }))
             .OrderBy(n => n, StringComparer.Ordinal).ToList();
         var page = MlflowPaging.Page(names, query.PageToken, query.MaxResults);

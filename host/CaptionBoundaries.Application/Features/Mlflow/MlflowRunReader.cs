@@ -66,10 +66,12 @@ public sealed class MlflowRunReader(TrackingDbContext db, ActorContext actors)
         run.Data.Tags.ToDictionary(t => t.Key, t => t.Value));
 
     /// <summary>The latest point of each series of each run: highest step, then newest timestamp (MLflow's "latest metric").</summary>
+    // One pass over the runs' points (ROW_NUMBER over each series), not a correlated subquery per point: a series of
+    // 100k points logged at one step would otherwise cost 100k² comparisons on every read.
     private IQueryable<RunMetric> LatestMetrics(List<Guid> ids) =>
-        db.RunMetrics.AsNoTracking().Where(m => ids.Contains(m.ExperimentId) && !db.RunMetrics.Any(o =>
-            o.ExperimentId == m.ExperimentId && o.Key == m.Key &&
-            (o.Step > m.Step || (o.Step == m.Step && (o.TimestampMs > m.TimestampMs || (o.TimestampMs == m.TimestampMs && o.Id > m.Id))))));
+        db.RunMetrics.AsNoTracking().Where(m => ids.Contains(m.ExperimentId))
+            .GroupBy(m => new { m.ExperimentId, m.Key })
+            .Select(g => g.OrderByDescending(m => m.Step).ThenByDescending(m => m.TimestampMs).ThenByDescending(m => m.Id).First());
 
     private static List<MlflowMetric> MetricsOf(Experiment run, IEnumerable<RunMetric> logged, EpochMetric? lastEpoch)
     {

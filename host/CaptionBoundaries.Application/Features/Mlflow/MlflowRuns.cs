@@ -41,6 +41,7 @@ public sealed class CreateMlflowRunValidator : AbstractValidator<CreateMlflowRun
         RuleFor(c => c.RunName).MaximumLength(200).Must(n => n is null || !n.Any(char.IsControl))
             .WithMessage("The run name may not hold control characters.").OverridePropertyName("run_name");
         RuleFor(c => c.Tags).Must(t => t.Count <= RunLogBatch.MaxTags).WithMessage($"At most {RunLogBatch.MaxTags} tags.").OverridePropertyName("tags");
+        RuleForEach(c => c.Tags).Must(t => t is { Key: not null, Value: not null }).WithMessage("Every tag needs a key and a value.").OverridePropertyName("tags");
         RuleFor(c => c.StartTime).GreaterThanOrEqualTo(0).OverridePropertyName("start_time");
     }
 }
@@ -133,14 +134,28 @@ public sealed class MlflowRunHandlers(TrackingDbContext db, ActorContext actors,
     /// <summary>The architecture column of an external run: it was trained elsewhere, with whatever the client used.</summary>
     public const string ExternalArchitecture = "external";
 
+    /// <summary>Runs a filtered search may read into memory at once.</summary>
+    public const int MaxFilteredRuns = 20_000;
+
     public async ValueTask<MlflowRun> Handle(GetMlflowRunQuery query, CancellationToken ct) =>
         (await reader.ReadAsync([await reader.FindAsync(query.RunId, ct)], ct))[0];
 
     public async ValueTask<MlflowRunInfo> Handle(UpdateMlflowRunCommand command, CancellationToken ct)
     {
         var run = await FindChangeable(command.RunId, "update", ct);
-        if (run.Source != Experiment.MlflowSource && (command.Status is not null || command.EndTime is not null))
+        // MLflow's client re-sends the current status and end time when it only renames a run: those are no change.
+        var changesStatus = MlflowRunStatus.Parse(command.Status) is { } asked && asked != run.Status;
+        var changesEnd = command.EndTime is { } askedEnd && (run.FinishedAtUtc is not { } finished || UnixMs.Of(finished) != askedEnd);
+        if (run.Source != Experiment.MlflowSource && (changesStatus || changesEnd))
             throw DomainException.Conflict($"Run {run.Id:N} is trained here: its status is the scheduler's to set, not a client's.");
+        if (run.Source == Experiment.MlflowSource) ApplyStatus(run, command);
+        if (!string.IsNullOrWhiteSpace(command.RunName)) run.Name = command.RunName;
+        await db.SaveChangesAsync(ct);
+        return MlflowRunReader.InfoOf(run);
+    }
+
+    private static void ApplyStatus(Experiment run, UpdateMlflowRunCommand command)
+    {
         if (MlflowRunStatus.Parse(command.Status) is { } status)
         {
             run.Status = status;
@@ -149,9 +164,6 @@ public sealed class MlflowRunHandlers(TrackingDbContext db, ActorContext actors,
             else run.FinishedAtUtc = null;
         }
         else if (command.EndTime is { } end) run.FinishedAtUtc = UnixMs.ToUtc(end);
-        if (!string.IsNullOrWhiteSpace(command.RunName)) run.Name = command.RunName;
-        await db.SaveChangesAsync(ct);
-        return MlflowRunReader.InfoOf(run);
     }
 
     public async ValueTask<Unit> Handle(DeleteMlflowRunCommand command, CancellationToken ct)
@@ -173,6 +185,19 @@ public sealed class MlflowRunHandlers(TrackingDbContext db, ActorContext actors,
             .Where(e => (e.RunGroupId == null && includeDefault) || (e.RunGroupId != null && groupIds.Contains(e.RunGroupId.Value)));
         if (!view.Deleted) candidates = candidates.Where(e => e.DeletedAtUtc == null);
         if (!view.Active) candidates = candidates.Where(e => e.DeletedAtUtc != null);
+        if (clauses.Count == 0 && orders.Count == 0)
+        {
+            // The common call (a page of an experiment's runs, newest first): paged in the database, details for the page only.
+            var offset = MlflowPaging.Offset(query.PageToken);
+            var page = await candidates.OrderByDescending(e => e.StartedAtUtc ?? e.CreatedAtUtc).ThenBy(e => e.Id)
+                .Skip(offset).Take(query.MaxResults + 1).ToListAsync(ct);
+            var shaped = await reader.ReadAsync(page.Take(query.MaxResults).ToList(), ct);
+            return new MlflowPage<MlflowRun>(shaped, page.Count > query.MaxResults ? MlflowPaging.Token(offset + query.MaxResults) : null);
+        }
+        // A filter or an order on metrics, params or tags is evaluated here, over at most MaxFilteredRuns candidates.
+        if (await candidates.CountAsync(ct) > MaxFilteredRuns)
+            throw DomainException.Invalid(
+                $"A filtered or ordered search covers at most {MaxFilteredRuns} runs; name fewer experiment_ids or search without a filter.", "experiment_ids");
         var runs = await reader.ReadAsync(await candidates.ToListAsync(ct), ct);
         var byId = runs.ToDictionary(r => r.Info.RunId);
         var matching = RunSearch.Order(RunSearch.Filter(runs.Select(MlflowRunReader.Searchable), clauses), orders)

@@ -91,7 +91,7 @@ public static class MlflowTrackingEndpoints
         runs.MapPost("/set-tag", async (HttpRequest request, IMediator m, CancellationToken ct) =>
         {
             var body = await MlflowJson.ReadAsync<LogValueBody>(request, ct);
-            await m.Send(new LogToMlflowRunCommand(body.Id, [], [], [new MlflowKeyValue(body.Key!, body.Value!)]), ct);
+            await m.Send(new SetMlflowRunTagCommand(body.Id, body.Key, body.Value), ct);
             return MlflowJson.Empty();
         });
         runs.MapPost("/delete-tag", async (HttpRequest request, IMediator m, CancellationToken ct) =>
@@ -115,6 +115,11 @@ public static class MlflowTrackingEndpoints
                 max_results ?? 25_000, page_token), ct);
             return MlflowJson.Ok(new { metrics = page.Items, next_page_token = page.NextPageToken });
         });
+
+        // Calls of MLflow's API this server does not offer (e.g. runs/log-inputs, logged-models) answer in MLflow's shape.
+        mlflow.Map("/{**rest}", (string? rest) => TypedResults.Json(
+            new MlflowErrors.Body("ENDPOINT_NOT_FOUND", $"This server does not offer /api/2.0/mlflow/{rest}: see the README's MLflow section for the calls it serves."),
+            MlflowJson.Options, statusCode: StatusCodes.Status404NotFound));
 
         mlflow.MapGet("/artifacts/list", async (string? run_id, string? run_uuid, string? path, IMediator m, CancellationToken ct) =>
         {
