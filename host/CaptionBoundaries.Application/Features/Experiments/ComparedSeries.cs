@@ -1,4 +1,5 @@
 using System.Globalization;
+using CaptionBoundaries.Domain.Tracking;
 using CaptionBoundaries.Infrastructure.Tracking;
 
 namespace CaptionBoundaries.Application.Features.Experiments;
@@ -16,7 +17,7 @@ public static class ComparedSeries
 
     public static IReadOnlyList<MetricSeriesDetail> Of(Experiment run, IReadOnlyList<MetricSeriesDetail> logged) =>
         Build(run.Epochs.OrderBy(m => m.Epoch).Select(m => new EpochValues(m.Epoch, m.TrainLoss, m.ValLoss, m.ValAccuracy, m.ValMacroF1,
-            new DateTimeOffset(DateTime.SpecifyKind(m.RecordedAtUtc, DateTimeKind.Utc)).ToUnixTimeMilliseconds())).ToList(), logged);
+            UnixMs.Of(m.RecordedAtUtc))).ToList(), logged);
 
     /// <summary>The same from a run's detail (its epochs already on the run's timeline, stages included).</summary>
     public static IReadOnlyList<MetricSeriesDetail> Of(ExperimentDetail run) =>

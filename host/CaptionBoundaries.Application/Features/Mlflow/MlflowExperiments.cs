@@ -3,6 +3,7 @@ using System.Text.Json;
 using CaptionBoundaries.Application.Security;
 using CaptionBoundaries.Domain.Errors;
 using CaptionBoundaries.Domain.Security;
+using CaptionBoundaries.Domain.Tracking;
 using CaptionBoundaries.Domain.Tracking.Search;
 using CaptionBoundaries.Infrastructure.Tracking;
 using FluentValidation;

@@ -16,7 +16,7 @@ namespace CaptionBoundaries.Application.Features.Mlflow;
 /// </summary>
 public sealed class MlflowRunReader(TrackingDbContext db, ActorContext actors)
 {
-    public static readonly string[] EpochMetricKeys = ["train_loss", "val_loss", "val_accuracy", "val_macro_f1"];
+    public static IReadOnlyList<string> EpochMetricKeys => Experiments.ComparedSeries.EpochKeys;
 
     /// <summary>A run the caller may see, by its MLflow id; 404 in MLflow's words otherwise (private runs of others included).</summary>
     public async Task<Experiment> FindAsync(string? runId, CancellationToken ct, bool tracked = false)

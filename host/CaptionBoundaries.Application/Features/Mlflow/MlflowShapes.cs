@@ -1,3 +1,5 @@
+using CaptionBoundaries.Domain.Tracking;
+
 namespace CaptionBoundaries.Application.Features.Mlflow;
 
 // The MLflow REST API's entities (REST API reference, "Data Structures"), field for field. The edge writes them in
@@ -52,12 +54,4 @@ public static class MlflowRunStatus
         "KILLED" => Domain.Tracking.ExperimentStatus.Cancelled,
         _ => null,
     };
-}
-
-/// <summary>Unix milliseconds, MLflow's time unit.</summary>
-public static class UnixMs
-{
-    public static long Of(DateTime utc) => new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)).ToUnixTimeMilliseconds();
-
-    public static DateTime ToUtc(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(ms, 0, 253_402_300_799_999)).UtcDateTime;
 }
